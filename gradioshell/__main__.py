@@ -1,0 +1,5 @@
+"""Allow ``python -m gradioshell``."""
+
+from gradioshell.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,207 @@
+"""Core commands: sessions, endpoints, help, exit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from gradioshell.commands.registry import COMMANDS, command
+from gradioshell.errors import ExitShell, ShellError, UsageError
+from gradioshell.gradio import UnknownEndpoint
+from gradioshell.render import endpoint_help, endpoints_table, sessions_table
+from gradioshell.text import safe
+
+if TYPE_CHECKING:
+    from gradioshell.parser import Statement
+    from gradioshell.sessions import Session
+    from gradioshell.shell import Shell
+
+CALL_SYNTAX = (
+    "Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...]\n"
+    "  e.g. op1 Duration=3, or generateimage prompt=\"a car flying\".\n"
+    "Write /NAME to reach an endpoint whose name is also a command (/connect ...).\n"
+    "Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).\n"
+    "Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2])."
+)
+
+
+def _positional(statement: Statement) -> list[str]:
+    for word in statement.args:
+        if word.name is not None:
+            raise UsageError(f"{statement.command}: unexpected {word.name}=...; usage: "
+                             f"{COMMANDS.get(statement.command).usage}")  # type: ignore[union-attr]
+    return [w.value for w in statement.args]
+
+
+def session_record(session: Session) -> dict[str, object]:
+    return {
+        "session": session.name,
+        "url": session.url,
+        "version": session.app.version,
+        "protocol": session.app.protocol,
+        "endpoints": [ep.api_name for ep in session.app.endpoints],
+    }
+
+
+@command(
+    "connect",
+    "Connect to a Gradio app and make it the default if it is the first",
+    "connect TARGET [as NAME]",
+    details="TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out).",
+    argument="target",
+)
+async def connect(shell: Shell, statement: Statement) -> None:
+    args = _positional(statement)
+    name = None
+    if len(args) == 3 and args[1] == "as":
+        name = args[2]
+    elif len(args) != 1:
+        raise UsageError("usage: connect TARGET [as NAME]")
+    if name is not None and (not name or name.startswith(("@", "/")) or " " in name):
+        raise UsageError(f"{name!r} cannot be a session name")
+    shell.output.info(f"connecting to {args[0]}…")
+    session = await shell.connect(args[0], name)
+    app = session.app
+    count = len(app.endpoints)
+    shell.output.info(
+        f"connected {session.name} → {session.url} "
+        f"(Gradio {app.version}, {count} endpoint{'s' if count != 1 else ''})"
+    )
+    if shell.output.json:
+        shell.output.show(Text(""), {"event": "connected", **session_record(session)})
+    elif shell.interactive:
+        shell.output.show(endpoints_table(session))
+
+
+@command("sessions", "List the open sessions; * marks the default", "sessions")
+async def sessions(shell: Shell, statement: Statement) -> None:
+    _positional(statement)
+    items = list(shell.sessions)
+    if not items:
+        if shell.output.json:
+            shell.output.show(Text(""), {"event": "sessions", "sessions": []})
+        else:
+            shell.output.info("no sessions: connect to an app with 'connect URL'")
+        return
+    default = shell.sessions.default
+    shell.output.show(
+        sessions_table(items, default),
+        {
+            "event": "sessions",
+            "sessions": [
+                {**session_record(s), "default": s is default, "calls": len(s.calls)}
+                for s in items
+            ],
+        },
+    )
+
+
+@command("use", "Make another session the default", "use NAME|URL", argument="session")
+async def use(shell: Shell, statement: Statement) -> None:
+    args = _positional(statement)
+    if len(args) != 1:
+        raise UsageError("usage: use NAME|URL")
+    session = shell.sessions.get(args[0])
+    shell.sessions.default = session
+    shell.output.info(f"default session is now {session.name} ({session.url})")
+
+
+@command("close", "Close a session (the default one if no name is given)", "close [NAME]",
+         argument="session")
+async def close(shell: Shell, statement: Statement) -> None:
+    args = _positional(statement)
+    if len(args) > 1:
+        raise UsageError("usage: close [NAME]")
+    session = shell.require_session(args[0] if args else None)
+    await shell.close_session(session)
+    message = f"closed {session.name}"
+    if shell.sessions.default is not None:
+        message += f"; default session is now {shell.sessions.default.name}"
+    shell.output.info(message)
+
+
+@command("endpoints", "List the endpoints of a session (the default one if no name is given)",
+         "endpoints [SESSION]", argument="session")
+async def endpoints(shell: Shell, statement: Statement) -> None:
+    args = _positional(statement)
+    if len(args) > 1:
+        raise UsageError("usage: endpoints [SESSION]")
+    session = shell.require_session(args[0] if args else None)
+    shell.output.show(
+        endpoints_table(session),
+        {
+            "event": "endpoints",
+            "session": session.name,
+            "endpoints": [
+                {
+                    "name": ep.api_name,
+                    "parameters": [
+                        {"name": p.name, "type": p.type_name, "required": p.required,
+                         "default": p.default}
+                        for p in ep.parameters
+                    ],
+                    "returns": [r.label for r in ep.returns],
+                }
+                for ep in session.app.endpoints
+            ],
+        },
+    )
+
+
+@command("help", "Show the commands and endpoints, or the details of one", "help [TOPIC]",
+         argument="topic")
+async def help_(shell: Shell, statement: Statement) -> None:
+    args = _positional(statement)
+    if len(args) > 1:
+        raise UsageError("usage: help [COMMAND|ENDPOINT]")
+    if not args:
+        shell.output.show(_overview(shell))
+        return
+    topic = args[0]
+    builtin = COMMANDS.get(topic)
+    session = shell.sessions.default
+    if topic.startswith("@") and " " not in topic:
+        raise UsageError("usage: help ENDPOINT (use 'use SESSION' first for another session)")
+    if builtin is not None and not topic.startswith("/"):
+        text = Text(builtin.usage, style="bold")
+        text.append("\n" + builtin.summary)
+        if builtin.details:
+            text.append("\n" + builtin.details)
+        shell.output.show(text)
+        return
+    if session is None:
+        raise ShellError(f"no command {topic!r}, and no app connected to look for an endpoint")
+    try:
+        endpoint = session.app.endpoint(topic)
+    except UnknownEndpoint as exc:
+        raise ShellError(f"no command or endpoint {topic!r}" + (
+            f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else "")
+        ) from None
+    shell.output.show(endpoint_help(session, endpoint))
+
+
+def _overview(shell: Shell) -> Group:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for cmd in COMMANDS:
+        table.add_row(cmd.usage, cmd.summary)
+    parts: list[object] = [Text("Commands", style="bold"), table]
+    session = shell.sessions.default
+    if session is not None:
+        eps = Table(show_header=False, box=None, padding=(0, 2))
+        eps.add_column(style="bold green", no_wrap=True)
+        eps.add_column()
+        for ep in session.app.endpoints:
+            eps.add_row(safe(ep.name), Text(safe(ep.signature())))
+        parts += [Text(f"\nEndpoints of {session.name}", style="bold"), eps]
+    parts.append(Text("\n" + CALL_SYNTAX, style="dim"))
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+@command("exit", "Leave the shell", "exit", aliases=("quit",))
+async def exit_(shell: Shell, statement: Statement) -> None:
+    raise ExitShell(0)

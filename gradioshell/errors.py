@@ -1,0 +1,27 @@
+"""Errors of the shell itself, printed to the user as one line."""
+
+from __future__ import annotations
+
+
+class ShellError(Exception):
+    """A command could not do what was asked; the message is for the user."""
+
+    exit_code = 1
+
+
+class UsageError(ShellError):
+    """A command was written wrongly."""
+
+    exit_code = 2
+
+
+class CallFailed(ShellError):
+    """An endpoint call ended with an error that has already been shown."""
+
+
+class ExitShell(Exception):
+    """Leave the shell (``exit``, ``quit``)."""
+
+    def __init__(self, code: int = 0) -> None:
+        super().__init__(code)
+        self.code = code

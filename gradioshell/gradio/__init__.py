@@ -1,0 +1,66 @@
+"""The protocol layer: everything about talking to a Gradio app.
+
+It knows nothing of the terminal; the shell imports it, never the reverse.
+"""
+
+from gradioshell.gradio.call import Call, SessionNotFound
+from gradioshell.gradio.client import GradioApp, Timeouts, normalize_url
+from gradioshell.gradio.errors import (
+    ArgumentError,
+    AuthenticationRequired,
+    ConnectionFailed,
+    GradioError,
+    HTTPError,
+    NotAGradioApp,
+    ProtocolError,
+    QueueFull,
+    UnknownEndpoint,
+    UnsupportedApp,
+    ValidationFailed,
+)
+from gradioshell.gradio.events import (
+    Completed,
+    Event,
+    Failed,
+    Generating,
+    Log,
+    Progress,
+    ProgressUnit,
+    Queued,
+    Started,
+)
+from gradioshell.gradio.models import AppConfig, Endpoint, Parameter, Return
+from gradioshell.gradio.values import bind, convert
+
+__all__ = [
+    "AppConfig",
+    "ArgumentError",
+    "AuthenticationRequired",
+    "Call",
+    "Completed",
+    "ConnectionFailed",
+    "Endpoint",
+    "Event",
+    "Failed",
+    "Generating",
+    "GradioApp",
+    "GradioError",
+    "HTTPError",
+    "Log",
+    "NotAGradioApp",
+    "Parameter",
+    "Progress",
+    "ProgressUnit",
+    "ProtocolError",
+    "Queued",
+    "QueueFull",
+    "Return",
+    "SessionNotFound",
+    "Started",
+    "Timeouts",
+    "UnknownEndpoint",
+    "UnsupportedApp",
+    "ValidationFailed",
+    "bind",
+    "convert",
+]

@@ -1,0 +1,217 @@
+"""A running call: the raw protocol messages of one job, turned into typed events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from gradioshell.gradio.diff import DiffError, apply_diff
+from gradioshell.gradio.errors import GradioError
+from gradioshell.gradio.events import (
+    Completed,
+    Event,
+    Failed,
+    Generating,
+    Log,
+    Progress,
+    ProgressUnit,
+    Queued,
+    Started,
+)
+from gradioshell.gradio.models import Endpoint
+
+log = logging.getLogger(__name__)
+
+#: What a transport puts on a call's queue: a message dict, or an error that ends the call.
+Message = dict[str, Any] | BaseException
+
+HIDDEN_ERROR = "the app raised an error without a message (the app can show it with show_error=True)"
+
+
+class SessionNotFound(GradioError):
+    """The app no longer knows this session (it was restarted)."""
+
+
+class Call:
+    """One call of an endpoint. Iterate it for its events; ``cancel()`` stops it.
+
+    The last event is always :class:`Completed` or :class:`Failed`; a transport fault
+    raises a :class:`GradioError` from the iteration instead.
+    """
+
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        event_id: str | None,
+        messages: asyncio.Queue[Message],
+        *,
+        diffs: bool,
+        on_cancel: Callable[[Call], Awaitable[None]] | None = None,
+        on_finish: Callable[[Call], None] | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.event_id = event_id
+        self.outputs: list[Any] | None = None
+        self.error: Failed | None = None
+        self._messages = messages
+        self._diffs = diffs
+        self._on_cancel = on_cancel
+        self._on_finish = on_finish
+        self._last: list[Any] | None = None
+        self._stale = False
+        self._finished = False
+        self.cancelled = False
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        return self.events()
+
+    async def events(self) -> AsyncIterator[Event]:
+        try:
+            while not self._finished:
+                item = await self._messages.get()
+                if isinstance(item, BaseException):
+                    self._finish()
+                    raise item
+                for event in self._translate(item):
+                    if isinstance(event, (Completed, Failed)):
+                        self._finish()
+                        if isinstance(event, Completed):
+                            self.outputs = event.data
+                        else:
+                            self.error = event
+                    yield event
+        finally:
+            if not self._finished:
+                # The consumer stopped early (Ctrl-C, an exception): the call is abandoned.
+                self._finish()
+
+    async def result(self) -> list[Any]:
+        """Run the call to its end and return its outputs; raise GradioError if it failed."""
+        async for event in self.events():
+            if isinstance(event, Failed):
+                raise GradioError(event.message)
+        return self.outputs or []
+
+    async def cancel(self) -> None:
+        """Ask the app to stop the call, and stop reading its events."""
+        if self.cancelled:
+            return
+        self.cancelled = True
+        self._finish()
+        self._messages.put_nowait(GradioError("the call was cancelled"))
+        if self._on_cancel is not None:
+            await self._on_cancel(self)
+
+    def _finish(self) -> None:
+        if not self._finished:
+            self._finished = True
+            if self._on_finish is not None:
+                self._on_finish(self)
+
+    def _translate(self, msg: dict[str, Any]) -> list[Event]:
+        kind = msg.get("msg")
+        if kind == "estimation":
+            return [
+                Queued(
+                    rank=_int(msg.get("rank")),
+                    queue_size=_int(msg.get("queue_size")),
+                    eta=_float(msg.get("rank_eta")),
+                )
+            ]
+        if kind == "process_starts":
+            return [Started(eta=_float(msg.get("eta")))]
+        if kind == "progress":
+            return [Progress(units=tuple(_progress_units(msg.get("progress_data"))))]
+        if kind == "log":
+            return [
+                Log(
+                    message=_str(msg.get("log")),
+                    level=_str(msg.get("level")) or "info",
+                    title=_str(msg.get("title")),
+                )
+            ]
+        if kind in ("process_generating", "process_streaming"):
+            return self._generating(msg)
+        if kind == "process_completed":
+            return [self._completed(msg)]
+        if kind == "unexpected_error":
+            if msg.get("session_not_found"):
+                raise SessionNotFound("the app does not know this session any more")
+            return [Failed(message=_str(msg.get("message")) or "unexpected error in the app")]
+        if kind == "queue_full":
+            return [Failed(message="the app's queue is full; try again later", title="Queue full")]
+        log.debug("ignoring message %r", kind)
+        return []
+
+    def _generating(self, msg: dict[str, Any]) -> list[Event]:
+        output = msg.get("output")
+        if not isinstance(output, dict):
+            return []
+        if msg.get("success") is False:
+            return [self._failure(msg, output)]
+        data = output.get("data")
+        if not isinstance(data, list) or self._stale:
+            return []
+        if self._diffs and self._last is not None:
+            try:
+                if len(data) != len(self._last):
+                    raise DiffError("diff count does not match outputs")
+                data = [apply_diff(old, diff) for old, diff in zip(self._last, data)]
+            except DiffError as exc:
+                log.debug("diff does not apply (%s); waiting for the next full value", exc)
+                self._stale = True
+                return []
+        self._last = data
+        return [Generating(data=data)]
+
+    def _completed(self, msg: dict[str, Any]) -> Event:
+        output = msg.get("output")
+        if not isinstance(output, dict):
+            output = {}
+        if msg.get("success") is False or "error" in output:
+            return self._failure(msg, output)
+        data = output.get("data")
+        if not isinstance(data, list):
+            data = self._last or []
+        return Completed(data=data, duration=_float(output.get("duration")))
+
+    def _failure(self, msg: dict[str, Any], output: dict[str, Any]) -> Failed:
+        message = _str(output.get("error")) or HIDDEN_ERROR
+        title = _str(msg.get("title")) or _str(output.get("title")) or "Error"
+        return Failed(message=message, title=title)
+
+
+def _progress_units(raw: Any) -> list[ProgressUnit]:
+    units = []
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, dict):
+            units.append(
+                ProgressUnit(
+                    index=_int(item.get("index")),
+                    length=_int(item.get("length")),
+                    unit=_str(item.get("unit")),
+                    progress=_float(item.get("progress")),
+                    desc=_str(item.get("desc")),
+                )
+            )
+    return units
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,452 @@
+"""The connection to one Gradio app: config, endpoints, calls, over one kept-alive HTTP client."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import errno
+import json
+import logging
+import socket
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from gradioshell import __version__
+from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.errors import (
+    AuthenticationRequired,
+    ConnectionFailed,
+    GradioError,
+    HTTPError,
+    NotAGradioApp,
+    ProtocolError,
+    QueueFull,
+    UnknownEndpoint,
+    UnsupportedApp,
+    ValidationFailed,
+)
+from gradioshell.gradio.models import AppConfig, Endpoint, parse_config, parse_info
+
+log = logging.getLogger(__name__)
+
+QUEUE_PROTOCOLS = ("sse_v1", "sse_v2", "sse_v2.1", "sse_v3")
+DIFF_PROTOCOLS = ("sse_v2", "sse_v2.1", "sse_v3")
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait: to connect, for an answer, and for any sign of life on an event stream."""
+
+    connect: float = 10.0
+    read: float = 60.0
+    stream_idle: float = 90.0
+
+    def httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(self.read, connect=self.connect)
+
+
+def normalize_url(target: str) -> str:
+    """``127.0.0.1:7860/`` → ``http://127.0.0.1:7860``; keeps a path prefix such as ``/myapp``."""
+    url = target.strip()
+    if "://" not in url:
+        url = "http://" + url
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ConnectionFailed(f"{target!r} is not an http(s) URL")
+    return str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
+
+
+class GradioApp:
+    """A connected Gradio app. Create with :meth:`connect`; close with :meth:`close`."""
+
+    def __init__(
+        self,
+        url: str,
+        http: httpx.AsyncClient,
+        *,
+        timeouts: Timeouts | None = None,
+    ) -> None:
+        self.url = url
+        self.http = http
+        self.timeouts = timeouts or Timeouts()
+        self.session_hash = uuid.uuid4().hex[:12]
+        self.config: AppConfig | None = None
+        self.endpoints: list[Endpoint] = []
+        self.info: dict[str, Any] = {}
+        self._stream = _SessionStream(self)
+
+    def __repr__(self) -> str:
+        return f"GradioApp({self.url!r}, version={self.version!r})"
+
+    @classmethod
+    async def connect(
+        cls,
+        target: str,
+        *,
+        headers: dict[str, str] | None = None,
+        timeouts: Timeouts | None = None,
+        verify: bool = True,
+    ) -> GradioApp:
+        """Reach the app at ``target``, read its config and endpoints."""
+        url = normalize_url(target)
+        timeouts = timeouts or Timeouts()
+        http = httpx.AsyncClient(
+            headers={"User-Agent": f"gradioshell/{__version__}", **(headers or {})},
+            follow_redirects=True,
+            timeout=timeouts.httpx(),
+            verify=verify,
+        )
+        app = cls(url, http, timeouts=timeouts)
+        try:
+            await app.refresh()
+        except BaseException:
+            await http.aclose()
+            raise
+        return app
+
+    @property
+    def version(self) -> str:
+        return self.config.version if self.config else "unknown"
+
+    @property
+    def protocol(self) -> str:
+        return (self.config.protocol if self.config else None) or "unknown"
+
+    @property
+    def api_url(self) -> str:
+        return self.url + (self.config.api_prefix if self.config else "")
+
+    async def refresh(self) -> None:
+        """Fetch ``/config`` and ``/info`` again."""
+        config_payload = await self._get_json(self.url + "/config", what="config")
+        config = parse_config(config_payload)
+        if config.protocol not in QUEUE_PROTOCOLS:
+            raise UnsupportedApp(
+                f"this app runs Gradio {config.version} "
+                f"(protocol {config.protocol or 'websocket'}), which is not supported yet"
+            )
+        self.config = config
+        info = await self._get_json(self.api_url + "/info", what="API description")
+        self.endpoints = parse_info(info, config)
+        self.info = info
+
+    def endpoint(self, name: str) -> Endpoint:
+        """Find an endpoint by name, with or without its slash; case-insensitive when unambiguous."""
+        wanted = name.lstrip("/")
+        for ep in self.endpoints:
+            if ep.name == wanted:
+                return ep
+        folded = [ep for ep in self.endpoints if ep.name.lower() == wanted.lower()]
+        if len(folded) == 1:
+            return folded[0]
+        by_lower = {ep.name.lower(): ep.name for ep in self.endpoints}
+        near = [
+            by_lower[m]
+            for m in difflib.get_close_matches(wanted.lower(), list(by_lower), n=3, cutoff=0.5)
+        ]
+        message = f"no endpoint {wanted!r}"
+        if near:
+            message += f"; did you mean {' or '.join(near)}?"
+        raise UnknownEndpoint(message, near)
+
+    async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
+        """Queue a call of ``endpoint`` with ``data`` (one value per parameter)."""
+        payload = {
+            "data": data,
+            "fn_index": endpoint.fn_index,
+            "session_hash": self.session_hash,
+            "event_data": None,
+            "trigger_id": None,
+        }
+        response = await self.request("POST", self.api_url + "/queue/join", json=payload)
+        event_id = _json(response, "queue/join").get("event_id")
+        if not isinstance(event_id, str):
+            raise ProtocolError("the app did not return an event id for the call")
+        queue = self._stream.listen(event_id)
+        return Call(
+            endpoint,
+            event_id,
+            queue,
+            diffs=self.protocol in DIFF_PROTOCOLS,
+            on_cancel=self._cancel,
+            on_finish=lambda call: self._stream.forget(call.event_id),
+        )
+
+    async def _cancel(self, call: Call) -> None:
+        payload = {
+            "session_hash": self.session_hash,
+            "fn_index": call.endpoint.fn_index,
+            "event_id": call.event_id,
+        }
+        try:
+            await self.http.post(self.api_url + "/cancel", json=payload, timeout=3.0)
+        except httpx.HTTPError as exc:
+            log.debug("cancel request failed: %s", exc)
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send a request; raise a :class:`GradioError` for faults and error statuses."""
+        try:
+            response = await self.http.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, url) from exc
+        if response.status_code >= 400:
+            raise status_error(response)
+        return response
+
+    async def _get_json(self, url: str, *, what: str) -> Any:
+        response = await self.request("GET", url)
+        try:
+            return response.json()
+        except ValueError:
+            if what == "config":
+                raise NotAGradioApp(
+                    f"{self.url} answered, but is not a Gradio app (its /config is not JSON)"
+                ) from None
+            raise ProtocolError(f"the app's {what} is not valid JSON") from None
+
+    async def close(self) -> None:
+        await self._stream.close()
+        await self.http.aclose()
+
+
+class _SessionStream:
+    """The session's single event stream (``queue/data``), shared by all its running calls.
+
+    Messages are routed to calls by ``event_id``. The stream is opened while any call
+    is pending and reopened if the server closes it early.
+    """
+
+    MAX_EMPTY_REOPENS = 5
+    MAX_EARLY = 256
+
+    def __init__(self, app: GradioApp) -> None:
+        self._app = app
+        self._listeners: dict[str, asyncio.Queue[Message]] = {}
+        self._early: dict[str, list[dict[str, Any]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def listen(self, event_id: str) -> asyncio.Queue[Message]:
+        queue: asyncio.Queue[Message] = asyncio.Queue()
+        for msg in self._early.pop(event_id, []):
+            queue.put_nowait(msg)
+        self._listeners[event_id] = queue
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+        return queue
+
+    def forget(self, event_id: str | None) -> None:
+        if event_id is not None:
+            self._listeners.pop(event_id, None)
+            self._early.pop(event_id, None)
+
+    async def close(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+
+    async def _run(self) -> None:
+        app = self._app
+        empty_reopens = 0
+        try:
+            while self._listeners:
+                delivered, closed = await self._read_once()
+                if not closed and app.protocol == "sse_v3" and self._listeners:
+                    # sse_v3 always ends a stream with close_stream: this one was cut.
+                    raise ConnectionFailed(f"the connection to {app.url} was lost")
+                if delivered:
+                    empty_reopens = 0
+                    continue
+                empty_reopens += 1
+                if empty_reopens > self.MAX_EMPTY_REOPENS:
+                    raise ProtocolError("the app closed its event stream with calls still pending")
+                await asyncio.sleep(0.05 * empty_reopens)
+        except asyncio.CancelledError:
+            raise
+        except GradioError as exc:
+            self._broadcast(exc)
+        except httpx.HTTPError as exc:
+            self._broadcast(transport_error(exc, app.api_url + "/queue/data"))
+        except Exception as exc:  # a bug must not hang the calls waiting on this stream
+            log.exception("event stream failed")
+            self._broadcast(ProtocolError(f"event stream failed: {exc}"))
+
+    async def _read_once(self) -> tuple[int, bool]:
+        """Read the stream until it ends: (messages delivered, whether it ended with close_stream)."""
+        from httpx_sse import aconnect_sse
+
+        app = self._app
+        delivered = 0
+        closed = False
+        timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
+        async with aconnect_sse(
+            app.http,
+            "GET",
+            app.api_url + "/queue/data",
+            params={"session_hash": app.session_hash},
+            timeout=timeout,
+        ) as source:
+            response = source.response
+            if response.status_code >= 400:
+                await response.aread()
+                raise status_error(response)
+            async for sse in source.aiter_sse():
+                try:
+                    msg = json.loads(sse.data)
+                except ValueError:
+                    log.debug("ignoring a stream line that is not JSON: %.200r", sse.data)
+                    continue
+                if not isinstance(msg, dict):
+                    continue
+                kind = msg.get("msg")
+                if kind == "close_stream":
+                    closed = True
+                    break
+                if kind == "heartbeat":
+                    continue
+                event_id = msg.get("event_id")
+                if not isinstance(event_id, str):
+                    if kind == "unexpected_error":
+                        for queue in self._listeners.values():
+                            queue.put_nowait(msg)
+                        self._listeners.clear()
+                        delivered += 1
+                    continue
+                delivered += 1
+                self._deliver(event_id, msg)
+        return delivered, closed
+
+    def _deliver(self, event_id: str, msg: dict[str, Any]) -> None:
+        terminal = msg.get("msg") in ("process_completed", "unexpected_error")
+        queue = self._listeners.get(event_id)
+        if queue is None:
+            if len(self._early) >= self.MAX_EARLY:
+                self._early.pop(next(iter(self._early)))
+            self._early.setdefault(event_id, []).append(msg)
+            return
+        queue.put_nowait(msg)
+        if terminal:
+            self._listeners.pop(event_id, None)
+
+    def _broadcast(self, exc: BaseException) -> None:
+        for queue in self._listeners.values():
+            queue.put_nowait(exc)
+        self._listeners.clear()
+
+
+def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
+    """A user-facing error for a failed request."""
+    where = str(httpx.URL(url).copy_with(path="/", query=None)).rstrip("/")
+    if isinstance(exc, httpx.ConnectTimeout):
+        return ConnectionFailed(f"timed out connecting to {where}")
+    if isinstance(exc, httpx.ConnectError):
+        text = " ".join(str(e) for e in _chain(exc))
+        errnos = {getattr(e, "errno", None) for e in _chain(exc)}
+        if errno.ECONNREFUSED in errnos or "refused" in text.lower():
+            return ConnectionFailed(f"cannot connect to {where}: connection refused")
+        if isinstance(exc.__cause__, socket.gaierror) or any(
+            marker in text
+            for marker in ("Name or service not known", "nodename nor servname", "getaddrinfo",
+                           "Temporary failure in name resolution", "No address associated")
+        ):
+            return ConnectionFailed(f"cannot resolve host {httpx.URL(url).host!r}")
+        if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+            return ConnectionFailed(f"TLS error talking to {where}: {str(exc) or text}")
+        return ConnectionFailed(f"cannot connect to {where}: {str(exc) or type(exc).__name__}")
+    if isinstance(exc, httpx.ReadTimeout):
+        return ConnectionFailed(f"{where} stopped answering (read timed out)")
+    if isinstance(exc, httpx.TimeoutException):
+        return ConnectionFailed(f"timed out talking to {where}")
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return ConnectionFailed(f"the connection to {where} was lost")
+    return ConnectionFailed(f"request to {where} failed: {exc or type(exc).__name__}")
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        if isinstance(current, BaseExceptionGroup):
+            for inner in current.exceptions:
+                yield from _chain(inner)
+        current = current.__cause__ or current.__context__
+
+
+def status_error(response: httpx.Response) -> HTTPError:
+    """A user-facing error for an error status, with the server's own detail when it gives one."""
+    status = response.status_code
+    detail = _detail(response)
+    path = response.request.url.path
+    if status == 401:
+        return _auth_error(detail)
+    if status == 503:
+        return QueueFull(f"the app's queue is full (503){': ' + detail if detail else ''}", 503)
+    if status == 422:
+        errors = _validation_errors(response)
+        if errors:
+            listed = "; ".join(f"{name}: {message}" for name, message in errors)
+            return ValidationFailed(f"the app rejected the inputs: {listed}", errors)
+    if status == 429:
+        retry = response.headers.get("retry-after")
+        hint = f"; retry after {retry} s" if retry else "; wait a moment and retry"
+        return HTTPError(f"too many requests (429){hint}", status, detail)
+    reason = response.reason_phrase or "error"
+    message = f"{path}: HTTP {status} {reason}"
+    if detail:
+        message += f": {detail}"
+    return HTTPError(message, status, detail)
+
+
+def _auth_error(detail: str | None) -> HTTPError:
+    error = AuthenticationRequired("the app requires a login")
+    return HTTPError(str(error), 401, detail)
+
+
+def _detail(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return text[:300] if text and not text.startswith("<") else None
+    if isinstance(body, dict):
+        for key in ("detail", "error", "message"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value[:300]
+            if isinstance(value, dict) and isinstance(value.get("error"), str):
+                return str(value["error"])[:300]
+    return None
+
+
+def _validation_errors(response: httpx.Response) -> list[tuple[str, str]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    detail = body.get("detail") if isinstance(body, dict) else None
+    errors = []
+    for item in detail if isinstance(detail, list) else []:
+        if isinstance(item, dict) and item.get("is_valid") is False:
+            errors.append((str(item.get("parameter_name", "?")), str(item.get("message", ""))))
+        elif isinstance(item, dict) and "msg" in item:
+            loc = item.get("loc")
+            errors.append((".".join(map(str, loc)) if isinstance(loc, list) else "?", str(item["msg"])))
+    return errors
+
+
+def _json(response: httpx.Response, what: str) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        raise ProtocolError(f"the app's answer to {what} is not JSON") from None
+    if not isinstance(body, dict):
+        raise ProtocolError(f"the app's answer to {what} is not a JSON object")
+    return body

@@ -1,0 +1,67 @@
+"""Errors raised by the protocol layer, each with a message written for the user."""
+
+from __future__ import annotations
+
+
+class GradioError(Exception):
+    """Base class: anything that went wrong talking to a Gradio app."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConnectionFailed(GradioError):
+    """The app could not be reached (refused, DNS, TLS, timeout, dropped)."""
+
+
+class NotAGradioApp(GradioError):
+    """Something answered, but it is not a Gradio app."""
+
+
+class AuthenticationRequired(GradioError):
+    """The app is protected by a login."""
+
+
+class HTTPError(GradioError):
+    """The app answered with an error status."""
+
+    def __init__(self, message: str, status: int, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
+class QueueFull(HTTPError):
+    """The app's queue refused the call (503)."""
+
+
+class ValidationFailed(HTTPError):
+    """The app rejected the inputs (422); ``errors`` pairs parameter names with messages."""
+
+    def __init__(self, message: str, errors: list[tuple[str, str]]) -> None:
+        super().__init__(message, 422)
+        self.errors = errors
+
+
+class ProtocolError(GradioError):
+    """The app sent something this client cannot understand."""
+
+
+class UnsupportedApp(GradioError):
+    """The app speaks a protocol this client does not implement."""
+
+
+class ArgumentError(GradioError):
+    """Arguments given for an endpoint do not fit its parameters."""
+
+
+class UnknownEndpoint(ArgumentError):
+    """No endpoint of that name."""
+
+    def __init__(self, message: str, suggestions: list[str]) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions

@@ -1,0 +1,197 @@
+"""Start-up: read the command line, pick the mode (prompt, -c, script, stdin) and run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Iterable, Sequence
+
+from gradioshell import __version__
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gradioshell",
+        description="An interactive shell for Gradio apps.",
+        epilog="Inside the shell, type 'help' for the commands.",
+    )
+    parser.add_argument(
+        "target",
+        nargs="?",
+        help="an app to connect to at start, or a script file to run",
+    )
+    parser.add_argument("script_args", nargs="*", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "-c",
+        dest="commands",
+        action="append",
+        metavar="COMMANDS",
+        help="run COMMANDS (separated by ';') and exit; may be repeated",
+    )
+    parser.add_argument(
+        "--connect",
+        action="append",
+        default=[],
+        metavar="TARGET",
+        help="connect to TARGET at start; may be repeated",
+    )
+    parser.add_argument("--json", action="store_true", help="write one JSON object per event")
+    parser.add_argument(
+        "--keep-going", action="store_true", help="in scripts, go on after a failing command"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="write a debug log with tracebacks, for bug reports"
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start the bundled demo app (needs the demo extra) and connect to it as 'demo'",
+    )
+    parser.add_argument("--version", action="version", version=f"gradioshell {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.debug:
+        _start_debug_log()
+    try:
+        return asyncio.run(_run(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _run(args: argparse.Namespace) -> int:
+    from gradioshell.output import InteractiveOutput, JsonOutput, TextOutput
+    from gradioshell.shell import Settings, Shell
+
+    settings = Settings(keep_going=args.keep_going, debug=args.debug)
+    script: Iterable[str] | None = None
+    connects = list(args.connect)
+    if args.commands:
+        script = args.commands
+        if args.target:
+            connects.insert(0, args.target)
+    elif args.target and os.path.isfile(args.target):
+        script = _read_script(args.target)
+    else:
+        if args.target:
+            connects.insert(0, args.target)
+        if not sys.stdin.isatty():
+            script = sys.stdin
+
+    interactive = script is None
+    if args.json:
+        output = JsonOutput()
+    elif interactive:
+        from rich.console import Console
+
+        output = InteractiveOutput(Console())
+    else:
+        output = TextOutput()
+    shell = Shell(output, settings, interactive=interactive)
+    demo = None
+    try:
+        status = 0
+        if args.demo:
+            demo = await _start_demo(shell)
+            if demo is None:
+                return 1
+        for target in connects:
+            status = await shell.run_line(f"connect {_quote(target)}")
+            if status and not interactive:
+                return status
+        if script is None:
+            from gradioshell.repl import run_repl
+
+            return await run_repl(shell)
+        return await run_script(shell, script, keep_going=settings.keep_going) or status
+    finally:
+        await shell.aclose()
+        if demo is not None:
+            demo.stop()
+
+
+async def _start_demo(shell):  # type: ignore[no-untyped-def]
+    """Start the bundled demo app and connect to it as ``demo``; None if it cannot start."""
+    from gradioshell.demo.server import DemoError, DemoServer
+
+    demo = DemoServer()
+    shell.output.info("starting the demo app…")
+    try:
+        url = await asyncio.to_thread(demo.start)
+    except DemoError as exc:
+        shell.output.error(str(exc))
+        return None
+    if await shell.run_line(f"connect {url} as demo"):
+        demo.stop()
+        return None
+    return demo
+
+
+async def run_script(shell, lines: Iterable[str], *, keep_going: bool) -> int:  # type: ignore[no-untyped-def]
+    """Run lines one after another; stop at the first failure unless ``keep_going``."""
+    from gradioshell.errors import ExitShell
+    from gradioshell.parser import ParseError, parse_line
+
+    status = 0
+    pending = ""
+    for raw in lines:
+        line = pending + raw.rstrip("\n")
+        try:
+            parse_line(line)
+        except ParseError as exc:
+            if exc.incomplete:
+                pending = line + "\n"
+                continue
+        pending = ""
+        try:
+            code = await shell.run_line(line)
+        except ExitShell as exc:
+            return exc.code or status
+        if code:
+            status = code
+            if not keep_going:
+                return status
+    if pending:
+        code = await shell.run_line(pending)
+        status = code or status
+    return status
+
+
+def _read_script(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readlines()
+    except OSError as exc:
+        print(f"gradioshell: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def _quote(text: str) -> str:
+    from gradioshell.parser import quote
+
+    return quote(text)
+
+
+def _start_debug_log() -> None:
+    import time
+
+    from platformdirs import user_log_dir
+
+    directory = user_log_dir("gradioshell")
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    path = os.path.join(directory, f"debug-{time.strftime('%Y%m%d-%H%M%S')}.log")
+    logging.basicConfig(
+        filename=path,
+        level=logging.DEBUG,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpcore").setLevel(logging.INFO)
+    print(f"gradioshell: writing a debug log to {path}", file=sys.stderr)

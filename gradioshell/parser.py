@@ -1,0 +1,203 @@
+"""The shell's command-line grammar, shared by the prompt, ``-c`` and script files.
+
+A line holds statements separated by ``;``. A statement is words separated by spaces.
+A word may be ``name=value``. Quotes work as in a POSIX shell: '...' is literal,
+"..." allows ``\\"`` and ``\\\\``. A value starting with ``[`` or ``{`` runs to its
+matching bracket, so JSON can be written without quoting: ``data=[1, {"a": 2}]``.
+A ``#`` at the start of a word begins a comment. A final ``&`` runs in the background.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NAME = re.compile(r"[A-Za-z_][\w.-]*=")
+_CLOSERS = {"[": "]", "{": "}"}
+
+
+class ParseError(ValueError):
+    """The line cannot be parsed. ``position`` is the offending column; ``incomplete`` means
+    more input (a closing quote or bracket) would fix it."""
+
+    def __init__(self, message: str, position: int, *, incomplete: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        self.incomplete = incomplete
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a statement. ``value`` is the text after quotes are removed."""
+
+    value: str
+    start: int
+    end: int
+    name: str | None = None
+    quoted: bool = False
+    value_start: int = 0
+
+    @property
+    def is_named(self) -> bool:
+        return self.name is not None
+
+
+@dataclass
+class Statement:
+    """A parsed command: its words, and whether it ends with ``&``."""
+
+    words: list[Word]
+    text: str
+    start: int = 0
+    background: bool = False
+    comment: str | None = field(default=None, repr=False)
+
+    @property
+    def command(self) -> str:
+        return self.words[0].value if self.words else ""
+
+    @property
+    def args(self) -> list[Word]:
+        return self.words[1:]
+
+
+def parse_line(line: str) -> list[Statement]:
+    """Parse a whole line into its statements (empty statements are dropped)."""
+    statements: list[Statement] = []
+    words: list[Word] = []
+    start = 0
+    i = 0
+    n = len(line)
+    background = False
+
+    def close_statement(end: int) -> None:
+        nonlocal words, background
+        if words:
+            statements.append(Statement(words, line[start:end].strip(), start, background))
+        elif background:
+            raise ParseError("'&' must follow a command", end - 1)
+        words = []
+        background = False
+
+    while i < n:
+        ch = line[i]
+        if ch in " \t\r\n":
+            i += 1
+            continue
+        if ch == ";":
+            close_statement(i)
+            i += 1
+            start = i
+            continue
+        if ch == "#":
+            break
+        if background:
+            raise ParseError("'&' can only end a command", i)
+        if ch == "&" and (i + 1 == n or line[i + 1] in " \t\r\n;#"):
+            background = True
+            i += 1
+            continue
+        word, i = _read_word(line, i)
+        words.append(word)
+    close_statement(n)
+    return statements
+
+
+def parse_statement(line: str) -> Statement | None:
+    """Parse a line that must hold at most one statement."""
+    statements = parse_line(line)
+    if len(statements) > 1:
+        raise ParseError("expected one command", statements[1].start)
+    return statements[0] if statements else None
+
+
+def _read_word(line: str, i: int) -> tuple[Word, int]:
+    start = i
+    name = None
+    match = _NAME.match(line, i)
+    if match:
+        name = match.group()[:-1]
+        i = match.end()
+    value_start = i
+    parts: list[str] = []
+    quoted = False
+    n = len(line)
+    while i < n:
+        ch = line[i]
+        if ch in " \t\r\n;":
+            break
+        if ch == "'":
+            end = line.find("'", i + 1)
+            if end < 0:
+                raise ParseError("unclosed quote '", i, incomplete=True)
+            parts.append(line[i + 1 : end])
+            quoted = True
+            i = end + 1
+        elif ch == '"':
+            text, i = _read_double(line, i)
+            parts.append(text)
+            quoted = True
+        elif ch in _CLOSERS and i == value_start:
+            end = _match_bracket(line, i)
+            parts.append(line[i:end])
+            i = end
+        elif ch == "\\" and i + 1 < n:
+            parts.append(line[i + 1])
+            i += 2
+        else:
+            parts.append(ch)
+            i += 1
+    return Word("".join(parts), start, i, name, quoted, value_start), i
+
+
+def _read_double(line: str, i: int) -> tuple[str, int]:
+    parts = []
+    j = i + 1
+    n = len(line)
+    while j < n:
+        ch = line[j]
+        if ch == "\\" and j + 1 < n and line[j + 1] in '"\\$`':
+            parts.append(line[j + 1])
+            j += 2
+            continue
+        if ch == '"':
+            return "".join(parts), j + 1
+        parts.append(ch)
+        j += 1
+    raise ParseError('unclosed quote "', i, incomplete=True)
+
+
+def _match_bracket(line: str, i: int) -> int:
+    """Index just past the bracket matching ``line[i]``, skipping JSON strings."""
+    stack = [_CLOSERS[line[i]]]
+    j = i + 1
+    n = len(line)
+    while j < n:
+        ch = line[j]
+        if ch == '"':
+            j += 1
+            while j < n and line[j] != '"':
+                j += 2 if line[j] == "\\" else 1
+            if j >= n:
+                raise ParseError('unclosed quote " inside brackets', i, incomplete=True)
+        elif ch in _CLOSERS:
+            stack.append(_CLOSERS[ch])
+        elif ch in "]}":
+            if ch != stack[-1]:
+                raise ParseError(f"mismatched {ch!r}", j)
+            stack.pop()
+            if not stack:
+                return j + 1
+        j += 1
+    raise ParseError(f"unclosed {line[i]!r}", i, incomplete=True)
+
+
+def quote(value: str) -> str:
+    """Quote ``value`` so that parsing it gives back one word with the same value."""
+    if value and not re.search(r"[\s;'\"\\#&\[\]{}=]", value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

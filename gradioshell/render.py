@@ -1,0 +1,251 @@
+"""Rich renderables: the live call panel, and tables of sessions and endpoints."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gradioshell.gradio import (
+    Completed,
+    Endpoint,
+    Event,
+    Failed,
+    Generating,
+    Log,
+    Progress,
+    Queued,
+    Started,
+)
+from gradioshell.text import safe, unwrap
+
+if TYPE_CHECKING:
+    from gradioshell.sessions import Session
+
+LOG_STYLES = {"warning": "yellow", "error": "red", "success": "green", "info": "cyan"}
+MAX_LOG_LINES = 8
+
+
+class CallView:
+    """The state of one call as a renderable: rich redraws it at its own pace."""
+
+    def __init__(self, session_name: str, endpoint: Endpoint) -> None:
+        self.session_name = session_name
+        self.endpoint = endpoint
+        self.started = time.monotonic()
+        self.run_started: float | None = None
+        self.finished: float | None = None
+        self.queue: Queued | None = None
+        self.progress: Progress | None = None
+        self.logs: list[Log] = []
+        self.values: list[Any] = []
+        self.error: Failed | None = None
+        self.updates = 0
+
+    def apply(self, event: Event) -> None:
+        if isinstance(event, Queued):
+            self.queue = event
+        elif isinstance(event, Started):
+            self.run_started = time.monotonic()
+        elif isinstance(event, Progress):
+            self.progress = event
+        elif isinstance(event, Log):
+            self.logs.append(event)
+            del self.logs[:-MAX_LOG_LINES]
+        elif isinstance(event, Generating):
+            self.values = event.data
+            self.updates += 1
+        elif isinstance(event, Completed):
+            self.values = event.data
+            self.finished = time.monotonic()
+            self.progress = None
+        elif isinstance(event, Failed):
+            self.error = event
+            self.finished = time.monotonic()
+            self.progress = None
+
+    def cancel(self) -> None:
+        self.finished = time.monotonic()
+        self.error = Failed(message="cancelled", title="Cancelled")
+
+    def status(self) -> Text:
+        now = self.finished or time.monotonic()
+        elapsed = now - self.started
+        if self.error is not None:
+            return Text(f"✗ failed after {elapsed:.1f}s", style="bold red")
+        if self.finished is not None:
+            return Text(f"✓ done in {elapsed:.1f}s", style="bold green")
+        if self.run_started is not None:
+            return Text(f"● running {now - self.run_started:.1f}s", style="yellow")
+        if self.queue is not None:
+            text = "◌ queued"
+            if self.queue.rank is not None:
+                text += f": position {self.queue.rank + 1}"
+                if self.queue.queue_size:
+                    text += f" of {self.queue.queue_size}"
+            if self.queue.eta:
+                text += f", about {self.queue.eta:.0f}s"
+            return Text(text, style="yellow")
+        return Text("◌ sending…", style="dim")
+
+    def __rich__(self) -> RenderableType:
+        parts: list[RenderableType] = [self.status()]
+        if self.progress is not None:
+            parts.append(progress_bars(self.progress))
+        for entry in self.logs:
+            style = LOG_STYLES.get(entry.level, "cyan")
+            line = Text(f"{entry.level}: ", style=style)
+            if entry.title and entry.title.lower() != entry.level:
+                line.append(safe(entry.title) + ": ", style="bold")
+            line.append(safe(entry.message))
+            parts.append(line)
+        if self.values:
+            parts.append(outputs_table(self.endpoint, self.values))
+        if self.error is not None:
+            message = Text(safe(self.error.title or "Error") + ": ", style="bold red")
+            message.append(safe(self.error.message), style="red")
+            parts.append(message)
+        title = Text(self.endpoint.api_name, style="bold")
+        title.append(f" · {safe(self.session_name)}", style="dim")
+        border = "red" if self.error else ("green" if self.finished else "blue")
+        return Panel(Group(*parts), title=title, title_align="left", border_style=border)
+
+
+def progress_bars(progress: Progress) -> RenderableType:
+    from rich.progress_bar import ProgressBar
+
+    table = Table.grid(padding=(0, 1))
+    for unit in progress.units:
+        if unit.progress is not None:
+            completed, total = unit.progress * 100, 100.0
+            count = f"{unit.progress * 100:.0f}%"
+        elif unit.index is not None and unit.length:
+            completed, total = float(unit.index), float(unit.length)
+            count = f"{unit.index}/{unit.length} {safe(unit.unit)}"
+        else:
+            completed, total = 0.0, None  # type: ignore[assignment]
+            count = f"{unit.index or 0} {safe(unit.unit)}"
+        table.add_row(
+            Text(safe(unit.desc) or "progress", style="dim"),
+            ProgressBar(total=total, completed=completed, width=30),
+            Text(count),
+        )
+    return table
+
+
+def outputs_table(endpoint: Endpoint, values: list[Any]) -> RenderableType:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold magenta", no_wrap=True)
+    table.add_column(overflow="fold")
+    labels = [r.label for r in endpoint.returns]
+    for index, value in enumerate(values):
+        label = labels[index] if index < len(labels) else f"output {index}"
+        table.add_row(Text(safe(label)), format_value(value))
+    return table
+
+
+def format_value(value: Any) -> RenderableType:
+    value = unwrap(value)
+    if value is None:
+        return Text("—", style="dim")
+    if isinstance(value, str):
+        return Text(safe(value))
+    if isinstance(value, dict) and isinstance(value.get("path"), str) and "meta" in value:
+        local = value.get("local_path")
+        shown = local if isinstance(local, str) else value.get("url") or value["path"]
+        return Text(safe(str(shown)), style="underline")
+    from rich.highlighter import JSONHighlighter
+
+    text = Text(safe(json.dumps(value, indent=2, ensure_ascii=False)))
+    JSONHighlighter().highlight(text)
+    return text
+
+
+def sessions_table(sessions: list[Session], default: Session | None) -> Table:
+    table = Table(title="Sessions", title_justify="left", show_edge=False)
+    for column in ("", "name", "url", "gradio", "protocol", "endpoints", "calls"):
+        table.add_column(column)
+    for s in sessions:
+        name = s.name + (f" ({', '.join(s.aliases)})" if s.aliases else "")
+        table.add_row(
+            Text("*", style="bold green") if s is default else Text(""),
+            Text(name, style="bold" if s is default else ""),
+            Text(safe(s.url)),
+            Text(safe(s.app.version)),
+            Text(safe(s.app.protocol)),
+            str(len(s.app.endpoints)),
+            str(len(s.calls)),
+        )
+    return table
+
+
+def endpoints_table(session: Session) -> Table:
+    table = Table(
+        title=f"Endpoints of {session.name} ({session.url})",
+        title_justify="left",
+        show_edge=False,
+    )
+    table.add_column("command", style="bold cyan", no_wrap=True)
+    table.add_column("parameters")
+    table.add_column("returns")
+    for ep in session.app.endpoints:
+        params = Text()
+        for i, p in enumerate(ep.parameters):
+            if i:
+                params.append(", ")
+            params.append(safe(p.name), style="bold" if p.required else "")
+            if p.has_default:
+                params.append("=" + safe(json.dumps(p.default, ensure_ascii=False)), style="dim")
+        returns = ", ".join(safe(r.label) for r in ep.returns)
+        table.add_row(Text(safe(ep.name)), params, Text(returns))
+    return table
+
+
+def endpoint_help(session: Session, endpoint: Endpoint) -> RenderableType:
+    from gradioshell.parser import quote
+
+    parts: list[RenderableType] = []
+    if endpoint.description:
+        parts.append(Text(safe(endpoint.description)))
+    params = Table(show_edge=False, box=None, padding=(0, 2))
+    for column in ("parameter", "label", "component", "type", "default", "choices", "example"):
+        params.add_column(column, overflow="fold")
+    for p in endpoint.parameters:
+        choices = p.choices
+        params.add_row(
+            Text(safe(p.name), style="bold cyan"),
+            Text(safe(p.label)),
+            Text(safe(p.component)),
+            Text(safe(p.type_name)),
+            Text("required", style="yellow")
+            if p.required
+            else Text(safe(json.dumps(p.default, ensure_ascii=False))),
+            Text(safe(", ".join(map(str, choices[:10])) + (" …" if len(choices) > 10 else ""))),
+            Text(safe(json.dumps(p.example, ensure_ascii=False)) if p.example is not None else ""),
+        )
+    parts.append(Text("Parameters", style="bold"))
+    parts.append(params if endpoint.parameters else Text("  none", style="dim"))
+    returns = Table(show_edge=False, box=None, padding=(0, 2))
+    for column in ("return", "component", "type"):
+        returns.add_column(column)
+    for r in endpoint.returns:
+        returns.add_row(Text(safe(r.label), style="bold magenta"), Text(safe(r.component)),
+                        Text(safe(r.python_type)))
+    parts.append(Text("Returns", style="bold"))
+    parts.append(returns if endpoint.returns else Text("  nothing", style="dim"))
+    example = [endpoint.name]
+    for p in endpoint.parameters:
+        value = p.example if p.required and p.example is not None else p.default
+        if p.required or value is not None:
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            example.append(f"{p.name}={quote(shown)}")
+    parts.append(Text("Example", style="bold"))
+    parts.append(Text("  " + safe(" ".join(example)), style="green"))
+    title = Text(endpoint.api_name, style="bold")
+    title.append(f" · {safe(session.name)}", style="dim")
+    return Panel(Group(*parts), title=title, title_align="left")

@@ -1,0 +1,117 @@
+"""The registry of named sessions, one per connected app, with a current default."""
+
+from __future__ import annotations
+
+import difflib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from gradioshell.errors import ShellError
+from gradioshell.gradio import GradioApp, normalize_url
+
+
+@dataclass
+class CallRecord:
+    """A finished call, kept so the user can look back at it."""
+
+    number: int
+    endpoint: str
+    outputs: list[Any] | None
+    error: str | None
+    started: float
+    duration: float
+
+
+@dataclass
+class Session:
+    """A named connection to one app."""
+
+    name: str
+    target: str
+    app: GradioApp
+    aliases: list[str] = field(default_factory=list)
+    calls: list[CallRecord] = field(default_factory=list)
+    connected_at: float = field(default_factory=time.time)
+
+    @property
+    def url(self) -> str:
+        return self.app.url
+
+    def record(self, endpoint: str, outputs: list[Any] | None, error: str | None,
+               started: float) -> CallRecord:
+        record = CallRecord(
+            number=len(self.calls) + 1,
+            endpoint=endpoint,
+            outputs=outputs,
+            error=error,
+            started=started,
+            duration=time.monotonic() - started,
+        )
+        self.calls.append(record)
+        return record
+
+
+class SessionRegistry:
+    """Sessions by name, in connect order; one of them is the default."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, Session] = {}
+        self.default: Session | None = None
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(list(self._sessions.values()))
+
+    def __len__(self) -> int:
+        return len(self._sessions)
+
+    def next_name(self) -> str:
+        n = 1
+        while f"app{n}" in self._sessions:
+            n += 1
+        return f"app{n}"
+
+    def add(self, session: Session) -> None:
+        if session.name in self._sessions:
+            raise ShellError(f"a session named {session.name!r} already exists")
+        self._sessions[session.name] = session
+        if self.default is None:
+            self.default = session
+
+    def names(self) -> list[str]:
+        names = []
+        for s in self._sessions.values():
+            names.append(s.name)
+            names.extend(s.aliases)
+        return names
+
+    def find(self, key: str) -> Session | None:
+        """A session by name, alias or URL."""
+        if key in self._sessions:
+            return self._sessions[key]
+        for s in self._sessions.values():
+            if key in s.aliases:
+                return s
+        try:
+            url = normalize_url(key)
+        except Exception:
+            url = None
+        for s in self._sessions.values():
+            if url is not None and s.url == url:
+                return s
+        return None
+
+    def get(self, key: str) -> Session:
+        session = self.find(key)
+        if session is None:
+            near = difflib.get_close_matches(key, self.names(), n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(near)}?" if near else ""
+            known = f" (sessions: {', '.join(self._sessions)})" if self._sessions and not near else ""
+            raise ShellError(f"no session {key!r}{hint}{known}")
+        return session
+
+    def remove(self, session: Session) -> None:
+        self._sessions.pop(session.name, None)
+        if self.default is session:
+            remaining = list(self._sessions.values())
+            self.default = remaining[-1] if remaining else None

@@ -1,0 +1,263 @@
+"""The shell: sessions, settings and output, and the running of parsed commands."""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from gradioshell.commands import COMMANDS
+from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
+from gradioshell.gradio import (
+    ArgumentError,
+    Endpoint,
+    Failed,
+    GradioApp,
+    GradioError,
+    Timeouts,
+    UnknownEndpoint,
+    bind,
+)
+from gradioshell.output import Output
+from gradioshell.parser import ParseError, Statement, Word, parse_line
+from gradioshell.sessions import Session, SessionRegistry
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class Settings:
+    """What the command line and the config file decide."""
+
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    keep_going: bool = False
+    debug: bool = False
+    verify_tls: bool = True
+
+
+class Shell:
+    """Holds the session registry and settings, and runs statements."""
+
+    def __init__(
+        self, output: Output, settings: Settings | None = None, *, interactive: bool = False
+    ) -> None:
+        self.output = output
+        self.interactive = interactive
+        self.settings = settings or Settings()
+        self.sessions = SessionRegistry()
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # -- running lines -------------------------------------------------------------------
+
+    async def run_line(self, line: str, *, keep_going: bool | None = None) -> int:
+        """Run the statements of ``line``; return 0 or the exit code of the last failure.
+
+        A failure stops the rest of the line unless ``keep_going`` (default: the setting).
+        """
+        if keep_going is None:
+            keep_going = self.settings.keep_going
+        try:
+            statements = parse_line(line)
+        except ParseError as exc:
+            self.output.error(f"{exc.message} (at column {exc.position + 1})")
+            return UsageError.exit_code
+        status = 0
+        for statement in statements:
+            code = await self.run_statement(statement)
+            if code:
+                status = code
+                if not keep_going:
+                    break
+        return status
+
+    async def run_statement(self, statement: Statement) -> int:
+        """Run one statement, showing any error as one line; return its exit code."""
+        try:
+            await self.interruptible(self.execute(statement))
+        except ExitShell:
+            raise
+        except CallFailed:
+            return CallFailed.exit_code
+        except ShellError as exc:
+            self.output.error(str(exc))
+            return exc.exit_code
+        except GradioError as exc:
+            self.output.error(str(exc))
+            return 1
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise
+            self.output.info("cancelled")
+            return 130
+        except Exception as exc:
+            log.exception("internal error running %r", statement.text)
+            hint = "" if self.settings.debug else " (run with --debug for details)"
+            self.output.error(f"internal error: {type(exc).__name__}: {exc}{hint}")
+            return 1
+        return 0
+
+    async def interruptible(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run ``work`` so that Ctrl-C cancels it instead of killing the shell."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(work)
+        try:
+            loop.add_signal_handler(signal.SIGINT, task.cancel)
+        except (NotImplementedError, RuntimeError, ValueError):
+            return await task
+        try:
+            return await task
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+
+    async def execute(self, statement: Statement) -> None:
+        """Run one statement; errors propagate."""
+        name = statement.command
+        words = statement.words
+        if name.startswith("@") and len(name) > 1:
+            session = self.sessions.get(name[1:])
+            if len(words) < 2:
+                raise UsageError(f"usage: @{session.name} ENDPOINT [ARGS...]")
+            await self.call(session, session.app.endpoint(words[1].value), words[2:])
+            return
+        if name.startswith("/"):
+            session = self.require_session()
+            await self.call(session, session.app.endpoint(name), words[1:])
+            return
+        builtin = COMMANDS.get(name)
+        if builtin is not None and not words[0].quoted:
+            await builtin.handler(self, statement)
+            return
+        session = self.sessions.default
+        if session is not None:
+            try:
+                endpoint = session.app.endpoint(name)
+            except UnknownEndpoint:
+                pass
+            else:
+                await self.call(session, endpoint, words[1:])
+                return
+        raise ShellError(self._unknown(name))
+
+    def _unknown(self, name: str) -> str:
+        candidates = COMMANDS.names()
+        if self.sessions.default is not None:
+            candidates += [ep.name for ep in self.sessions.default.app.endpoints]
+        message = f"unknown command or endpoint {name!r}"
+        near = nearest(name, candidates)
+        if near:
+            return message + f"; did you mean {' or '.join(near)}?"
+        if self.sessions.default is None:
+            return message + " (no app connected: try 'connect URL')"
+        return message + " (see 'help')"
+
+    def require_session(self, name: str | None = None) -> Session:
+        if name is not None:
+            return self.sessions.get(name)
+        if self.sessions.default is None:
+            raise ShellError("no app connected: try 'connect URL'")
+        return self.sessions.default
+
+    # -- sessions ------------------------------------------------------------------------
+
+    async def connect(self, target: str, name: str | None = None) -> Session:
+        if name is not None and self.sessions.find(name) is not None:
+            raise ShellError(f"a session named {name!r} already exists")
+        app = await GradioApp.connect(
+            target,
+            timeouts=self.settings.timeouts,
+            verify=self.settings.verify_tls,
+        )
+        session = Session(name=name or self.sessions.next_name(), target=target, app=app)
+        self.sessions.add(session)
+        return session
+
+    async def close_session(self, session: Session) -> None:
+        self.sessions.remove(session)
+        await session.app.close()
+
+    # -- calls ---------------------------------------------------------------------------
+
+    async def call(self, session: Session, endpoint: Endpoint, words: Iterable[Word]) -> None:
+        """Call ``endpoint`` with the argument words, streaming its events to the output."""
+        args, kwargs = split_arguments(words)
+        try:
+            data = bind(endpoint, args, kwargs)
+        except ArgumentError as exc:
+            raise UsageError(str(exc)) from None
+        started = time.monotonic()
+        app_call = await session.app.submit(endpoint, data)
+        reporter = self.output.reporter(session.name, endpoint)
+        failure: Failed | None = None
+        try:
+            with reporter:
+                try:
+                    async for event in app_call:
+                        reporter.event(event)
+                        if isinstance(event, Failed):
+                            failure = event
+                except asyncio.CancelledError:
+                    reporter.cancelled()
+                    self.spawn(app_call.cancel())
+                    raise
+        finally:
+            session.record(
+                endpoint.name,
+                app_call.outputs,
+                failure.message if failure else None,
+                started,
+            )
+        if failure is not None:
+            raise CallFailed(failure.message)
+
+    # -- background work -----------------------------------------------------------------
+
+    def spawn(self, work: Awaitable[Any]) -> asyncio.Task[Any]:
+        """Run ``work`` in the background, keeping a reference until it ends."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
+
+    async def aclose(self) -> None:
+        """Finish background work (briefly) and close every session."""
+        if self._background:
+            await asyncio.wait(list(self._background), timeout=2.0)
+        for session in list(self.sessions):
+            try:
+                await self.close_session(session)
+            except Exception:  # closing must not fail the exit
+                log.debug("error closing %s", session.name, exc_info=True)
+
+
+def split_arguments(words: Iterable[Word]) -> tuple[list[str], dict[str, str]]:
+    """Positional values and ``name=value`` pairs; positionals may not follow named ones."""
+    args: list[str] = []
+    kwargs: dict[str, str] = {}
+    for word in words:
+        if word.name is not None:
+            if word.name in kwargs:
+                raise UsageError(f"{word.name} is given twice")
+            kwargs[word.name] = word.value
+        elif kwargs:
+            raise UsageError(
+                f"positional value {word.value!r} after named ones; write it as name=value"
+            )
+        else:
+            args.append(word.value)
+    return args, kwargs
+
+
+def nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The candidates closest to ``word``, ignoring case."""
+    by_lower: dict[str, str] = {}
+    for candidate in candidates:
+        by_lower.setdefault(candidate.lower(), candidate)
+    matches = difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=0.5)
+    return [by_lower[m] for m in matches]

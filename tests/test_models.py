@@ -1,0 +1,82 @@
+import pytest
+
+from gradioshell.gradio.errors import NotAGradioApp, ProtocolError
+from gradioshell.gradio.models import name_from_label, parse_config, parse_info
+
+CONFIG = {
+    "version": "5.50.0",
+    "protocol": "sse_v3",
+    "api_prefix": "/gradio_api/",
+    "dependencies": [
+        {"id": 0, "api_name": "Op1"},
+        {"id": 3, "api_name": "pick"},
+        {"id": 4, "api_name": "secret"},
+        {"id": 5, "api_name": False},
+    ],
+}
+INFO = {
+    "named_endpoints": {
+        "/Op1": {
+            "parameters": [{"label": "Duration, in, seconds", "parameter_has_default": True,
+                            "parameter_default": "5", "type": {"type": "string"},
+                            "python_type": {"type": "str", "description": ""},
+                            "component": "Textbox", "example_input": "Hello!!"}],
+            "returns": [{"label": "Resultado", "type": {"type": "string"}}],
+            "show_api": True,
+        },
+        "/pick": {
+            "parameters": [{"label": "color", "parameter_name": "color",
+                            "parameter_has_default": False,
+                            "type": {"type": "string", "enum": ["red", "green"]},
+                            "component": "Dropdown"}],
+            "returns": [],
+        },
+        "/secret": {"parameters": [], "returns": [], "show_api": False},
+        "/private6": {"parameters": [], "returns": [], "api_visibility": "private"},
+    },
+    "unnamed_endpoints": {},
+}
+
+
+def test_config_fields() -> None:
+    config = parse_config(CONFIG)
+    assert config.api_prefix == "/gradio_api"
+    assert config.api_names == {"/Op1": 0, "/pick": 3, "/secret": 4}
+    assert config.major == 5
+
+
+def test_info_endpoints() -> None:
+    endpoints = parse_info(INFO, parse_config(CONFIG))
+    assert [e.api_name for e in endpoints] == ["/Op1", "/pick"]
+    op1, pick = endpoints
+    assert op1.fn_index == 0 and op1.name == "Op1"
+    assert op1.parameters[0].name == "duration_in_seconds"  # derived from the label
+    assert op1.parameters[0].default == "5" and not op1.parameters[0].required
+    assert pick.fn_index == 3 and pick.parameters[0].choices == ["red", "green"]
+    assert pick.parameters[0].required
+    assert op1.signature() == "duration_in_seconds='5' -> Resultado"
+
+
+@pytest.mark.parametrize("payload", [None, [], {"hello": 1}, "text"])
+def test_not_a_gradio_config(payload: object) -> None:
+    with pytest.raises(NotAGradioApp):
+        parse_config(payload)
+
+
+@pytest.mark.parametrize("payload", [None, {}, {"named_endpoints": []}])
+def test_bad_info(payload: object) -> None:
+    with pytest.raises(ProtocolError):
+        parse_info(payload, parse_config(CONFIG))
+
+
+def test_wrong_typed_fields_are_tolerated() -> None:
+    info = {"named_endpoints": {"/Op1": {"parameters": [1, {"label": 5}], "returns": "x"}}}
+    (endpoint,) = parse_info(info, parse_config(CONFIG))
+    assert [p.name for p in endpoint.parameters] == ["param_1"]
+    assert endpoint.returns == ()
+
+
+def test_name_from_label() -> None:
+    assert name_from_label("Duration, in, seconds") == "duration_in_seconds"
+    assert name_from_label("3D model") == "_3d_model"
+    assert name_from_label("!!!") == ""

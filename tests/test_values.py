@@ -1,0 +1,99 @@
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gradioshell.gradio import ArgumentError, Endpoint, Parameter, bind
+from gradioshell.gradio.values import convert_to_schema
+
+
+@pytest.mark.parametrize(
+    ("schema", "raw", "expected"),
+    [
+        ({"type": "string"}, "42", "42"),
+        ({"type": "integer"}, "42", 42),
+        ({"type": "integer"}, "3.0", 3),
+        ({"type": "number"}, "2.5", 2.5),
+        ({"type": "number"}, "7", 7),
+        ({"type": "boolean"}, "yes", True),
+        ({"type": "boolean"}, "False", False),
+        ({"type": "array", "items": {"type": "number"}}, "[1, 2]", [1, 2]),
+        ({"type": "object"}, '{"a": 1}', {"a": 1}),
+        ({"type": "string", "enum": ["red", "green"]}, "GREEN", "green"),
+        ({"anyOf": [{"type": "number"}, {"type": "string"}]}, "12", 12),
+        ({"anyOf": [{"type": "number"}, {"type": "string"}]}, "abc", "abc"),
+        ({"type": ["integer", "null"]}, "null", None),
+        ({}, "[1]", [1]),
+        ({}, "plain", "plain"),
+    ],
+)
+def test_conversion(schema: dict, raw: str, expected: object) -> None:
+    assert convert_to_schema(schema, raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("schema", "raw", "message"),
+    [
+        ({"type": "integer"}, "3.5", "expected an integer"),
+        ({"type": "number"}, "abc", "expected a number"),
+        ({"type": "number"}, "nan", "finite"),
+        ({"type": "boolean"}, "maybe", "true or false"),
+        ({"type": "array"}, "[1,", "not valid JSON"),
+        ({"type": "array"}, '{"a": 1}', "JSON list"),
+        ({"type": "string", "enum": ["a", "b"]}, "c", "not one of the choices"),
+    ],
+)
+def test_conversion_errors(schema: dict, raw: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        convert_to_schema(schema, raw)
+
+
+ENDPOINT = Endpoint(
+    api_name="/echo",
+    fn_index=1,
+    parameters=(
+        Parameter(name="text", schema={"type": "string"}),
+        Parameter(name="n", schema={"type": "integer"}, has_default=True, default=1),
+    ),
+)
+
+
+def test_bind_fills_defaults_and_converts() -> None:
+    assert bind(ENDPOINT, ["hi"], {}) == ["hi", 1]
+    assert bind(ENDPOINT, [], {"text": "hi", "N": "3"}) == ["hi", 3]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        ([], {}, "missing required parameter text"),
+        (["a", "1", "2"], {}, "takes 2 parameters"),
+        ([], {"text": "a", "m": "1"}, "no parameter 'm' \\(parameters: text, n\\)"),
+        (["a"], {"text": "b"}, "given twice"),
+        (["a"], {"n": "x"}, "n: expected an integer"),
+    ],
+)
+def test_bind_errors(args: list, kwargs: dict, message: str) -> None:
+    with pytest.raises(ArgumentError, match=message):
+        bind(ENDPOINT, args, kwargs)
+
+
+json_schemas = st.recursive(
+    st.fixed_dictionaries({"type": st.sampled_from(
+        ["string", "integer", "number", "boolean", "null", "array", "object", "weird"])})
+    | st.fixed_dictionaries({"enum": st.lists(st.text() | st.integers(), max_size=4)})
+    | st.just({}),
+    lambda inner: st.fixed_dictionaries({"anyOf": st.lists(inner, max_size=3)})
+    | st.fixed_dictionaries({"type": st.just("array"), "items": inner}),
+    max_leaves=6,
+)
+
+
+@given(json_schemas, st.text())
+def test_converter_never_crashes(schema: dict, raw: str) -> None:
+    try:
+        value = convert_to_schema(schema, raw)
+    except ValueError:
+        return
+    json.dumps(value)  # whatever it returns can be sent
