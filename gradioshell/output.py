@@ -206,8 +206,13 @@ class JsonReporter(Reporter):
             record["eta"] = event.eta
         elif isinstance(event, Progress):
             record["progress"] = [
-                {"index": u.index, "length": u.length, "unit": u.unit,
-                 "progress": u.progress, "desc": u.desc}
+                {
+                    "index": u.index,
+                    "length": u.length,
+                    "unit": u.unit,
+                    "progress": u.progress,
+                    "desc": u.desc,
+                }
                 for u in event.units
             ]
         elif isinstance(event, Log):

@@ -234,8 +234,11 @@ def endpoint_help(session: Session, endpoint: Endpoint) -> RenderableType:
     for column in ("return", "component", "type"):
         returns.add_column(column)
     for r in endpoint.returns:
-        returns.add_row(Text(safe(r.label), style="bold magenta"), Text(safe(r.component)),
-                        Text(safe(r.python_type)))
+        returns.add_row(
+            Text(safe(r.label), style="bold magenta"),
+            Text(safe(r.component)),
+            Text(safe(r.python_type)),
+        )
     parts.append(Text("Returns", style="bold"))
     parts.append(returns if endpoint.returns else Text("  nothing", style="dim"))
     example = [endpoint.name]

@@ -38,8 +38,9 @@ class Session:
     def url(self) -> str:
         return self.app.url
 
-    def record(self, endpoint: str, outputs: list[Any] | None, error: str | None,
-               started: float) -> CallRecord:
+    def record(
+        self, endpoint: str, outputs: list[Any] | None, error: str | None, started: float
+    ) -> CallRecord:
         record = CallRecord(
             number=len(self.calls) + 1,
             endpoint=endpoint,
@@ -106,7 +107,9 @@ class SessionRegistry:
         if session is None:
             near = difflib.get_close_matches(key, self.names(), n=3, cutoff=0.5)
             hint = f"; did you mean {' or '.join(near)}?" if near else ""
-            known = f" (sessions: {', '.join(self._sessions)})" if self._sessions and not near else ""
+            known = ""
+            if self._sessions and not near:
+                known = f" (sessions: {', '.join(self._sessions)})"
             raise ShellError(f"no session {key!r}{hint}{known}")
         return session
 

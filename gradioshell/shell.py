@@ -6,23 +6,14 @@ import asyncio
 import difflib
 import logging
 import signal
-import time
 from collections.abc import Awaitable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from gradioshell import calls
 from gradioshell.commands import COMMANDS
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
-from gradioshell.gradio import (
-    ArgumentError,
-    Endpoint,
-    Failed,
-    GradioApp,
-    GradioError,
-    Timeouts,
-    UnknownEndpoint,
-    bind,
-)
+from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import Session, SessionRegistry
@@ -186,35 +177,8 @@ class Shell:
 
     async def call(self, session: Session, endpoint: Endpoint, words: Iterable[Word]) -> None:
         """Call ``endpoint`` with the argument words, streaming its events to the output."""
-        args, kwargs = split_arguments(words)
-        try:
-            data = bind(endpoint, args, kwargs)
-        except ArgumentError as exc:
-            raise UsageError(str(exc)) from None
-        started = time.monotonic()
-        app_call = await session.app.submit(endpoint, data)
-        reporter = self.output.reporter(session.name, endpoint)
-        failure: Failed | None = None
-        try:
-            with reporter:
-                try:
-                    async for event in app_call:
-                        reporter.event(event)
-                        if isinstance(event, Failed):
-                            failure = event
-                except asyncio.CancelledError:
-                    reporter.cancelled()
-                    self.spawn(app_call.cancel())
-                    raise
-        finally:
-            session.record(
-                endpoint.name,
-                app_call.outputs,
-                failure.message if failure else None,
-                started,
-            )
-        if failure is not None:
-            raise CallFailed(failure.message)
+        data = await calls.prepare(self, session, endpoint, words)
+        await calls.run(self, session, endpoint, data, self.output.reporter(session.name, endpoint))
 
     # -- background work -----------------------------------------------------------------
 
@@ -234,24 +198,6 @@ class Shell:
                 await self.close_session(session)
             except Exception:  # closing must not fail the exit
                 log.debug("error closing %s", session.name, exc_info=True)
-
-
-def split_arguments(words: Iterable[Word]) -> tuple[list[str], dict[str, str]]:
-    """Positional values and ``name=value`` pairs; positionals may not follow named ones."""
-    args: list[str] = []
-    kwargs: dict[str, str] = {}
-    for word in words:
-        if word.name is not None:
-            if word.name in kwargs:
-                raise UsageError(f"{word.name} is given twice")
-            kwargs[word.name] = word.value
-        elif kwargs:
-            raise UsageError(
-                f"positional value {word.value!r} after named ones; write it as name=value"
-            )
-        else:
-            args.append(word.value)
-    return args, kwargs
 
 
 def nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:

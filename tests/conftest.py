@@ -35,8 +35,14 @@ class RunningApp:
                 self.process.wait()
 
 
-def start_app(args: list[str], log: Path, *, python: str = sys.executable,
-              timeout: float = 120.0, path: str = "/config") -> RunningApp:
+def start_app(
+    args: list[str],
+    log: Path,
+    *,
+    python: str = sys.executable,
+    timeout: float = 120.0,
+    path: str = "/config",
+) -> RunningApp:
     """Start ``python ARGS --port N`` and wait until its ``/config`` answers."""
     port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
@@ -84,7 +90,8 @@ def shell_env(tmp_path: Path) -> dict[str, str]:
     home = tmp_path / "home"
     home.mkdir()
     env = {
-        k: v for k, v in os.environ.items()
+        k: v
+        for k, v in os.environ.items()
         if not k.startswith(("XDG_", "HF_", "HUGGING_FACE", "GRADIOSHELL_"))
     }
     env.update(
@@ -106,8 +113,12 @@ def shell_env(tmp_path: Path) -> dict[str, str]:
 def run_shell(shell_env: dict[str, str]):  # type: ignore[no-untyped-def]
     """Run the real ``gradioshell`` process with arguments and optional stdin."""
 
-    def run(*args: str, input: str | None = None, timeout: float = 60.0,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str,
+        input: str | None = None,
+        timeout: float = 60.0,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "gradioshell", *args],
             input=input if input is not None else "",
@@ -127,8 +138,9 @@ def spawn_shell(shell_env: dict[str, str]):  # type: ignore[no-untyped-def]
 
     children: list[pexpect.spawn] = []
 
-    def spawn(*args: str, env: dict[str, str] | None = None,
-              dimensions: tuple[int, int] = (40, 120)) -> pexpect.spawn:
+    def spawn(
+        *args: str, env: dict[str, str] | None = None, dimensions: tuple[int, int] = (40, 120)
+    ) -> pexpect.spawn:
         child = pexpect.spawn(
             sys.executable,
             ["-m", "gradioshell", *args],

@@ -14,8 +14,9 @@ from tests.conftest import APPS, start_app
 
 @pytest.fixture(scope="module")
 def broken_url(tmp_path_factory) -> str:
-    app = start_app([str(APPS / "broken.py")], tmp_path_factory.mktemp("broken") / "log",
-                    path="/ok/config")
+    app = start_app(
+        [str(APPS / "broken.py")], tmp_path_factory.mktemp("broken") / "log", path="/ok/config"
+    )
     yield app.url
     app.stop()
 
@@ -104,14 +105,17 @@ def test_server_killed_mid_stream(shell_env, tmp_path) -> None:
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "gradioshell", "-c", f"connect {app.url}; op1 Duration=30"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            text=True, env=shell_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=shell_env,
         )
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "Dur:30"
         app.process.kill()
         started = time.monotonic()
-        stdout, stderr = process.communicate(timeout=30)
+        _stdout, stderr = process.communicate(timeout=30)
         assert time.monotonic() - started < 15
     finally:
         app.stop()

@@ -11,8 +11,11 @@ import time
 def test_streaming_generator_prints_updates_as_they_happen(demo_url: str, shell_env) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "gradioshell", "-c", f"connect {demo_url}; op1 Duration=2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        text=True, env=shell_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=shell_env,
     )
     assert process.stdout is not None
     seen: list[tuple[float, str]] = []
@@ -34,8 +37,9 @@ def test_json_events(run_shell, demo_url: str) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records[0]["event"] == "connected" and "/echo" in records[0]["endpoints"]
     complete = [r for r in records if r["event"] == "complete"]
-    assert complete == [{"event": "complete", "session": "app1", "endpoint": "/echo",
-                         "data": ["hihihi"]}]
+    assert complete == [
+        {"event": "complete", "session": "app1", "endpoint": "/echo", "data": ["hihihi"]}
+    ]
 
 
 def test_json_streams_every_generator_value(run_shell, demo_url: str) -> None:
@@ -82,7 +86,8 @@ def test_multi_line_json_value_in_script(run_shell, demo_url: str) -> None:
 
 def test_sessions_use_and_at_syntax(run_shell, demo_url: str) -> None:
     result = run_shell(
-        "--json", "-c",
+        "--json",
+        "-c",
         f"connect {demo_url}; connect {demo_url}/ as second; use second; sessions; "
         "@app1 echo text=one; echo text=two; close second; sessions",
     )
@@ -90,14 +95,16 @@ def test_sessions_use_and_at_syntax(run_shell, demo_url: str) -> None:
     records = [json.loads(line) for line in result.stdout.splitlines()]
     listings = [r["sessions"] for r in records if r["event"] == "sessions"]
     assert [(s["session"], s["default"]) for s in listings[0]] == [
-        ("app1", False), ("second", True)]
+        ("app1", False),
+        ("second", True),
+    ]
     assert [s["session"] for s in listings[1]] == ["app1"]
     completes = [(r["session"], r["data"]) for r in records if r["event"] == "complete"]
     assert completes == [("app1", ["one"]), ("second", ["two"])]
 
 
 def test_case_insensitive_endpoint_and_slash_form(run_shell, demo_url: str) -> None:
-    result = run_shell("-c", f"connect {demo_url[len('http://'):]}; OP1 0; /echo text=k")
+    result = run_shell("-c", f"connect {demo_url[len('http://') :]}; OP1 0; /echo text=k")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "k"
 

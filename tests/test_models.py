@@ -17,18 +17,30 @@ CONFIG = {
 INFO = {
     "named_endpoints": {
         "/Op1": {
-            "parameters": [{"label": "Duration, in, seconds", "parameter_has_default": True,
-                            "parameter_default": "5", "type": {"type": "string"},
-                            "python_type": {"type": "str", "description": ""},
-                            "component": "Textbox", "example_input": "Hello!!"}],
+            "parameters": [
+                {
+                    "label": "Duration, in, seconds",
+                    "parameter_has_default": True,
+                    "parameter_default": "5",
+                    "type": {"type": "string"},
+                    "python_type": {"type": "str", "description": ""},
+                    "component": "Textbox",
+                    "example_input": "Hello!!",
+                }
+            ],
             "returns": [{"label": "Resultado", "type": {"type": "string"}}],
             "show_api": True,
         },
         "/pick": {
-            "parameters": [{"label": "color", "parameter_name": "color",
-                            "parameter_has_default": False,
-                            "type": {"type": "string", "enum": ["red", "green"]},
-                            "component": "Dropdown"}],
+            "parameters": [
+                {
+                    "label": "color",
+                    "parameter_name": "color",
+                    "parameter_has_default": False,
+                    "type": {"type": "string", "enum": ["red", "green"]},
+                    "component": "Dropdown",
+                }
+            ],
             "returns": [],
         },
         "/secret": {"parameters": [], "returns": [], "show_api": False},

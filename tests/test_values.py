@@ -80,12 +80,19 @@ def test_bind_errors(args: list, kwargs: dict, message: str) -> None:
 
 
 json_schemas = st.recursive(
-    st.fixed_dictionaries({"type": st.sampled_from(
-        ["string", "integer", "number", "boolean", "null", "array", "object", "weird"])})
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(
+                ["string", "integer", "number", "boolean", "null", "array", "object", "weird"]
+            )
+        }
+    )
     | st.fixed_dictionaries({"enum": st.lists(st.text() | st.integers(), max_size=4)})
     | st.just({}),
-    lambda inner: st.fixed_dictionaries({"anyOf": st.lists(inner, max_size=3)})
-    | st.fixed_dictionaries({"type": st.just("array"), "items": inner}),
+    lambda inner: (
+        st.fixed_dictionaries({"anyOf": st.lists(inner, max_size=3)})
+        | st.fixed_dictionaries({"type": st.just("array"), "items": inner})
+    ),
     max_leaves=6,
 )
 

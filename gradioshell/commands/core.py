@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 CALL_SYNTAX = (
     "Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...]\n"
-    "  e.g. op1 Duration=3, or generateimage prompt=\"a car flying\".\n"
+    '  e.g. op1 Duration=3, or generateimage prompt="a car flying".\n'
     "Write /NAME to reach an endpoint whose name is also a command (/connect ...).\n"
     "Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).\n"
     "Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2])."
@@ -31,8 +31,10 @@ CALL_SYNTAX = (
 def _positional(statement: Statement) -> list[str]:
     for word in statement.args:
         if word.name is not None:
-            raise UsageError(f"{statement.command}: unexpected {word.name}=...; usage: "
-                             f"{COMMANDS.get(statement.command).usage}")  # type: ignore[union-attr]
+            raise UsageError(
+                f"{statement.command}: unexpected {word.name}=...; usage: "
+                f"{COMMANDS.get(statement.command).usage}"
+            )  # type: ignore[union-attr]
     return [w.value for w in statement.args]
 
 
@@ -92,8 +94,7 @@ async def sessions(shell: Shell, statement: Statement) -> None:
         {
             "event": "sessions",
             "sessions": [
-                {**session_record(s), "default": s is default, "calls": len(s.calls)}
-                for s in items
+                {**session_record(s), "default": s is default, "calls": len(s.calls)} for s in items
             ],
         },
     )
@@ -109,8 +110,12 @@ async def use(shell: Shell, statement: Statement) -> None:
     shell.output.info(f"default session is now {session.name} ({session.url})")
 
 
-@command("close", "Close a session (the default one if no name is given)", "close [NAME]",
-         argument="session")
+@command(
+    "close",
+    "Close a session (the default one if no name is given)",
+    "close [NAME]",
+    argument="session",
+)
 async def close(shell: Shell, statement: Statement) -> None:
     args = _positional(statement)
     if len(args) > 1:
@@ -123,8 +128,12 @@ async def close(shell: Shell, statement: Statement) -> None:
     shell.output.info(message)
 
 
-@command("endpoints", "List the endpoints of a session (the default one if no name is given)",
-         "endpoints [SESSION]", argument="session")
+@command(
+    "endpoints",
+    "List the endpoints of a session (the default one if no name is given)",
+    "endpoints [SESSION]",
+    argument="session",
+)
 async def endpoints(shell: Shell, statement: Statement) -> None:
     args = _positional(statement)
     if len(args) > 1:
@@ -139,8 +148,12 @@ async def endpoints(shell: Shell, statement: Statement) -> None:
                 {
                     "name": ep.api_name,
                     "parameters": [
-                        {"name": p.name, "type": p.type_name, "required": p.required,
-                         "default": p.default}
+                        {
+                            "name": p.name,
+                            "type": p.type_name,
+                            "required": p.required,
+                            "default": p.default,
+                        }
                         for p in ep.parameters
                     ],
                     "returns": [r.label for r in ep.returns],
@@ -151,8 +164,12 @@ async def endpoints(shell: Shell, statement: Statement) -> None:
     )
 
 
-@command("help", "Show the commands and endpoints, or the details of one", "help [TOPIC]",
-         argument="topic")
+@command(
+    "help",
+    "Show the commands and endpoints, or the details of one",
+    "help [TOPIC]",
+    argument="topic",
+)
 async def help_(shell: Shell, statement: Statement) -> None:
     args = _positional(statement)
     if len(args) > 1:
@@ -177,8 +194,9 @@ async def help_(shell: Shell, statement: Statement) -> None:
     try:
         endpoint = session.app.endpoint(topic)
     except UnknownEndpoint as exc:
-        raise ShellError(f"no command or endpoint {topic!r}" + (
-            f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else "")
+        raise ShellError(
+            f"no command or endpoint {topic!r}"
+            + (f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else "")
         ) from None
     shell.output.show(endpoint_help(session, endpoint))
 

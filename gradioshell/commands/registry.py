@@ -47,8 +47,9 @@ class CommandRegistry:
         """Register the decorated coroutine as the built-in command ``name``."""
 
         def register(handler: Handler) -> Handler:
-            cmd = Command(name, handler, summary, usage or name, details, aliases, argument,
-                          options)
+            cmd = Command(
+                name, handler, summary, usage or name, details, aliases, argument, options
+            )
             self._commands[name] = cmd
             for key in (name, *aliases):
                 self._names[key] = cmd

@@ -12,10 +12,10 @@ import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import gradio as gr  # noqa: E402
+import gradio as gr
 
 
-def Op1(Duration):  # noqa: N802, N803 - the names users see as /Op1 and Duration
+def Op1(Duration):
     """Count the seconds of a duration, yielding as it goes."""
     yield f"Dur:{Duration}"
     start = time.time()

@@ -33,9 +33,7 @@ class DemoServer:
         try:
             import gradio  # noqa: F401
         except ImportError:
-            raise DemoError(
-                "the demo needs Gradio: pip install 'gradioshell[demo]'"
-            ) from None
+            raise DemoError("the demo needs Gradio: pip install 'gradioshell[demo]'") from None
         env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gradioshell.demo.app", "--port", str(self.port)],

@@ -52,8 +52,8 @@ __all__ = [
     "Progress",
     "ProgressUnit",
     "ProtocolError",
-    "Queued",
     "QueueFull",
+    "Queued",
     "Return",
     "SessionNotFound",
     "Started",
@@ -63,4 +63,5 @@ __all__ = [
     "ValidationFailed",
     "bind",
     "convert",
+    "normalize_url",
 ]

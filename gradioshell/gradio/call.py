@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 #: What a transport puts on a call's queue: a message dict, or an error that ends the call.
 Message = dict[str, Any] | BaseException
 
-HIDDEN_ERROR = "the app raised an error without a message (the app can show it with show_error=True)"
+HIDDEN_ERROR = (
+    "the app raised an error without a message (the app can show it with show_error=True)"
+)
 
 
 class SessionNotFound(GradioError):
@@ -162,7 +164,7 @@ class Call:
             try:
                 if len(data) != len(self._last):
                     raise DiffError("diff count does not match outputs")
-                data = [apply_diff(old, diff) for old, diff in zip(self._last, data)]
+                data = [apply_diff(old, diff) for old, diff in zip(self._last, data, strict=False)]
             except DiffError as exc:
                 log.debug("diff does not apply (%s); waiting for the next full value", exc)
                 self._stale = True

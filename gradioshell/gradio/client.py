@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
+import contextlib
 import difflib
 import errno
 import json
@@ -135,7 +137,7 @@ class GradioApp:
         self.info = info
 
     def endpoint(self, name: str) -> Endpoint:
-        """Find an endpoint by name, with or without its slash; case-insensitive when unambiguous."""
+        """An endpoint by name, with or without its slash; case-insensitive if unambiguous."""
         wanted = name.lstrip("/")
         for ep in self.endpoints:
             if ep.name == wanted:
@@ -246,10 +248,8 @@ class _SessionStream:
     async def close(self) -> None:
         if self._task is not None and not self._task.done():
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
 
     async def _run(self) -> None:
         app = self._app
@@ -278,7 +278,7 @@ class _SessionStream:
             self._broadcast(ProtocolError(f"event stream failed: {exc}"))
 
     async def _read_once(self) -> tuple[int, bool]:
-        """Read the stream until it ends: (messages delivered, whether it ended with close_stream)."""
+        """Read the stream to its end: (messages delivered, whether close_stream ended it)."""
         from httpx_sse import aconnect_sse
 
         app = self._app
@@ -352,8 +352,13 @@ def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
             return ConnectionFailed(f"cannot connect to {where}: connection refused")
         if isinstance(exc.__cause__, socket.gaierror) or any(
             marker in text
-            for marker in ("Name or service not known", "nodename nor servname", "getaddrinfo",
-                           "Temporary failure in name resolution", "No address associated")
+            for marker in (
+                "Name or service not known",
+                "nodename nor servname",
+                "getaddrinfo",
+                "Temporary failure in name resolution",
+                "No address associated",
+            )
         ):
             return ConnectionFailed(f"cannot resolve host {httpx.URL(url).host!r}")
         if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
@@ -368,13 +373,16 @@ def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
     return ConnectionFailed(f"request to {where} failed: {exc or type(exc).__name__}")
 
 
+_GROUP: Any = getattr(builtins, "BaseExceptionGroup", ())
+
+
 def _chain(exc: BaseException) -> Iterator[BaseException]:
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
-        if isinstance(current, BaseExceptionGroup):
+        if isinstance(current, _GROUP):
             for inner in current.exceptions:
                 yield from _chain(inner)
         current = current.__cause__ or current.__context__
@@ -438,7 +446,8 @@ def _validation_errors(response: httpx.Response) -> list[tuple[str, str]]:
             errors.append((str(item.get("parameter_name", "?")), str(item.get("message", ""))))
         elif isinstance(item, dict) and "msg" in item:
             loc = item.get("loc")
-            errors.append((".".join(map(str, loc)) if isinstance(loc, list) else "?", str(item["msg"])))
+            where = ".".join(map(str, loc)) if isinstance(loc, list) else "?"
+            errors.append((where, str(item["msg"])))
     return errors
 
 

@@ -102,9 +102,7 @@ class AppConfig:
 
 def parse_config(payload: Any) -> AppConfig:
     """Parse a ``/config`` answer; raise :class:`NotAGradioApp` when it is not one."""
-    if not isinstance(payload, dict) or not (
-        "dependencies" in payload or "components" in payload
-    ):
+    if not isinstance(payload, dict) or not ("dependencies" in payload or "components" in payload):
         raise NotAGradioApp("the server answered /config, but not with a Gradio app's config")
     prefix = payload.get("api_prefix") or ""
     if not isinstance(prefix, str):

@@ -19,7 +19,7 @@ _NULL = {"null", "none"}
 
 
 def convert(param: Parameter, raw: Any) -> Any:
-    """Convert ``raw`` for ``param``; raise :class:`ArgumentError` naming it when it does not fit."""
+    """Convert ``raw`` for ``param``; an :class:`ArgumentError` names it if it does not fit."""
     if not isinstance(raw, str):
         return raw
     try:
@@ -29,7 +29,7 @@ def convert(param: Parameter, raw: Any) -> Any:
 
 
 def convert_to_schema(schema: Any, raw: str) -> Any:
-    """Convert the string ``raw`` to a value of the JSON schema ``schema``; ValueError if it can't."""
+    """Convert the string ``raw`` to a value of the JSON schema ``schema``, or ValueError."""
     if not isinstance(schema, dict) or not schema:
         return _loose(raw)
     enum = schema.get("enum")
@@ -143,7 +143,8 @@ def _json(raw: str, what: str) -> Any:
     try:
         return json.loads(raw)
     except ValueError as exc:
-        raise ValueError(f"expected {what}, but {raw!r} is not valid JSON ({exc.args[0]})") from None
+        reason = exc.args[0]
+        raise ValueError(f"expected {what}, but {raw!r} is not valid JSON ({reason})") from None
 
 
 def _loose(raw: str) -> Any:
@@ -169,7 +170,7 @@ def bind(endpoint: Endpoint, args: Sequence[Any], kwargs: Mapping[str, Any]) -> 
             f"{endpoint.name} takes {len(params)} parameter{'s' if len(params) != 1 else ''}, "
             f"but {len(args)} positional values were given"
         )
-    given: dict[str, Any] = {p.name: value for p, value in zip(params, args)}
+    given: dict[str, Any] = {p.name: value for p, value in zip(params, args, strict=False)}
     for key, value in kwargs.items():
         param = endpoint.parameter(key)
         if param is None:

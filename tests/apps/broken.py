@@ -22,8 +22,13 @@ INFO = {
     "named_endpoints": {
         "/predict": {
             "parameters": [
-                {"label": "text", "parameter_name": "text", "parameter_has_default": False,
-                 "type": {"type": "string"}, "component": "Textbox"}
+                {
+                    "label": "text",
+                    "parameter_name": "text",
+                    "parameter_has_default": False,
+                    "type": {"type": "string"},
+                    "component": "Textbox",
+                }
             ],
             "returns": [{"label": "out", "type": {"type": "string"}, "component": "Textbox"}],
         }
@@ -76,8 +81,14 @@ class Handler(BaseHTTPRequestHandler):
             if scenario == "queuefull":
                 self._json(503, {"detail": "Queue is full."})
             elif scenario == "invalid":
-                self._json(422, {"detail": [
-                    {"is_valid": False, "message": "too long", "parameter_name": "text"}]})
+                self._json(
+                    422,
+                    {
+                        "detail": [
+                            {"is_valid": False, "message": "too long", "parameter_name": "text"}
+                        ]
+                    },
+                )
             else:
                 self._json(200, {"event_id": "e1"})
         else:
@@ -105,12 +116,30 @@ class Handler(BaseHTTPRequestHandler):
             line("this is not json")
             line({"msg": "something_new", "event_id": "e1"})
             line(["a", "list"])
-            line({"msg": "process_generating", "event_id": "e1", "success": True,
-                  "output": {"data": ["par"]}})
-            line({"msg": "process_generating", "event_id": "e1", "success": True,
-                  "output": {"data": [[["append", [0, 5], "x"]]]}})
-        line({"msg": "process_completed", "event_id": "e1", "success": True,
-              "output": {"data": ["partial done"]}})
+            line(
+                {
+                    "msg": "process_generating",
+                    "event_id": "e1",
+                    "success": True,
+                    "output": {"data": ["par"]},
+                }
+            )
+            line(
+                {
+                    "msg": "process_generating",
+                    "event_id": "e1",
+                    "success": True,
+                    "output": {"data": [[["append", [0, 5], "x"]]]},
+                }
+            )
+        line(
+            {
+                "msg": "process_completed",
+                "event_id": "e1",
+                "success": True,
+                "output": {"data": ["partial done"]},
+            }
+        )
         line({"msg": "close_stream", "event_id": None})
         self.close_connection = True
 

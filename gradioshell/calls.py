@@ -1,0 +1,84 @@
+"""Running an endpoint call from the shell: words in, events to a reporter, a record kept.
+
+The steps are separate so that foreground calls, background jobs and batches share them:
+:func:`prepare` turns the typed words into the values to send, :func:`run` submits them and
+feeds the events to a reporter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from gradioshell.errors import CallFailed, UsageError
+from gradioshell.gradio import ArgumentError, Endpoint, Failed, bind
+from gradioshell.parser import Word
+
+if TYPE_CHECKING:
+    from gradioshell.output import Reporter
+    from gradioshell.sessions import CallRecord, Session
+    from gradioshell.shell import Shell
+
+
+async def prepare(
+    shell: Shell, session: Session, endpoint: Endpoint, words: Iterable[Word]
+) -> list[Any]:
+    """The values to send for ``words``: bound to the parameters and converted."""
+    args, kwargs = split_arguments(words)
+    try:
+        return bind(endpoint, args, kwargs)
+    except ArgumentError as exc:
+        raise UsageError(str(exc)) from None
+
+
+async def run(
+    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any], reporter: Reporter
+) -> CallRecord:
+    """Submit a call and stream its events to ``reporter``; raise CallFailed if it fails.
+
+    Cancelling the task (Ctrl-C) cancels the call on the app too.
+    """
+    started = time.monotonic()
+    app_call = await session.app.submit(endpoint, data)
+    failure: Failed | None = None
+    try:
+        with reporter:
+            try:
+                async for event in app_call:
+                    reporter.event(event)
+                    if isinstance(event, Failed):
+                        failure = event
+            except asyncio.CancelledError:
+                reporter.cancelled()
+                shell.spawn(app_call.cancel())
+                raise
+    finally:
+        record = session.record(
+            endpoint.name,
+            app_call.outputs,
+            failure.message if failure else None,
+            started,
+        )
+    if failure is not None:
+        raise CallFailed(failure.message)
+    return record
+
+
+def split_arguments(words: Iterable[Word]) -> tuple[list[str], dict[str, str]]:
+    """Positional values and ``name=value`` pairs; positionals may not follow named ones."""
+    args: list[str] = []
+    kwargs: dict[str, str] = {}
+    for word in words:
+        if word.name is not None:
+            if word.name in kwargs:
+                raise UsageError(f"{word.name} is given twice")
+            kwargs[word.name] = word.value
+        elif kwargs:
+            raise UsageError(
+                f"positional value {word.value!r} after named ones; write it as name=value"
+            )
+        else:
+            args.append(word.value)
+    return args, kwargs
