@@ -52,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the bundled demo app (needs the demo extra) and connect to it as 'demo'",
     )
+    parser.add_argument(
+        "--restore",
+        action="store_true",
+        help="reconnect the sessions saved with 'save' at start",
+    )
+    parser.add_argument(
+        "--print-completion",
+        choices=("bash", "zsh", "fish"),
+        metavar="SHELL",
+        help="print the completion script for SHELL (bash, zsh or fish) and exit",
+    )
     parser.add_argument("--version", action="version", version=f"gradioshell {__version__}")
     return parser
 
@@ -59,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.print_completion:
+        from gradioshell.completions import generate
+
+        sys.stdout.write(generate(args.print_completion))
+        return 0
     if args.debug:
         _start_debug_log()
     try:
