@@ -119,6 +119,10 @@ async def _run(args: argparse.Namespace) -> int:
             demo = await _start_demo(shell)
             if demo is None:
                 return 1
+        if args.restore:
+            status = await shell.run_line("restore")
+            if status and not interactive and not settings.keep_going:
+                return status
         for target in connects:
             status = await shell.run_line(f"connect {_quote(target)}")
             if status and not interactive:

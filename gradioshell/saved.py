@@ -1,0 +1,136 @@
+"""Saved sessions: the names and targets of the open sessions, kept between runs.
+
+``save`` writes them to ``sessions.json`` in the data directory (private: the file is 0600 in
+a 0700 directory); ``gradioshell --restore`` and ``restore`` reconnect them all at once. Only
+names and targets are kept, never tokens, passwords or cookies; a password written into a
+URL (``http://user:secret@host``) is dropped before saving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gradioshell.errors import ShellError
+
+if TYPE_CHECKING:
+    from gradioshell.shell import Shell
+
+APP_NAME = "gradioshell"
+FILE_NAME = "sessions.json"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    name: str
+    target: str
+
+
+def saved_path() -> Path:
+    """Where the saved sessions live: ``$XDG_DATA_HOME/gradioshell/sessions.json`` on Linux."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME)) / FILE_NAME
+
+
+def without_credentials(target: str) -> str:
+    """``target`` with any ``user:password@`` taken out of a URL."""
+    scheme, sep, rest = target.partition("://")
+    if not sep:
+        scheme, rest = "", target
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return target
+    host = authority.rsplit("@", 1)[1]
+    return f"{scheme}{sep}{host}{slash}{path}"
+
+
+def write(sessions: list[SavedSession], default: str | None, path: Path | None = None) -> Path:
+    """Replace the saved sessions with ``sessions``; the file is readable by its owner only."""
+    path = path or saved_path()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    record = {
+        "format": FORMAT,
+        "default": default,
+        "sessions": [{"name": s.name, "target": without_credentials(s.target)} for s in sessions],
+    }
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(record, handle, indent=2)
+        handle.write("\n")
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+    return path
+
+
+def read(path: Path | None = None) -> tuple[list[SavedSession], str | None]:
+    """The saved sessions and the name of the default one."""
+    path = path or saved_path()
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ShellError("no saved sessions: use 'save' to keep the open ones") from None
+    except (OSError, ValueError) as exc:
+        raise ShellError(f"cannot read the saved sessions in {path}: {exc}") from None
+    try:
+        sessions = [
+            SavedSession(str(item["name"]), str(item["target"])) for item in record["sessions"]
+        ]
+        default = record.get("default")
+    except (KeyError, TypeError, AttributeError):
+        raise ShellError(f"{path} does not hold saved sessions") from None
+    return sessions, default if isinstance(default, str) else None
+
+
+def save(shell: Shell) -> tuple[Path, int]:
+    """Save the shell's open sessions; return the file and how many were saved."""
+    items = list(shell.sessions)
+    if not items:
+        raise ShellError("no sessions to save: connect to an app first")
+    default = shell.sessions.default
+    path = write(
+        [SavedSession(s.name, s.target) for s in items],
+        default.name if default is not None else None,
+    )
+    return path, len(items)
+
+
+async def restore(shell: Shell) -> int:
+    """Reconnect every saved session at once; show each one that failed. 0 if all came back."""
+    saved, default = read()
+    if not saved:
+        shell.output.info("no saved sessions to restore")
+        return 0
+    shell.output.info(f"restoring {len(saved)} session{'s' if len(saved) != 1 else ''}…")
+    results = await asyncio.gather(
+        *(shell.connect(item.target, item.name) for item in saved), return_exceptions=True
+    )
+    failed = 0
+    for item, result in zip(saved, results, strict=True):
+        if isinstance(result, asyncio.CancelledError):
+            raise result
+        if isinstance(result, BaseException):
+            failed += 1
+            message = str(result) or type(result).__name__
+            shell.output.error(f"could not restore {item.name} ({item.target}): {message}")
+        else:
+            count = len(result.app.endpoints)
+            shell.output.info(
+                f"restored {result.name} → {result.url} "
+                f"(Gradio {result.app.version}, {count} endpoint{'s' if count != 1 else ''})"
+            )
+    if default is not None:
+        session = shell.sessions.find(default)
+        if session is not None:
+            shell.sessions.default = session
+    if failed:
+        shell.output.error(f"{failed} of {len(saved)} saved sessions could not be restored")
+        return 1
+    return 0
