@@ -81,4 +81,4 @@ complete -c gradioshell -n _shtab_gradioshell_using -l demo -d 'start the bundle
 complete -c gradioshell -n _shtab_gradioshell_using -l restore -d 'reconnect the sessions saved with '"'"'save'"'"' at start'
 complete -c gradioshell -n _shtab_gradioshell_using -l print-completion -xka "bash zsh fish" -d 'print the completion script for SHELL (bash, zsh or fish) and exit'
 complete -c gradioshell -n _shtab_gradioshell_using -l version -d 'show program'"'"'s version number and exit'
-complete -c gradioshell -n '_shtab_gradioshell_using; and test $_shtab_gradioshell_npos -eq 0' -ka "(_gradioshell_targets_or_files)" -d 'an app to connect to at start, or a script file to run'
+complete -c gradioshell -n '_shtab_gradioshell_using; and test $_shtab_gradioshell_npos -eq 0' -ka "(_gradioshell_targets_or_files)" -d 'an app to connect to at start (a URL, a Space id or a name from the [targets] table of the config), or a script file to run'

@@ -23,7 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "target",
         nargs="?",
-        help="an app to connect to at start, or a script file to run",
+        metavar="TARGET",
+        help=(
+            "an app to connect to at start (a URL, a Space id or a name from the [targets] "
+            "table of the config), or a script file to run"
+        ),
     )
     parser.add_argument("script_args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument(
