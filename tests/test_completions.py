@@ -173,3 +173,47 @@ def test_zsh_loads_and_completes(tmp_path: Path, config_home: Path) -> None:
         child.expect_exact("my-local")
     finally:
         child.terminate(force=True)
+
+
+def documented_install_lines() -> dict[str, str]:
+    """The one-line installs in docs/index.md, by shell."""
+    text = (ROOT / "docs" / "index.md").read_text()
+    lines = {}
+    for line in text.splitlines():
+        if line.startswith("gradioshell --print-completion "):
+            lines[line.split()[2]] = line
+    return lines
+
+
+def test_every_shell_has_a_documented_install_line() -> None:
+    lines = documented_install_lines()
+    assert set(lines) == set(SHELLS)
+    assert lines["zsh"].endswith("/_gradioshell")
+    assert lines["fish"].endswith("~/.config/fish/completions/gradioshell.fish")
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_install_line_makes_completion_load_by_itself(
+    tmp_path: Path, config_home: Path, shell_env: dict[str, str]
+) -> None:
+    line = documented_install_lines()["fish"]
+    home = Path(shell_env["HOME"])
+    (home / ".config" / "fish" / "completions").mkdir(parents=True)
+    # The installed command sits next to the interpreter running the tests.
+    bin_dir = Path(sys.executable).parent
+    assert (bin_dir / "gradioshell").exists()
+    env = {
+        **shell_env,
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "PATH": f"{bin_dir}{os.pathsep}{shell_env['PATH']}",
+    }
+    subprocess.run(["bash", "-c", line], env=env, check=True, timeout=60)
+    # fish loads completions/gradioshell.fish by itself when gradioshell is completed.
+    result = subprocess.run(
+        ["fish", "-c", "complete -C 'gradioshell --con'"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+    )
+    assert result.stdout.split("\t")[0] == "--connect"
