@@ -90,6 +90,7 @@ class StandInHub:
                 ),
                 Space("owner/streamlit-space", backend, sdk="streamlit"),
                 Space("owner/forever-building", backend, stages=["BUILDING"]),
+                Space("owner/new-stage-space", backend, stages=["SOMETHING_NEW"]),
             ]
         }
         self.renamed = {"old-owner/old-name": "rrg92/diffusers-labs"}
@@ -350,7 +351,31 @@ class StandInHub:
         if query.get("search") == "ratelimit":
             await _send_json(send, 429, {"error": "rate limited"}, {"RateLimit": '"api";r=0;t=42'})
             return
-        items = list(self.models) if path == "/api/models" else []
+        if path == "/api/models":
+            items = list(self.models)
+        elif path == "/api/spaces":
+            items = [
+                {
+                    "id": s.id,
+                    "author": s.id.split("/")[0],
+                    "likes": len(s.id),
+                    "sdk": s.sdk,
+                    "lastModified": "2025-05-01T12:00:00.000Z",
+                    "tags": [s.sdk],
+                }
+                for s in self.spaces.values()
+            ]
+        else:
+            items = [
+                {
+                    "id": "rajpurkar/squad",
+                    "author": "rajpurkar",
+                    "downloads": 70000,
+                    "likes": 300,
+                    "lastModified": "2024-03-04T00:00:00.000Z",
+                    "tags": ["task_categories:question-answering"],
+                }
+            ]
         if query.get("search") == "cross":
             # A next page on another origin: it must be fetched without the token, if at all.
             link = f'<{self.url("elsewhere")}{path}?offset=1>; rel="next"'

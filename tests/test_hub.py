@@ -7,6 +7,7 @@ to the real demo Gradio app; the stand-in records which requests carried the tok
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import re
 import stat
@@ -237,6 +238,29 @@ def test_paused_space_offers_restart_to_its_owner(run_shell, hub: StandInHub, hu
     assert len(restarts) == 1 and restarts[0].method == "POST"
 
 
+def test_unknown_stage_is_shown_and_tried(run_shell, hub: StandInHub, hub_env) -> None:
+    result = run_shell(
+        "-c", "connect owner/new-stage-space; @owner/new-stage-space echo q", env=hub_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "is in stage SOMETHING_NEW; trying anyway" in result.stderr
+    assert result.stdout.strip() == "q"
+
+
+def test_wait_gives_up_after_the_timeout(hub: StandInHub) -> None:
+    async def main() -> None:
+        async with HubClient(hub.endpoint) as client:
+            with pytest.raises(HubError) as caught:
+                await client.wait_running("owner/forever-building", timeout=0.5, interval=0.2)
+            assert "still BUILDING after 0 s" in str(caught.value) or "still BUILDING" in str(
+                caught.value
+            )
+            with pytest.raises(HubError, match="RUNTIME_ERROR: Exit code: 1"):
+                await client.wait_running("owner/broken-space", timeout=5)
+
+    asyncio.run(main())
+
+
 def test_space_wait(run_shell, hub: StandInHub, hub_env) -> None:
     result = run_shell("-c", "space wait owner/building-space", env=hub_env)
     assert result.returncode == 0, result.stderr
@@ -276,6 +300,18 @@ def test_hub_models_json(run_shell, hub: StandInHub, hub_env) -> None:
     assert result.returncode == 0, result.stderr
     items = json.loads(result.stdout)
     assert [m["id"] for m in items] == [f"meta-llama/Llama-{i}" for i in range(1, 4)]
+
+
+def test_hub_spaces_and_datasets(run_shell, hub: StandInHub, hub_env) -> None:
+    result = run_shell(
+        "-c", "hub spaces --sort likes --limit 3; hub datasets --search squad", env=hub_env
+    )
+    assert result.returncode == 0, result.stderr
+    assert "3 spaces" in result.stdout and "sdk" in result.stdout
+    by_likes = sorted(hub.spaces, key=len, reverse=True)  # the stand-in's likes are len(id)
+    rows = [line.split("│")[1].strip() for line in result.stdout.splitlines() if "│" in line]
+    assert rows[:3] == by_likes[:3]
+    assert "rajpurkar/squad" in result.stdout and "70,000" in result.stdout
 
 
 def test_hub_space_and_get(run_shell, hub: StandInHub, hub_env) -> None:
@@ -320,6 +356,8 @@ def test_whoami_and_token(run_shell, hub: StandInHub) -> None:
 
 def test_token_set_save_and_clear_at_the_prompt(spawn_shell, hub: StandInHub, shell_env) -> None:
     child = spawn_shell(env={"HF_ENDPOINT": hub.endpoint})
+    seen = io.StringIO()
+    child.logfile_read = seen
     child.expect_exact("gradioshell>")
     child.sendline("token set --save")
     child.expect_exact("Hugging Face token:")
@@ -345,7 +383,8 @@ def test_token_set_save_and_clear_at_the_prompt(spawn_shell, hub: StandInHub, sh
     child.expect_exact("app1>")
     child.sendline("exit")
     child.expect(pexpect.EOF)
-    assert hub.token not in (child.before or "")
+    assert hub.token not in seen.getvalue()  # hidden input: never echoed
+    assert "hf_notthisone" not in seen.getvalue()
     assert not path.exists()
     assert hub.with_token("standin-user/private-space")
 
