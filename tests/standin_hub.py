@@ -389,7 +389,7 @@ class StandInHub:
             items = [m for m in items if f in m["tags"] or m.get("pipeline_tag") == f]
         sort = query.get("sort")
         if sort:
-            items.sort(key=lambda m: m.get(sort, 0), reverse=query.get("direction") == "-1")
+            items.sort(key=lambda m: m.get(sort, 0), reverse=True)  # always descending
         offset = int(query.get("offset", "0"))
         limit = int(query.get("limit", "1000"))
         size = min(limit, self.page_size)

@@ -293,6 +293,7 @@ def test_hub_models_table_of_five(run_shell, hub: StandInHub, hub_env) -> None:
     listings = [s for s in hub.requests_to("hub") if s.path == "/api/models"]
     assert len(listings) == 3  # pages of 2 followed through the Link header
     assert "sort=downloads" in listings[0].query and "author=meta-llama" in listings[0].query
+    assert "expand=downloads" in listings[0].query and "expand=pipeline_tag" in listings[0].query
 
 
 def test_hub_models_json(run_shell, hub: StandInHub, hub_env) -> None:

@@ -346,11 +346,11 @@ def _list_options(kind: str, words: list[Word]) -> tuple[list[tuple[str, str]], 
         elif key == "sort":
             if value not in SORTS:
                 raise UsageError(f"--sort must be one of {', '.join(SORTS)}")
-            params += [("sort", SORTS[value]), ("direction", "-1")]
+            params.append(("sort", SORTS[value]))  # the Hub always sorts descending
         else:
             params.append((key, value))
     params.append(("limit", str(min(limit, 1000))))
-    params += [("expand[]", prop) for prop in EXPAND[kind]]
+    params += [("expand", prop) for prop in EXPAND[kind]]
     return params, limit, as_json
 
 
@@ -413,7 +413,8 @@ async def _model_details(shell: Shell, model_id: str) -> None:
         data = await hub.get_json(f"/api/models/{model_id}", what=f"the model {model_id}")
     if not isinstance(data, dict):
         raise HubError(f"the Hub's answer for the model {model_id} is not a JSON object")
-    tags = data.get("tags") if isinstance(data.get("tags"), list) else []
+    tags = data.get("tags")
+    tags = tags if isinstance(tags, list) else []
     rows = [
         ("pipeline", str(data.get("pipeline_tag") or "-")),
         ("library", str(data.get("library_name") or "-")),
