@@ -68,7 +68,9 @@ class SpaceUnavailable(HubError):
 _RATELIMIT = re.compile(r"\bt\s*=\s*(\d+)")
 
 
-def hub_error(response: httpx.Response, what: str | None = None) -> HubError:
+def hub_error(
+    response: httpx.Response, what: str | None = None, *, with_token: bool = False
+) -> HubError:
     """A user-facing error for an error answer of the Hub, from its headers and JSON body."""
     status = response.status_code
     code = response.headers.get("X-Error-Code")
@@ -97,11 +99,13 @@ def hub_error(response: httpx.Response, what: str | None = None) -> HubError:
             code,
         )
     if code in ("RepoNotFound", "EntryNotFound", "RevisionNotFound") or status in (401, 404):
+        hint = (
+            "the current token has no access to it"
+            if with_token
+            else "a private repo needs a token: see 'token set'"
+        )
         return HubError(
-            f"{subject} was not found on the Hub, or it is private"
-            " (a private repo needs a token: see 'token set')",
-            status,
-            code,
+            f"{subject} was not found on the Hub, or it is private ({hint})", status, code
         )
     detail = f": {message}" if message else ""
     return HubError(f"the Hub answered HTTP {status} for {subject}{detail}", status, code)
@@ -413,7 +417,7 @@ class HubClient:
         except httpx.HTTPError as exc:
             raise transport_error(exc, url) from None
         if response.status_code >= 400:
-            raise hub_error(response, what)
+            raise hub_error(response, what, with_token=self.token is not None)
         return response
 
     async def get_json(self, path: str, *, what: str | None = None, **kwargs: Any) -> Any:

@@ -331,16 +331,21 @@ def test_hub_errors_are_clear(run_shell, hub: StandInHub, hub_env) -> None:
         "--keep-going",
         "-c",
         "hub model meta-llama/gated-model; hub models --search ratelimit; "
-        "hub model nobody/nothing; hub models --sort sideways; whoami",
+        "hub model nobody/nothing; hub models --sort sideways; whoami; token set hf_x; "
+        "hub get http://elsewhere.example/api/models",
         env=hub_env,
     )
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
-    assert len(errors) == 5, result.stderr
+    assert len(errors) == 7, result.stderr
     assert "gated: ask for access" in errors[0]
     assert "rate limiting requests (429); the limit resets in 42 s" in errors[1]
     assert "nobody/nothing was not found on the Hub, or it is private" in errors[2]
     assert "--sort must be one of" in errors[3]
     assert "no Hugging Face token" in errors[4]
+    assert "stays out of history" in errors[5] and "hf_x" not in errors[5]
+    assert "is not on the Hub" in errors[6]
+    result = run_shell("-c", "hub model nobody/nothing", env=with_token(hub))
+    assert "the current token has no access to it" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -192,6 +192,10 @@ async def token_(shell: Shell, statement: Statement) -> None:
         await _set_token(shell, save="--save" in args[1:])
     elif args == ["clear"]:
         _clear_token(shell)
+    elif args[0] == "set":
+        raise UsageError(
+            "usage: token set [--save] (it asks for the token, so that it stays out of history)"
+        )
     else:
         raise UsageError("usage: token [set [--save] | clear]")
 
