@@ -324,10 +324,8 @@ class SpaceInfo:
     @classmethod
     def from_payload(cls, payload: dict[str, Any], requested: str) -> SpaceInfo:
         space_id = str(payload.get("id") or requested)
-        runtime = payload.get("runtime") if isinstance(payload.get("runtime"), dict) else {}
-        assert isinstance(runtime, dict)
-        card = payload.get("cardData") if isinstance(payload.get("cardData"), dict) else {}
-        assert isinstance(card, dict)
+        runtime = _dict(payload.get("runtime"))
+        card = _dict(payload.get("cardData"))
         host = payload.get("host")
         hardware = runtime.get("hardware")
         if isinstance(hardware, dict):
@@ -347,6 +345,10 @@ class SpaceInfo:
             author=_str_or_none(payload.get("author")),
             raw=payload,
         )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _str_or_none(value: Any) -> str | None:
