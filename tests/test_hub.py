@@ -148,8 +148,17 @@ def test_plain_url_connect_with_token_option(run_shell, hub: StandInHub) -> None
     assert "yy" in result.stdout
     assert hub.with_token("standin-user/private-space")
     # Without the option the private host refuses the connection.
+    before = len(hub.with_token("standin-user/private-space"))
     result = run_shell("-c", f"connect {url}", env=with_token(hub))
     assert result.returncode == 1
+    assert len(hub.with_token("standin-user/private-space")) == before
+    result = run_shell("-c", f"connect {url} as p --token-from-hub; use p", env=with_token(hub))
+    assert result.returncode == 0, result.stderr
+    assert len(hub.with_token("standin-user/private-space")) > before
+    # Asking for the token with none to send is an error, not a silent plain connect.
+    result = run_shell("-c", f"connect {url} --token", env={"HF_ENDPOINT": hub.endpoint})
+    assert result.returncode == 1
+    assert "no Hugging Face token to send" in result.stderr
 
 
 def test_token_is_not_carried_across_a_redirect(run_shell, hub: StandInHub) -> None:
