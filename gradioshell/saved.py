@@ -1,9 +1,11 @@
 """Saved sessions: the names and targets of the open sessions, kept between runs.
 
 ``save`` writes them to ``sessions.json`` in the data directory (private: the file is 0600 in
-a 0700 directory); ``gradioshell --restore`` and ``restore`` reconnect them all at once. Only
-names and targets are kept, never tokens, passwords or cookies; a password written into a
-URL (``http://user:secret@host``) is dropped before saving.
+a 0700 directory); ``gradioshell --restore`` and ``restore`` reconnect them all at once, the
+way ``connect`` does (a Space id goes through the Hub again). Only names and targets are kept,
+never tokens, passwords or cookies: a password written into a URL (``http://user:secret@host``)
+is dropped before saving, and for a plain URL connected with ``--token`` only that choice is
+kept, so the current token is sent again on restore.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING
 from gradioshell.errors import ShellError
 
 if TYPE_CHECKING:
+    from gradioshell.sessions import Session
     from gradioshell.shell import Shell
 
 APP_NAME = "gradioshell"
@@ -29,6 +32,7 @@ FORMAT = 1
 class SavedSession:
     name: str
     target: str
+    send_token: bool = False
 
 
 def saved_path() -> Path:
@@ -58,7 +62,7 @@ def write(sessions: list[SavedSession], default: str | None, path: Path | None =
     record = {
         "format": FORMAT,
         "default": default,
-        "sessions": [{"name": s.name, "target": without_credentials(s.target)} for s in sessions],
+        "sessions": [_record(s) for s in sessions],
     }
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -68,6 +72,16 @@ def write(sessions: list[SavedSession], default: str | None, path: Path | None =
     os.chmod(temporary, 0o600)
     os.replace(temporary, path)
     return path
+
+
+def _record(session: SavedSession) -> dict[str, object]:
+    record: dict[str, object] = {
+        "name": session.name,
+        "target": without_credentials(session.target),
+    }
+    if session.send_token:
+        record["send_token"] = True
+    return record
 
 
 def read(path: Path | None = None) -> tuple[list[SavedSession], str | None]:
@@ -81,7 +95,8 @@ def read(path: Path | None = None) -> tuple[list[SavedSession], str | None]:
         raise ShellError(f"cannot read the saved sessions in {path}: {exc}") from None
     try:
         sessions = [
-            SavedSession(str(item["name"]), str(item["target"])) for item in record["sessions"]
+            SavedSession(str(item["name"]), str(item["target"]), item.get("send_token") is True)
+            for item in record["sessions"]
         ]
         default = record.get("default")
     except (KeyError, TypeError, AttributeError):
@@ -96,10 +111,34 @@ def save(shell: Shell) -> tuple[Path, int]:
         raise ShellError("no sessions to save: connect to an app first")
     default = shell.sessions.default
     path = write(
-        [SavedSession(s.name, s.target) for s in items],
+        [SavedSession(s.name, s.target, _sends_token(s)) for s in items],
         default.name if default is not None else None,
     )
     return path, len(items)
+
+
+def _sends_token(session: Session) -> bool:
+    """Whether ``session`` is a plain URL that was given the token with ``connect --token``."""
+    from gradioshell.hub import TokenHeaders, space_id_of
+
+    if space_id_of(session.target) is not None:
+        return False  # a Space gets the token from the Hub path on its own
+    hooks = session.app.http.event_hooks.get("request", [])
+    return any(isinstance(hook, TokenHeaders) for hook in hooks)
+
+
+async def reconnect(shell: Shell, saved: SavedSession) -> Session:
+    """Connect to a saved session again, the way ``connect`` does."""
+    from gradioshell.commands.hub import resolve_connect
+
+    target = await resolve_connect(shell, saved.target, send_token=saved.send_token)
+    return await shell.connect(
+        saved.target,
+        saved.name,
+        url=target.url,
+        on_request=target.on_request,
+        aliases=target.aliases,
+    )
 
 
 async def restore(shell: Shell) -> int:
@@ -110,7 +149,7 @@ async def restore(shell: Shell) -> int:
         return 0
     shell.output.info(f"restoring {len(saved)} session{'s' if len(saved) != 1 else ''}…")
     results = await asyncio.gather(
-        *(shell.connect(item.target, item.name) for item in saved), return_exceptions=True
+        *(reconnect(shell, item) for item in saved), return_exceptions=True
     )
     failed = 0
     for item, result in zip(saved, results, strict=True):
