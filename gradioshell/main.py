@@ -42,6 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="write one JSON object per event")
     parser.add_argument(
+        "--download-dir",
+        metavar="DIR",
+        help="save the files of results in DIR (default: a folder per session)",
+    )
+    parser.add_argument(
+        "--no-download",
+        action="store_true",
+        help="leave the files of results on the app (shown as URLs)",
+    )
+    parser.add_argument(
         "--keep-going", action="store_true", help="in scripts, go on after a failing command"
     )
     parser.add_argument(
@@ -72,6 +82,10 @@ async def _run(args: argparse.Namespace) -> int:
     from gradioshell.shell import Settings, Shell
 
     settings = Settings(keep_going=args.keep_going, debug=args.debug)
+    if args.download_dir:
+        settings.download_dir = args.download_dir
+    if args.no_download:
+        settings.download = False
     script: Iterable[str] | None = None
     connects = list(args.connect)
     if args.commands:

@@ -31,6 +31,12 @@ class Settings:
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
+    download: bool = True
+    """Download the files of results; off (``--no-download``) leaves them as remote FileData."""
+    download_dir: str | None = None
+    """Where downloads go; None: a folder per session under the user's data directory."""
+    preview: bool = True
+    """Show image previews in result panels (only ever on a terminal)."""
 
 
 class Shell:
