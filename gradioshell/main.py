@@ -106,7 +106,8 @@ async def _run(args: argparse.Namespace) -> int:
     elif interactive:
         from rich.console import Console
 
-        output = InteractiveOutput(Console())
+        console = Console()
+        output = InteractiveOutput(console, preview=settings.preview and console.is_terminal)
     else:
         output = TextOutput()
     shell = Shell(output, settings, interactive=interactive)

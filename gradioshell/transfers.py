@@ -91,10 +91,8 @@ async def resolve_file_arguments(shell: Shell, session: Session, data: list[Any]
     uploads = [item for _, items, _, _ in plans for item in items if isinstance(item, LocalFile)]
     uploaded: dict[LocalFile, dict[str, Any]] = {}
     if uploads:
-        with _upload_progress(shell, sum(f.size for f in uploads)) as progress:
-            results = await upload(
-                session.app, uploads, cache=session.uploads, progress=progress
-            )
+        with upload_progress(shell, sum(f.size for f in uploads)) as progress:
+            results = await upload(session.app, uploads, cache=session.uploads, progress=progress)
         uploaded = dict(zip(uploads, results, strict=True))
     out = list(data)
     for index, items, many, gallery in plans:
@@ -187,7 +185,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @contextmanager
-def _upload_progress(shell: Shell, total: int) -> Iterator[Progress | None]:
+def upload_progress(shell: Shell, total: int) -> Iterator[Progress | None]:
+    """A progress bar for large uploads at the prompt; None (no bar) otherwise."""
     console = getattr(shell.output, "console", None)
     if not shell.interactive or total < PROGRESS_FROM or console is None:
         yield None

@@ -379,9 +379,7 @@ async def download(
                 async for chunk in response.aiter_bytes(CHUNK):
                     received += len(chunk)
                     if max_bytes is not None and received > max_bytes:
-                        raise FileError(
-                            f"{name}: larger than the limit of {human_size(max_bytes)}"
-                        )
+                        raise FileError(f"{name}: larger than the limit of {human_size(max_bytes)}")
                     _write_all(handle, chunk)
                     if progress is not None:
                         progress(len(chunk))
@@ -436,4 +434,3 @@ def _publish(temp: Path, directory: Path, name: str) -> Path:
             return candidate
         return candidate
     raise FileError(f"too many files named {name} in {directory}")
-
