@@ -81,16 +81,31 @@ def build() -> gr.Blocks:
 
 
 def main() -> None:
+    import uvicorn
+    from fastapi import FastAPI, Request
+
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=7861)
-    parser.add_argument("--max-file-size", default=None)
+    parser.add_argument("--max-file-size", default="10kb")
     args = parser.parse_args()
-    build().queue().launch(
-        server_name="127.0.0.1",
-        server_port=args.port,
-        max_file_size=args.max_file_size,
-        allowed_paths=[WORK],
+    app = FastAPI()
+    uploads = {"count": 0}
+
+    @app.middleware("http")
+    async def count_uploads(request: Request, call_next):  # type: ignore[no-untyped-def]
+        if request.method == "POST" and request.url.path.endswith("/upload"):
+            uploads["count"] += 1
+        return await call_next(request)
+
+    @app.get("/upload-count")
+    def upload_count() -> dict:
+        """How many upload requests the app has received, for the tests."""
+        return uploads
+
+    app = gr.mount_gradio_app(
+        app, build().queue(), path="/", max_file_size=args.max_file_size, allowed_paths=[WORK]
     )
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":
