@@ -140,13 +140,14 @@ def _half_blocks(path: str, mtime: int, cols: int, rows: int) -> list[list[Segme
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
-            image.draft("RGB", (cols, rows * 2))
-            image = image.convert("RGBA")
-            background = Image.new("RGBA", image.size, (0, 0, 0, 255))
-            image = Image.alpha_composite(background, image).convert("RGB")
-            image = image.resize((cols, rows * 2), Image.Resampling.LANCZOS)
-    except Exception:
+        with Image.open(path) as source:
+            source.draft("RGB", (cols, rows * 2))
+            rgba = source.convert("RGBA")
+        # Transparent parts show as black, like the terminal's usual background.
+        background = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+        flat = Image.alpha_composite(background, rgba).convert("RGB")
+        image = flat.resize((cols, rows * 2), Image.Resampling.LANCZOS)
+    except Exception:  # truncated or unreadable: no preview rather than an error
         return []
     pixels = image.load()
     assert pixels is not None
