@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradioshell import transfers
 from gradioshell.errors import CallFailed, UsageError
-from gradioshell.gradio import ArgumentError, Completed, Endpoint, Failed, bind
+from gradioshell.gradio import ArgumentError, Completed, Endpoint, Failed, GradioError, bind
 from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
@@ -51,12 +51,16 @@ async def run(
     started = time.monotonic()
     app_call = await session.app.submit(endpoint, data)
     failure: Failed | None = None
+    download_error: GradioError | None = None
     try:
         with reporter:
             try:
                 async for event in app_call:
                     if isinstance(event, Completed):
-                        await transfers.download_outputs(shell, session, event.data)
+                        try:
+                            await transfers.download_outputs(shell, session, event.data)
+                        except GradioError as exc:  # the result stands; its files stay remote
+                            download_error = exc
                     reporter.event(event)
                     if isinstance(event, Failed):
                         failure = event
@@ -74,6 +78,8 @@ async def run(
         )
     if failure is not None:
         raise CallFailed(failure.message)
+    if download_error is not None:
+        raise download_error
     return record
 
 

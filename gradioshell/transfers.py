@@ -133,7 +133,10 @@ def _plan_one(session: Session, value: Any, limit: int | None) -> Any:
     if isinstance(value, str):
         if is_url(value):
             return url_file_data(value)
-        return local_file(value, max_size=limit)
+        matches = expand(value)
+        if len(matches) > 1:
+            raise FileError(f"{value} matches {len(matches)} files; this parameter takes one")
+        return local_file(matches[0], max_size=limit)
     if isinstance(value, dict) and not is_file_data(value):
         inner = list(find_files(value))
         if len(inner) == 1:  # a gallery item or chat message holding one file

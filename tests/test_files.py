@@ -322,3 +322,32 @@ def test_no_preview_when_turned_off_by_no_color(spawn_shell, demo_url: str, tmp_
     assert "▀" not in (child.before or "")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_a_download_that_cannot_be_saved_is_one_line_and_keeps_the_result(
+    run_shell, media_url: str, tmp_path: Path
+) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("", encoding="utf-8")
+    result = run_shell(
+        "--download-dir", str(not_a_dir), "-c", f"connect {media_url}; split_lines a"
+    )
+    assert result.returncode == 1
+    assert lines(result.stderr)[-1].startswith(f"error: cannot save line0.txt in {not_a_dir}")
+    assert "Traceback" not in result.stderr
+    assert result.stdout.strip().startswith(media_url + "/gradio_api/file=")  # still shown
+
+
+def test_a_glob_for_a_single_file_parameter(run_shell, demo_url: str, tmp_path: Path) -> None:
+    (tmp_path / "only.txt").write_text("one", encoding="utf-8")
+    ok = run_shell(
+        "--download-dir",
+        str(tmp_path / "dl"),
+        "-c",
+        f"connect {demo_url}; upper_file {tmp_path}/*.txt",
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert Path(ok.stdout.strip()).read_text(encoding="utf-8") == "ONE"
+    (tmp_path / "two.txt").write_text("two", encoding="utf-8")
+    two = run_shell("-c", f"connect {demo_url}; upper_file {tmp_path}/*.txt")
+    assert two.returncode != 0 and "matches 2 files; this parameter takes one" in two.stderr

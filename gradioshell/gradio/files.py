@@ -361,14 +361,27 @@ async def download(
     complete (nothing half-written is left if this is cancelled); an existing file is never
     overwritten (``name-1.ext``...) and no symbolic link is followed when writing.
     """
-    url = file_url(app, data)
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = download_name(data)
+    try:
+        return await _download(app, file_url(app, data), directory, name, progress, max_bytes)
+    except OSError as exc:
+        raise FileError(f"cannot save {name} in {directory}: {exc.strerror or exc}") from None
+
+
+async def _download(
+    app: GradioApp,
+    url: str,
+    directory: Path,
+    name: str,
+    progress: Progress | None,
+    max_bytes: int | None,
+) -> Path:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp, handle = _temp_file(directory, name)
+    fd: int | None = handle
     same_origin = httpx.URL(url).netloc == httpx.URL(app.url).netloc
     # The app's client carries its headers (tokens); a file elsewhere gets a plain client.
     client = app.http if same_origin else httpx.AsyncClient(follow_redirects=True)
-    temp, handle = _temp_file(directory, name)
-    fd: int | None = handle
     try:
         timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
         try:
