@@ -28,13 +28,18 @@ MAX_PREVIEWS = 4
 """At most this many images are drawn for one output (a gallery shows its first ones)."""
 
 
-def file_lines(files: list[dict[str, Any]], *, preview: bool) -> RenderableType:
-    """The files of one output: a line each, then previews of the first images."""
+def file_lines(
+    files: list[dict[str, Any]], *, preview: bool, captions: list[str | None] | None = None
+) -> RenderableType:
+    """The files of one output: a line each (with its caption), and previews of images."""
     parts: list[RenderableType] = []
     drawn = 0
-    for data in files:
+    for index, data in enumerate(files):
         path = shown_path(data)
         line = Text(safe(path), style="underline")
+        caption = captions[index] if captions and index < len(captions) else None
+        if caption:
+            line.append(f"  {safe(caption)}", style="italic")
         local = data.get("local_path")
         info = media_info(local) if isinstance(local, str) else None
         if info:

@@ -163,12 +163,21 @@ def format_value(value: Any, *, preview: bool = False) -> RenderableType:
     if files is not None:
         from gradioshell.preview import file_lines
 
-        return file_lines(files, preview=preview)
+        return file_lines(files, preview=preview, captions=_captions(value))
     from rich.highlighter import JSONHighlighter
 
     text = Text(safe(json.dumps(with_paths(value), indent=2, ensure_ascii=False)))
     JSONHighlighter().highlight(text)
     return text
+
+
+def _captions(value: Any) -> list[str | None]:
+    """The captions of a gallery's items (``{"image": ..., "caption": ...}``)."""
+    items = value if isinstance(value, list) else [value]
+    return [
+        item["caption"] if isinstance(item, dict) and isinstance(item.get("caption"), str) else None
+        for item in items
+    ]
 
 
 def sessions_table(sessions: list[Session], default: Session | None) -> Table:

@@ -68,3 +68,19 @@ def test_file_lines_show_paths_and_wav_duration(tmp_path: Path) -> None:
         file_lines([{"path": "/srv/beep.wav", "local_path": str(sound)}], preview=True), width=100
     )
     assert str(sound) in shown and "2.5 s" in shown
+
+
+def test_gallery_items_show_path_caption_and_preview(tmp_path: Path) -> None:
+    from gradioshell.render import format_value
+
+    path = tmp_path / "tile.png"
+    Image.new("RGB", (8, 4), (0, 255, 0)).save(path)
+    item = {
+        "image": {"path": "/srv/t.png", "url": None, "meta": {"_type": "gradio.FileData"}},
+        "caption": "tile 0",
+    }
+    item["image"]["local_path"] = str(path)
+    shown = render(format_value([item], preview=True), width=100)
+    assert f"{path}  tile 0" in shown
+    assert shown.count("▀") == 16  # 8 x 4 pixels: 8 columns, 2 lines
+    assert "▀" not in render(format_value([item], preview=False), width=100)
