@@ -36,7 +36,8 @@ def file_lines(
     drawn = 0
     for index, data in enumerate(files):
         path = shown_path(data)
-        line = Text(safe(path), style="underline")
+        line = Text()
+        line.append(safe(path), style="underline")
         caption = captions[index] if captions and index < len(captions) else None
         if caption:
             line.append(f"  {safe(caption)}", style="italic")

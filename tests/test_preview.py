@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import wave
 from pathlib import Path
 
@@ -81,6 +82,6 @@ def test_gallery_items_show_path_caption_and_preview(tmp_path: Path) -> None:
     }
     item["image"]["local_path"] = str(path)
     shown = render(format_value([item], preview=True), width=100)
-    assert f"{path}  tile 0" in shown
+    assert f"{path}  tile 0" in re.sub(r"\x1b\[[0-9;]*m", "", shown)
     assert shown.count("▀") == 16  # 8 x 4 pixels: 8 columns, 2 lines
     assert "▀" not in render(format_value([item], preview=False), width=100)
