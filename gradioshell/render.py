@@ -22,6 +22,7 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
+from gradioshell.gradio.files import find_files, is_file_parameter
 from gradioshell.text import files_of, safe, unwrap, with_paths
 
 if TYPE_CHECKING:
@@ -258,6 +259,10 @@ def endpoint_help(session: Session, endpoint: Endpoint) -> RenderableType:
     example = [endpoint.name]
     for p in endpoint.parameters:
         value = p.example if p.required and p.example is not None else p.default
+        if is_file_parameter(p):
+            # A file is given as a path or URL: show the example's URL, not its FileData.
+            found = [f.get("url") or f["path"] for f in find_files(value)]
+            value = found[0] if found else ("FILE" if p.required else None)
         if p.required or value is not None:
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             example.append(f"{p.name}={quote(shown)}")

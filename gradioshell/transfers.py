@@ -130,6 +130,11 @@ def _expand(text: str) -> list[str]:
 
 
 def _plan_one(session: Session, value: Any, limit: int | None) -> Any:
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)  # a FileData written out, as in the app's examples
+        except ValueError:
+            raise FileError(f"{value!r} is not a valid JSON object") from None
     if isinstance(value, str):
         if is_url(value):
             return url_file_data(value)

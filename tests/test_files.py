@@ -351,3 +351,25 @@ def test_a_glob_for_a_single_file_parameter(run_shell, demo_url: str, tmp_path: 
     (tmp_path / "two.txt").write_text("two", encoding="utf-8")
     two = run_shell("-c", f"connect {demo_url}; upper_file {tmp_path}/*.txt")
     assert two.returncode != 0 and "matches 2 files; this parameter takes one" in two.stderr
+
+
+def test_a_filedata_written_as_json_is_sent_as_it_is(
+    run_shell, media_url: str, tmp_path: Path
+) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("by server path", encoding="utf-8")
+    uploaded = run_shell("-c", f"connect {media_url}; upload {notes}")
+    assert uploaded.returncode == 0, uploaded.stderr
+    data = uploaded.stdout.strip()
+    before = upload_count(media_url)
+    for line in (f"concat files={quote(data)}", f"concat files=[{data}]"):
+        result = run_shell("-c", f"connect {media_url}; {line}")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "by server path"
+    assert upload_count(media_url) == before
+
+
+def test_help_shows_a_file_example_as_a_url(run_shell, demo_url: str) -> None:
+    result = run_shell("-c", f"connect {demo_url}; help upper_file", env={"COLUMNS": "250"})
+    assert result.returncode == 0, result.stderr
+    assert "upper_file f=https://" in result.stdout
