@@ -219,8 +219,10 @@ def test_missing_or_unusable_input_fails_before_sending(
 ) -> None:
     good = tmp_path / "good.txt"
     good.write_text("ok", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe")
     before = upload_count(media_url)
     cases = {
+        f"concat files={tmp_path}/pipe": "pipe: not a regular file",
         f'concat files=["{good}", "{tmp_path}/missing.txt"]': "missing.txt: no such file",
         f"concat files={tmp_path}": "is a directory",
         f"concat files={tmp_path}/*.none": "no file matches",
