@@ -31,6 +31,13 @@ class Settings:
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
+    theme: str = "dark"
+    color: bool = True
+    vi_mode: bool = False
+    preview_images: bool = True
+    download_dir: str = ""
+    targets: dict[str, str] = field(default_factory=dict)
+    startup: list[str] = field(default_factory=list)
 
 
 class Shell:
