@@ -24,6 +24,7 @@ from prompt_toolkit.document import Document
 
 from gradioshell.commands import COMMANDS
 from gradioshell.parser import ParseError, Statement, Word, parse_line, quote
+from gradioshell.text import short
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, GradioApp, Parameter
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 FILE_COMPONENTS = frozenset(
     {"file", "image", "audio", "video", "uploadbutton", "model3d", "gallery", "imageeditor"}
 )
-MAX_META = 60
 
 
 # -- matching --------------------------------------------------------------------------
@@ -76,11 +76,6 @@ def best(typed: str, items: Iterable[tuple[str, Any]]) -> list[Any]:
 
 
 # -- per-session index -----------------------------------------------------------------
-
-
-def short(text: str, limit: int = MAX_META) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parameter_meta(p: Parameter) -> str:
@@ -284,7 +279,8 @@ class ShellCompleter(Completer):
         start = -len(raw)
         candidates: list[tuple[str, str]] = []
         for choice in p.choices:
-            candidates.append((str(choice), "choice"))
+            default = p.has_default and choice == p.default
+            candidates.append((str(choice), "choice, default" if default else "choice"))
         schema_type = p.schema.get("type") if isinstance(p.schema, dict) else None
         if schema_type == "boolean" or p.python_type == "bool":
             candidates += [("true", "boolean"), ("false", "boolean")]

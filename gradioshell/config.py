@@ -145,14 +145,18 @@ def load(settings: Settings, path: Path | None = None) -> list[ConfigError]:
     return apply(settings, data, path, text)
 
 
-def apply(settings: Settings, data: dict[str, Any], path: Path, text: str = "") -> list[ConfigError]:
+def apply(
+    settings: Settings, data: dict[str, Any], path: Path, text: str = ""
+) -> list[ConfigError]:
     """Apply parsed config ``data`` to ``settings``; return the problems found."""
     problems: list[ConfigError] = []
     known = {(key.table, key.name): key for key in KEYS}
     tables = {key.table for key in KEYS} | set(MAPS)
     for table, content in data.items():
         if table not in tables:
-            problems.append(ConfigError(path, _line_of(text, None, table), f"unknown table [{table}]"))
+            problems.append(
+                ConfigError(path, _line_of(text, None, table), f"unknown table [{table}]")
+            )
             continue
         if not isinstance(content, dict):
             problems.append(
@@ -193,10 +197,7 @@ def apply(settings: Settings, data: dict[str, Any], path: Path, text: str = "") 
 def _check(key: Key, value: Any) -> str | None:
     kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
     # bool is an int in Python, but `timeout = true` is a mistake.
-    if isinstance(value, bool) and bool not in kinds:
-        ok = False
-    else:
-        ok = isinstance(value, kinds)
+    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
     if not ok:
         return "must be " + " or ".join(_KIND_NAMES.get(k, k.__name__) for k in kinds[:1])
     if key.choices and value not in key.choices:
@@ -215,8 +216,10 @@ def _line_of(text: str, table: str | None, name: str) -> int | None:
             if table is None and current == name:
                 return number
             continue
-        if table is not None and current == table and re.match(
-            rf"[\"']?{re.escape(name)}[\"']?\s*=", stripped
+        if (
+            table is not None
+            and current == table
+            and re.match(rf"[\"']?{re.escape(name)}[\"']?\s*=", stripped)
         ):
             return number
         if table is not None and current is None and stripped.startswith(f"{table}."):

@@ -7,7 +7,7 @@ import difflib
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -52,6 +52,8 @@ class Shell:
         self.sessions = SessionRegistry()
         self.results: list[CallRecord] = []
         self.variables: dict[str, Any] = {}
+        # Short status texts for the prompt's toolbar (e.g. running jobs); None hides one.
+        self.status_items: list[Callable[[], str | None]] = []
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- running lines -------------------------------------------------------------------
@@ -170,6 +172,7 @@ class Shell:
     async def connect(self, target: str, name: str | None = None) -> Session:
         if name is not None and self.sessions.find(name) is not None:
             raise ShellError(f"a session named {name!r} already exists")
+        target = self.settings.targets.get(target, target)  # a [targets] alias
         app = await GradioApp.connect(
             target,
             timeouts=self.settings.timeouts,

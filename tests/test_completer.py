@@ -21,11 +21,21 @@ DEMO = [
         (
             Parameter("prompt", "prompt", "Textbox", {"type": "string"}, "str"),
             Parameter(
-                "width", "width", "Number", {"type": "number"}, "float", has_default=True,
+                "width",
+                "width",
+                "Number",
+                {"type": "number"},
+                "float",
+                has_default=True,
                 default=256,
             ),
             Parameter(
-                "height", "height", "Number", {"type": "number"}, "float", has_default=True,
+                "height",
+                "height",
+                "Number",
+                {"type": "number"},
+                "float",
+                has_default=True,
                 default=192,
             ),
         ),
@@ -37,13 +47,22 @@ DEMO = [
         1,
         (
             Parameter(
-                "color", "color", "Dropdown",
-                {"type": "string", "enum": ["red", "green", "blue"]}, "str",
-                has_default=True, default="red",
+                "color",
+                "color",
+                "Dropdown",
+                {"type": "string", "enum": ["red", "green", "blue"]},
+                "str",
+                has_default=True,
+                default="red",
             ),
             Parameter(
-                "size", "size", "Radio", {"type": "string", "enum": ["small", "medium", "large"]},
-                "str", has_default=True, default="medium",
+                "size",
+                "size",
+                "Radio",
+                {"type": "string", "enum": ["small", "medium", "large"]},
+                "str",
+                has_default=True,
+                default="medium",
             ),
         ),
         (Return("picked", "Textbox"),),
@@ -59,7 +78,12 @@ DEMO = [
         3,
         (
             Parameter(
-                "on", "on", "Checkbox", {"type": "boolean"}, "bool", has_default=True,
+                "on",
+                "on",
+                "Checkbox",
+                {"type": "boolean"},
+                "bool",
+                has_default=True,
                 default=False,
             ),
         ),
@@ -74,9 +98,13 @@ OTHER = [
         (
             Parameter("text", "text", "Textbox", {"type": "string"}, "str"),
             Parameter(
-                "language", "language", "Dropdown",
-                {"type": "string", "enum": ["French", "German"]}, "str",
-                has_default=True, default="French",
+                "language",
+                "language",
+                "Dropdown",
+                {"type": "string", "enum": ["French", "German"]},
+                "str",
+                has_default=True,
+                default="French",
             ),
         ),
         (Return("translation", "Textbox"),),
@@ -163,9 +191,7 @@ def test_file_paths_expand_home_and_descend(
     (tmp_path / "note.txt").write_text("b")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert texts(shell, "upper_file f=~/no") == ["~/note.txt", "~/notes\\ dir/"]
-    assert texts(shell, "upper_file f=~/notes\\ dir/") == ["'~/notes dir/a.txt'".replace(
-        "'", '"'
-    )]
+    assert texts(shell, "upper_file f=~/notes\\ dir/") == ['"~/notes dir/a.txt"']
 
 
 def test_other_session_with_at_syntax(shell: Shell) -> None:

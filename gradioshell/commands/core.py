@@ -223,3 +223,26 @@ def _overview(shell: Shell) -> Group:
 @command("exit", "Leave the shell", "exit", aliases=("quit",))
 async def exit_(shell: Shell, statement: Statement) -> None:
     raise ExitShell(0)
+
+
+@command(
+    "refresh",
+    "Read a session's endpoints again (after the app changed)",
+    "refresh [SESSION]",
+    argument="session",
+)
+async def refresh(shell: Shell, statement: Statement) -> None:
+    args = _positional(statement)
+    if len(args) > 1:
+        raise UsageError("usage: refresh [SESSION]")
+    session = shell.require_session(args[0] if args else None)
+    before = {ep.api_name for ep in session.app.endpoints}
+    await session.app.refresh()
+    after = {ep.api_name for ep in session.app.endpoints}
+    added, removed = sorted(after - before), sorted(before - after)
+    message = f"refreshed {session.name}: {len(after)} endpoint{'s' if len(after) != 1 else ''}"
+    if added:
+        message += "; new: " + ", ".join(safe(name) for name in added)
+    if removed:
+        message += "; gone: " + ", ".join(safe(name) for name in removed)
+    shell.output.info(message)
