@@ -20,8 +20,7 @@ from gradioshell.toolbar import toolbar
 
 STYLES = {
     "dark": {
-        "prompt.session": "ansicyan bold",
-        "prompt": "",
+        "prompt": "ansicyan bold",
         "pygments.name.function": "ansigreen bold",
         "pygments.name.namespace": "ansimagenta bold",
         "pygments.name.attribute": "ansicyan",
@@ -44,8 +43,7 @@ STYLES = {
         "continuation": "ansibrightblack",
     },
     "light": {
-        "prompt.session": "ansiblue bold",
-        "prompt": "",
+        "prompt": "ansiblue bold",
         "pygments.name.function": "ansigreen bold",
         "pygments.name.namespace": "ansimagenta bold",
         "pygments.name.attribute": "ansiblue",
@@ -76,9 +74,8 @@ def prompt_text(shell: Shell) -> str:
 
 
 def prompt_fragments(shell: Shell) -> StyleAndTextTuples:
-    default = shell.sessions.default
-    name = default.name if default is not None else "gradioshell"
-    return [("class:prompt.session", name), ("class:prompt", "> ")]
+    # One fragment, so the prompt reaches the terminal as one piece of text.
+    return [("class:prompt", prompt_text(shell))]
 
 
 def open_history() -> History:
