@@ -204,13 +204,14 @@ class ShellCompleter(Completer):
             if session is not None:
                 yield from self._endpoints(session, typed, raw, slash=True)
             return
+        # The app's endpoints first: they are what the shell is for.
         items: list[tuple[str, tuple[str, str, str]]] = []
-        for cmd in COMMANDS:
-            items.append((cmd.name, (cmd.name, cmd.name, cmd.summary)))
         if session is not None:
             for entry in self.index(session).entries:
                 name = entry.endpoint.name
                 items.append((name, (name, name, entry.meta)))
+        for cmd in COMMANDS:
+            items.append((cmd.name, (cmd.name, cmd.name, cmd.summary)))
         seen: set[str] = set()
         for text, display, meta in best(typed, items):
             if text in seen:
