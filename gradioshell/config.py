@@ -79,6 +79,15 @@ def _timeout(field_name: str) -> Callable[[Settings, Any], None]:
     return apply
 
 
+def _positive(field_name: str) -> Callable[[Settings, Any], None]:
+    def apply(settings: Settings, value: Any) -> None:
+        if value <= 0:
+            raise ValueError("must be a positive number of seconds")
+        setattr(settings, field_name, float(value))
+
+    return apply
+
+
 def _startup(settings: Settings, value: Any) -> None:
     if not all(isinstance(item, str) for item in value):
         raise ValueError("must be a list of strings")
@@ -97,6 +106,7 @@ KEYS: list[Key] = [
     Key("timeouts", "connect", (int, float), _timeout("connect")),
     Key("timeouts", "read", (int, float), _timeout("read")),
     Key("timeouts", "stream_idle", (int, float), _timeout("stream_idle")),
+    Key("hub", "space_wait_timeout", (int, float), _positive("space_wait_timeout")),
     Key("startup", "commands", list, _startup),
 ]
 

@@ -15,6 +15,7 @@ from gradioshell import calls
 from gradioshell.commands import COMMANDS
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
+from gradioshell.hub import RequestHook, TokenStore
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
@@ -31,6 +32,7 @@ class Settings:
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
+    space_wait_timeout: float = 300.0
     theme: str = "dark"
     color: bool = True
     vi_mode: bool = False
@@ -52,6 +54,7 @@ class Shell:
         self.sessions = SessionRegistry()
         self.results: list[CallRecord] = []
         self.variables: dict[str, Any] = {}
+        self.tokens = TokenStore()
         # Short status texts for the prompt's toolbar (e.g. running jobs); None hides one.
         self.status_items: list[Callable[[], str | None]] = []
         self._background: set[asyncio.Task[Any]] = set()
@@ -169,16 +172,28 @@ class Shell:
 
     # -- sessions ------------------------------------------------------------------------
 
-    async def connect(self, target: str, name: str | None = None) -> Session:
+    async def connect(
+        self,
+        target: str,
+        name: str | None = None,
+        *,
+        url: str | None = None,
+        on_request: RequestHook | None = None,
+        aliases: Iterable[str] = (),
+    ) -> Session:
+        """Connect to ``url`` (default: ``target``); ``aliases`` also name the session."""
         if name is not None and self.sessions.find(name) is not None:
             raise ShellError(f"a session named {name!r} already exists")
-        target = self.settings.targets.get(target, target)  # a [targets] alias
         app = await GradioApp.connect(
-            target,
+            url or target,
             timeouts=self.settings.timeouts,
             verify=self.settings.verify_tls,
+            on_request=on_request,
         )
-        session = Session(name=name or self.sessions.next_name(), target=target, app=app)
+        free = [a for a in aliases if a != name and self.sessions.find(a) is None]
+        session = Session(
+            name=name or self.sessions.next_name(), target=target, app=app, aliases=free
+        )
         self.sessions.add(session)
         return session
 
