@@ -184,6 +184,11 @@ class ShellCompleter(Completer):
         builtin = COMMANDS.get(first.value) if not first.quoted else None
         if builtin is not None and not first.value.startswith("/"):
             yield from self._command_argument(builtin.name, builtin.argument, words, typed, raw)
+            if typed.startswith("-") or len(words) > 1 or builtin.argument is None:
+                given = {w.value for w in words}
+                options = [(o, o) for o in builtin.options if o not in given]
+                for option in best(typed, options):
+                    yield Completion(option, -len(raw), display_meta=f"{builtin.name} option")
             return
         session = self.shell.sessions.default
         if session is None:

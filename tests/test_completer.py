@@ -213,7 +213,10 @@ def test_command_arguments(shell: Shell) -> None:
         "other",
     ]
     assert texts(shell, "connect di") == ["diff"]
-    assert texts(shell, "connect x ") == ["as"]
+    assert texts(shell, "connect x ")[0] == "as"
+    assert "--token" in texts(shell, "connect x --")
+    assert texts(shell, "token ") == ["set", "clear", "--save"]
+    assert texts(shell, "token set --") == ["--save"]
 
 
 def test_use_switches_completion(shell: Shell) -> None:
