@@ -200,8 +200,8 @@ class ShellCompleter(Completer):
     def _first_word(self, typed: str, raw: str) -> Iterator[Completion]:
         start = -len(raw)
         if typed.startswith("@"):
-            items = [("@" + s.name, s) for s in self.shell.sessions]
-            for s in best(typed, items):
+            sessions = [("@" + s.name, s) for s in self.shell.sessions]
+            for s in best(typed, sessions):
                 yield Completion("@" + s.name, start, display_meta=short(s.url))
             return
         session = self.shell.sessions.default

@@ -70,20 +70,23 @@ def _set(field_name: str) -> Callable[[Settings, Any], None]:
     return apply
 
 
+def _seconds(value: Any) -> float:
+    if value <= 0:
+        raise ValueError("must be a positive number of seconds")
+    return float(value)
+
+
 def _timeout(field_name: str) -> Callable[[Settings, Any], None]:
     def apply(settings: Settings, value: Any) -> None:
-        if value <= 0:
-            raise ValueError("must be a positive number of seconds")
-        settings.timeouts = dataclasses.replace(settings.timeouts, **{field_name: float(value)})
+        timeouts = dataclasses.replace(settings.timeouts, **{field_name: _seconds(value)})
+        settings.timeouts = timeouts
 
     return apply
 
 
 def _positive(field_name: str) -> Callable[[Settings, Any], None]:
     def apply(settings: Settings, value: Any) -> None:
-        if value <= 0:
-            raise ValueError("must be a positive number of seconds")
-        setattr(settings, field_name, float(value))
+        setattr(settings, field_name, _seconds(value))
 
     return apply
 

@@ -64,15 +64,15 @@ def signature(endpoint: Endpoint, current: str | None, width: int) -> StyleAndTe
     parts.append(("class:toolbar.dim", f" → {safe(outs)}"))
     described = None
     if current is not None:
-        p = endpoint.parameter(current)
-        if p is not None:
-            kind = f"{p.component or 'value'}, {p.type_name}"
-            if p.choices:
-                kind += ": " + ", ".join(map(str, p.choices[:8]))
-                if len(p.choices) > 8:
+        param = endpoint.parameter(current)
+        if param is not None:
+            kind = f"{param.component or 'value'}, {param.type_name}"
+            if param.choices:
+                kind += ": " + ", ".join(map(str, param.choices[:8]))
+                if len(param.choices) > 8:
                     kind += ", …"
-            about = p.description or (p.label if p.label != p.name else "")
-            described = f"{p.name}: {about} ({kind})" if about else f"{p.name} ({kind})"
+            about = param.description or (param.label if param.label != param.name else "")
+            described = f"{param.name}: {about} ({kind})" if about else f"{param.name} ({kind})"
     elif endpoint.description:
         described = endpoint.description
     if described:
