@@ -18,7 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradioshell",
         description="An interactive shell for Gradio apps.",
-        epilog="Inside the shell, type 'help' for the commands.",
+        epilog="Inside the shell, type 'help' for the commands. "
+        f"Settings are read from {_config_path()} (see --config).",
     )
     parser.add_argument(
         "target",
@@ -64,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gradioshell {__version__}")
     return parser
+
+
+def _config_path() -> str:
+    from gradioshell.config import config_path
+
+    return str(config_path())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -208,3 +209,34 @@ def test_malformed_config_names_file_and_line(spawn_shell, shell_env: dict[str, 
     child.expect_exact("using the defaults")
     child.expect_exact("gradioshell>")
     quit_shell(child)
+
+
+def test_refresh_reads_the_endpoints_again(run_shell, demo_url: str) -> None:
+    result = run_shell("-c", f"connect {demo_url}; refresh; refresh nosuch")
+    assert "refreshed app1: 7 endpoints" in result.stderr
+    assert "no session 'nosuch'" in result.stderr
+    assert result.returncode != 0
+
+
+def test_help_names_the_config_file(run_shell, shell_env: dict[str, str]) -> None:
+    result = run_shell("--help", env={"COLUMNS": "300"})
+    assert str(Path(shell_env["XDG_CONFIG_HOME"]) / "gradioshell" / "config.toml") in result.stdout
+
+
+COLOUR = re.compile(r"\x1b\[[0-9;]*;3[0-7]")
+
+
+def test_no_color_flag(shell_env: dict[str, str]) -> None:
+    env = {k: v for k, v in shell_env.items() if k != "NO_COLOR"}
+
+    def prompt_output(*args: str) -> str:
+        child = pexpect.spawn(
+            sys.executable, ["-m", "gradioshell", *args], env=env, encoding="utf-8", timeout=30
+        )
+        child.expect_exact("gradioshell>")
+        output = child.before + child.after
+        quit_shell(child)
+        return output
+
+    assert COLOUR.search(prompt_output())
+    assert not COLOUR.search(prompt_output("--no-color"))
