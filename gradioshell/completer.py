@@ -156,11 +156,62 @@ class ShellCompleter(Completer):
     def get_completions(
         self, document: Document, complete_event: CompleteEvent
     ) -> Iterator[Completion]:
-        context = line_context(document.text_before_cursor)
+        text = document.text_before_cursor
+        context = line_context(text)
         if context is None:
+            yield from self._quoted_path(text)
             return
         words, partial, raw = context
         yield from self._complete(words, partial, raw)
+
+    def _quoted_path(self, text: str) -> Iterator[Completion]:
+        """Inside an open quote after ``name=`` of a file parameter: local paths, the quote
+        kept open for a directory and closed after a file."""
+        try:
+            parse_line(text)
+        except ParseError as exc:
+            position = exc.position
+            if not exc.incomplete or text[position : position + 1] not in ("'", '"'):
+                return
+        else:
+            return
+        context = line_context(text[:position])
+        if context is None or context[1] is None or context[1].name is None:
+            return
+        words, partial, _ = context
+        entry = self._entry_for(words)
+        if entry is None:
+            return
+        parameter = entry.endpoint.parameter(partial.name or "")
+        if parameter is None or not is_file_parameter(parameter):
+            return
+        mark = text[position]
+        typed = text[position + 1 :]
+        for completion in path_completions(typed, 0):
+            name = completion.display_text
+            shown = typed[: len(typed) - len(os.path.basename(typed))] + name
+            closing = "" if name.endswith("/") else mark
+            yield Completion(
+                mark + shown + closing,
+                -(len(text) - position),
+                display=completion.display,
+                display_meta=completion.display_meta,
+            )
+
+    def _entry_for(self, words: list[Word]) -> EndpointEntry | None:
+        """The endpoint called by a statement's first words, if any."""
+        if not words:
+            return None
+        first = words[0]
+        if first.value.startswith("@") and len(first.value) > 1:
+            session = self.shell.sessions.find(first.value[1:])
+            if session is None or len(words) < 2:
+                return None
+            return self.index(session).find(words[1].value)
+        if COMMANDS.get(first.value) is not None and not first.value.startswith("/"):
+            return None
+        session = self.shell.sessions.default
+        return self.index(session).find(first.value) if session is not None else None
 
     # -- by position ---------------------------------------------------------------------
 

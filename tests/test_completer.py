@@ -192,6 +192,11 @@ def test_file_paths_expand_home_and_descend(
     monkeypatch.setenv("HOME", str(tmp_path))
     assert texts(shell, "upper_file f=~/no") == ["~/note.txt", "~/notes\\ dir/"]
     assert texts(shell, "upper_file f=~/notes\\ dir/") == ['"~/notes dir/a.txt"']
+    # Inside a quote the user opened: the quote stays open for a directory.
+    assert texts(shell, 'upper_file f="~/notes d') == ['"~/notes dir/']
+    assert texts(shell, 'upper_file f="~/notes dir/') == ['"~/notes dir/a.txt"']
+    assert texts(shell, "@app1 upper_file f='~/no") == ["'~/note.txt'", "'~/notes dir/"]
+    assert texts(shell, 'pick color="re') == []
 
 
 def test_other_session_with_at_syntax(shell: Shell) -> None:
