@@ -375,3 +375,26 @@ def test_help_shows_a_file_example_as_a_url(run_shell, demo_url: str) -> None:
     result = run_shell("-c", f"connect {demo_url}; help upper_file", env={"COLUMNS": "250"})
     assert result.returncode == 0, result.stderr
     assert "upper_file f=https://" in result.stdout
+
+
+def test_config_turns_previews_and_downloads_off(
+    spawn_shell, run_shell, demo_url: str, tmp_path: Path
+) -> None:
+    downloads = tmp_path / "dl"
+    settings = tmp_path / "config.toml"
+    settings.write_text(
+        f'[ui]\npreview_images = false\n[files]\ndownload_dir = "{downloads}"\n', encoding="utf-8"
+    )
+    child = spawn_shell("--config", str(settings), demo_url, env={"NO_COLOR": ""})
+    child.expect_exact("app1>")
+    child.sendline("generateimage prompt=plain width=40 height=20")
+    child.expect_exact(str(downloads / "image.webp"))
+    child.expect_exact("app1>")
+    assert "▀" not in (child.before or "")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+    settings.write_text("[files]\ndownload = false\n", encoding="utf-8")
+    result = run_shell("--config", str(settings), "-c", f"connect {demo_url}; generateimage x")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith(demo_url + "/gradio_api/file=")
