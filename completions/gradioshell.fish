@@ -66,7 +66,7 @@ function _shtab_gradioshell_using
 end
 
 set -g _shtab_gradioshell_commands 
-set -g _shtab_gradioshell_opts_with_value --connect --print-completion -c
+set -g _shtab_gradioshell_opts_with_value --config --connect --download-dir --print-completion -c
 
 complete -c gradioshell -e
 complete -c gradioshell -f
@@ -75,9 +75,13 @@ complete -c gradioshell -n _shtab_gradioshell_using -s h -l help -d 'show this h
 complete -c gradioshell -n _shtab_gradioshell_using -s c -x -d 'run COMMANDS (separated by '"'"';'"'"') and exit; may be repeated'
 complete -c gradioshell -n _shtab_gradioshell_using -l connect -xka "(_gradioshell_config_targets)" -d 'connect to TARGET at start; may be repeated'
 complete -c gradioshell -n _shtab_gradioshell_using -l json -d 'write one JSON object per event'
+complete -c gradioshell -n _shtab_gradioshell_using -l download-dir -xka "(__fish_complete_directories)" -d 'save the files of results in DIR (default: a folder per session)'
+complete -c gradioshell -n _shtab_gradioshell_using -l no-download -d 'leave the files of results on the app (shown as URLs)'
 complete -c gradioshell -n _shtab_gradioshell_using -l keep-going -d 'in scripts, go on after a failing command'
 complete -c gradioshell -n _shtab_gradioshell_using -l debug -d 'write a debug log with tracebacks, for bug reports'
 complete -c gradioshell -n _shtab_gradioshell_using -l demo -d 'start the bundled demo app (needs the demo extra) and connect to it as '"'"'demo'"'"''
+complete -c gradioshell -n _shtab_gradioshell_using -l config -xka "(__fish_complete_path (commandline -ct))" -d 'read settings from FILE instead of the default config file'
+complete -c gradioshell -n _shtab_gradioshell_using -l no-color -d 'do not use colours (the NO_COLOR environment variable does the same)'
 complete -c gradioshell -n _shtab_gradioshell_using -l restore -d 'reconnect the sessions saved with '"'"'save'"'"' at start'
 complete -c gradioshell -n _shtab_gradioshell_using -l print-completion -xka "bash zsh fish" -d 'print the completion script for SHELL (bash, zsh or fish) and exit'
 complete -c gradioshell -n _shtab_gradioshell_using -l version -d 'show program'"'"'s version number and exit'

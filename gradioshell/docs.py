@@ -23,18 +23,23 @@ HELP_WIDTH = 100
 
 
 def help_text() -> str:
-    """``gradioshell --help`` as printed on a terminal ``HELP_WIDTH`` columns wide."""
+    """``gradioshell --help`` as printed ``HELP_WIDTH`` columns wide, config path as on Linux."""
+    import os
+
     from gradioshell.main import build_parser
 
-    parser = build_parser()
+    saved = os.environ.get("XDG_CONFIG_HOME")
+    # The config path that --help names, as on Linux with the default XDG directories.
+    os.environ["XDG_CONFIG_HOME"] = os.path.expanduser("~/.config")
+    try:
+        parser = build_parser()
+    finally:
+        if saved is None:
+            del os.environ["XDG_CONFIG_HOME"]
+        else:
+            os.environ["XDG_CONFIG_HOME"] = saved
     parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=HELP_WIDTH)
-    return _portable(parser.format_help())
-
-
-def _portable(text: str) -> str:
-    """Machine-specific paths in help text written the way the docs show them."""
-    home = str(Path.home())
-    return text.replace(home, "~") if len(home) > 1 else text
+    return parser.format_help()
 
 
 def commands_md() -> str:
@@ -177,7 +182,7 @@ def configuration_md(default_config: str | None = None) -> str:
 
 # -- writing ------------------------------------------------------------------------------
 
-GENERATORS = {"commands.md": commands_md}
+GENERATORS = {"commands.md": commands_md, "configuration.md": configuration_md}
 
 
 def write(directory: Path) -> list[Path]:

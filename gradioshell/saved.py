@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from gradioshell.sessions import Session
     from gradioshell.shell import Shell
 
-APP_NAME = "gradioshell"
 FILE_NAME = "sessions.json"
 FORMAT = 1
 
@@ -37,9 +36,9 @@ class SavedSession:
 
 def saved_path() -> Path:
     """Where the saved sessions live: ``$XDG_DATA_HOME/gradioshell/sessions.json`` on Linux."""
-    from platformdirs import user_data_dir
+    from gradioshell.config import data_dir
 
-    return Path(user_data_dir(APP_NAME)) / FILE_NAME
+    return data_dir() / FILE_NAME
 
 
 def without_credentials(target: str) -> str:
@@ -129,16 +128,9 @@ def _sends_token(session: Session) -> bool:
 
 async def reconnect(shell: Shell, saved: SavedSession) -> Session:
     """Connect to a saved session again, the way ``connect`` does."""
-    from gradioshell.commands.hub import resolve_connect
+    from gradioshell.commands.core import open_session
 
-    target = await resolve_connect(shell, saved.target, send_token=saved.send_token)
-    return await shell.connect(
-        saved.target,
-        saved.name,
-        url=target.url,
-        on_request=target.on_request,
-        aliases=target.aliases,
-    )
+    return await open_session(shell, saved.target, saved.name, send_token=saved.send_token)
 
 
 async def restore(shell: Shell) -> int:

@@ -83,7 +83,7 @@ def bash_complete(words: list[str], cwd: Path, config_home: Path) -> list[str]:
 
 
 def test_bash_completes_an_option(tmp_path: Path, config_home: Path) -> None:
-    assert bash_complete(["gradioshell", "--con"], tmp_path, config_home) == ["--connect"]
+    assert bash_complete(["gradioshell", "--conn"], tmp_path, config_home) == ["--connect"]
     assert bash_complete(["gradioshell", "--print-completion", ""], tmp_path, config_home) == [
         "bash",
         "zsh",
@@ -123,7 +123,7 @@ def test_fish_loads_and_completes(tmp_path: Path, config_home: Path) -> None:
     (tmp_path / "job.gsh").write_text("echo hi\n")
     script = (
         f"source {COMPLETIONS / FILE_NAMES['fish']}; "
-        "complete -C 'gradioshell --con'; echo ==; "
+        "complete -C 'gradioshell --conn'; echo ==; "
         "complete -C 'gradioshell --connect '; echo ==; "
         "complete -C 'gradioshell j'"
     )
@@ -210,7 +210,7 @@ def test_fish_install_line_makes_completion_load_by_itself(
     subprocess.run(["bash", "-c", line], env=env, check=True, timeout=60)
     # fish loads completions/gradioshell.fish by itself when gradioshell is completed.
     result = subprocess.run(
-        ["fish", "-c", "complete -C 'gradioshell --con'"],
+        ["fish", "-c", "complete -C 'gradioshell --conn'"],
         capture_output=True,
         text=True,
         env=env,

@@ -21,9 +21,10 @@ def test_generated_page_is_current(page: str) -> None:
 
 def test_help_is_what_the_docs_show(run_shell) -> None:
     # argparse wraps help at COLUMNS - 2.
+    # The shell's environment has its own home, with the default config directory in it.
     result = run_shell("--help", env={"COLUMNS": str(docs.HELP_WIDTH + 2)})
     assert result.returncode == 0
-    shown = docs._portable(result.stdout)
+    shown = result.stdout
     assert shown == docs.help_text()
     assert shown in (DOCS / "commands.md").read_text()
 
@@ -35,3 +36,41 @@ def test_every_command_is_documented() -> None:
     for cmd in COMMANDS:
         assert f"\n### {cmd.name}\n" in page
         assert cmd.summary in page
+
+
+def test_configuration_lists_every_key() -> None:
+    from gradioshell import config
+
+    page = (DOCS / "configuration.md").read_text()
+    for key in config.KEYS:
+        assert f"| `{key.table}.{key.name}` |" in page
+    for table in config.MAPS:
+        assert f"## `[{table}]`" in page
+
+
+def test_values_shown_in_the_shipped_config_are_the_defaults() -> None:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
+    from gradioshell import config
+    from gradioshell.shell import Settings
+
+    keys = {(k.table, k.name): k for k in config.KEYS}
+    shown = docs.parse_default_config(config.default_config_text())
+    checked = 0
+    for table in shown:
+        if table.name in config.MAPS:
+            continue
+        for key in table.keys:
+            value = tomllib.loads(f"v = {key.default}")["v"]
+            settings = Settings()
+            keys[(table.name, key.name)].apply(settings, value)
+            assert settings == Settings(), (
+                f"{table.name}.{key.name} = {key.default} is not the default"
+            )
+            checked += 1
+    assert checked == len(config.KEYS)

@@ -169,3 +169,25 @@ def test_restore_goes_through_the_hub_and_keeps_no_token(
         assert "could not restore space (standin-user/private-space)" in failed.stderr
     finally:
         hub.stop()
+
+
+def test_config_flag_restores_at_the_prompt(
+    run_shell, spawn_shell, shell_env: dict[str, str], demo_url: str
+) -> None:
+    saving = run_shell("-c", f"connect {demo_url} as kept; save")
+    assert saving.returncode == 0, saving.stderr
+    config = Path(shell_env["XDG_CONFIG_HOME"]) / "gradioshell" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[startup]\nrestore = true\n")
+    child = spawn_shell()
+    child.expect_exact("restored kept")
+    child.expect_exact("kept>")
+    child.sendline("echo text=cfg n=2")
+    child.expect_exact("cfgcfg")
+    child.expect_exact("kept>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    # Scripts are not changed by the flag: only --restore restores there.
+    script = run_shell("-c", "sessions")
+    assert script.returncode == 0
+    assert "kept" not in script.stdout
