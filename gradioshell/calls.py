@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import CallFailed, UsageError
-from gradioshell.gradio import ArgumentError, Endpoint, Failed, bind
+from gradioshell.gradio import ArgumentError, Call, Endpoint, Failed, bind
 from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
@@ -35,14 +35,24 @@ async def prepare(
 
 
 async def run(
-    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any], reporter: Reporter
+    shell: Shell,
+    session: Session,
+    endpoint: Endpoint,
+    data: list[Any],
+    reporter: Reporter,
+    *,
+    on_submit: Callable[[Call], None] | None = None,
 ) -> CallRecord:
     """Submit a call and stream its events to ``reporter``; raise CallFailed if it fails.
+
+    ``on_submit`` is told of the call as soon as the app has accepted it (its event id).
 
     Cancelling the task (Ctrl-C) cancels the call on the app too.
     """
     started = time.monotonic()
     app_call = await session.app.submit(endpoint, data)
+    if on_submit is not None:
+        on_submit(app_call)
     failure: Failed | None = None
     try:
         with reporter:

@@ -73,6 +73,7 @@ async def _run(args: argparse.Namespace) -> int:
 
     settings = Settings(keep_going=args.keep_going, debug=args.debug)
     script: Iterable[str] | None = None
+    script_args: list[str] = []
     connects = list(args.connect)
     if args.commands:
         script = args.commands
@@ -80,6 +81,7 @@ async def _run(args: argparse.Namespace) -> int:
             connects.insert(0, args.target)
     elif args.target and os.path.isfile(args.target):
         script = _read_script(args.target)
+        script_args = [args.target, *args.script_args]
     else:
         if args.target:
             connects.insert(0, args.target)
@@ -96,6 +98,8 @@ async def _run(args: argparse.Namespace) -> int:
     else:
         output = TextOutput()
     shell = Shell(output, settings, interactive=interactive)
+    # $0 is the script, $1, $2... its arguments.
+    shell.variables.update({str(i): value for i, value in enumerate(script_args)})
     demo = None
     try:
         status = 0
@@ -111,7 +115,8 @@ async def _run(args: argparse.Namespace) -> int:
             from gradioshell.repl import run_repl
 
             return await run_repl(shell)
-        return await run_script(shell, script, keep_going=settings.keep_going) or status
+        status = await run_script(shell, script, keep_going=settings.keep_going) or status
+        return await shell.jobs.finish(status)  # background jobs end before the script does
     finally:
         await shell.aclose()
         if demo is not None:

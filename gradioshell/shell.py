@@ -31,6 +31,8 @@ class Settings:
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
+    batch_concurrency: int = 4
+    """Calls a batch runs at once when neither --concurrency nor the app's /config says."""
 
 
 class Shell:
@@ -46,6 +48,9 @@ class Shell:
         self.results: list[CallRecord] = []
         self.variables: dict[str, Any] = {}
         self._background: set[asyncio.Task[Any]] = set()
+        from gradioshell.jobs import JobManager
+
+        self.jobs = JobManager(self)
 
     # -- running lines -------------------------------------------------------------------
 
@@ -118,14 +123,23 @@ class Shell:
             session = self.sessions.get(name[1:])
             if len(words) < 2:
                 raise UsageError(f"usage: @{session.name} ENDPOINT [ARGS...]")
-            await self.call(session, session.app.endpoint(words[1].value), words[2:])
+            await self.call(
+                session,
+                session.app.endpoint(words[1].value),
+                words[2:],
+                background=statement.background,
+            )
             return
         if name.startswith("/"):
             session = self.require_session()
-            await self.call(session, session.app.endpoint(name), words[1:])
+            await self.call(
+                session, session.app.endpoint(name), words[1:], background=statement.background
+            )
             return
         builtin = COMMANDS.get(name)
         if builtin is not None and not words[0].quoted:
+            if statement.background:
+                raise UsageError(f"'&' runs endpoint calls in the background, not {name!r}")
             await builtin.handler(self, statement)
             return
         session = self.sessions.default
@@ -135,7 +149,7 @@ class Shell:
             except UnknownEndpoint:
                 pass
             else:
-                await self.call(session, endpoint, words[1:])
+                await self.call(session, endpoint, words[1:], background=statement.background)
                 return
         raise ShellError(self._unknown(name))
 
@@ -178,9 +192,20 @@ class Shell:
 
     # -- calls ---------------------------------------------------------------------------
 
-    async def call(self, session: Session, endpoint: Endpoint, words: Iterable[Word]) -> None:
-        """Call ``endpoint`` with the argument words, streaming its events to the output."""
+    async def call(
+        self,
+        session: Session,
+        endpoint: Endpoint,
+        words: Iterable[Word],
+        *,
+        background: bool = False,
+    ) -> None:
+        """Call ``endpoint`` with the argument words, streaming its events to the output;
+        with ``background``, start it as a job and return at once."""
         data = await calls.prepare(self, session, endpoint, words)
+        if background:
+            self.jobs.say_started(self.jobs.start(session, endpoint, data))
+            return
         await calls.run(self, session, endpoint, data, self.output.reporter(session.name, endpoint))
 
     def record(
@@ -215,9 +240,12 @@ class Shell:
         return task
 
     async def aclose(self) -> None:
-        """Finish background work (briefly) and close every session."""
-        if self._background:
-            await asyncio.wait(list(self._background), timeout=2.0)
+        """Cancel the jobs still running, finish background work (briefly), close sessions."""
+        self.jobs.cancel_all()
+        deadline = time.monotonic() + 2.0
+        while self._background and time.monotonic() < deadline:
+            # Cancelled calls spawn their cancel requests: wait for those too.
+            await asyncio.wait(list(self._background), timeout=deadline - time.monotonic())
         for session in list(self.sessions):
             try:
                 await self.close_session(session)
