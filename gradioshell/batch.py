@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from gradioshell import calls
-from gradioshell.errors import ShellError, UsageError
+from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.gradio import Endpoint, Event, GradioError
 from gradioshell.output import Reporter
 from gradioshell.parser import Word
@@ -268,6 +268,8 @@ async def run_batch(
                 + (f", {len(rows) - finished} not run" if interrupted else "")
                 + where
             )
+    if counts["failed"]:
+        raise CallFailed(f"{counts['failed']} row(s) failed")
 
 
 @contextlib.contextmanager

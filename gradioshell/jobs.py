@@ -64,6 +64,7 @@ class Job:
     record: CallRecord | None = None
     events: list[Event] = field(default_factory=list)
     quiet: bool = False
+    cancel_on_start: bool = False
     task: asyncio.Task[None] | None = field(default=None, repr=False)
     _updated: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
@@ -137,6 +138,8 @@ class JobReporter(Reporter):
             job.rank = None
             job.started_at = time.monotonic()
             self.manager.announce(job)
+            if job.cancel_on_start:
+                self.manager.cancel(job)
         job.changed()
 
 
@@ -226,7 +229,7 @@ class JobManager:
         if shell.output.json:
             shell.output.show(Text(""), {"event": "job", **job.summary()})
         elif shell.interactive:
-            self._line(job, f"started {job.endpoint.api_name} · {job.session.name}", "dim")
+            self._line(job, f"{job.endpoint.api_name} · {job.session.name}", "dim")
         else:
             shell.output.info(f"[{job.number}] {job.endpoint.api_name}")
 
@@ -303,24 +306,38 @@ class JobManager:
             await job.next_change()
 
     def cancel(self, job: Job) -> list[Job]:
-        """Cancel a job; return every job cancelled with it.
+        """Cancel a job; return the jobs whose cancelling has begun (the caller may await them).
 
-        Gradio's cancel stops every *running* call of an endpoint in a session at once, so
-        the other running jobs of the same endpoint and session are cancelled with it
-        (rather than left waiting for an end that will never come).
+        Gradio's cancel stops every *running* call of an endpoint in a session at once. So
+        cancelling a running job cancels the other running jobs of that endpoint and session
+        with it (rather than leave them waiting for an end that never comes), and a queued
+        job is only cancelled on the app once it starts if such jobs are running meanwhile.
         """
         if job.finished:
             return []
-        cancelled = [job]
-        if job.status == RUNNING:
-            cancelled += [
-                other
-                for other in self.running()
-                if other is not job
-                and other.status == RUNNING
-                and other.session is job.session
-                and other.endpoint.fn_index == job.endpoint.fn_index
-            ]
+        siblings = [
+            other
+            for other in self.running()
+            if other is not job
+            and other.status == RUNNING
+            and other.session is job.session
+            and other.endpoint.fn_index == job.endpoint.fn_index
+        ]
+        where = f"{job.endpoint.api_name} in {job.session.name}"
+        numbers = ", ".join(str(other.number) for other in siblings)
+        if siblings and job.status != RUNNING:
+            job.cancel_on_start = True
+            self.shell.output.info(
+                f"job {job.number} will be cancelled when it starts: the app cancels the "
+                f"running calls of {where} together, and job(s) {numbers} are running"
+            )
+            return []
+        if siblings:
+            self.shell.output.info(
+                f"the app stops every running call of {where} together: "
+                f"job(s) {numbers} cancelled too"
+            )
+        cancelled = [job, *siblings]
         for each in cancelled:
             if each.task is not None:
                 each.task.cancel()

@@ -159,14 +159,7 @@ async def cancel(shell: Shell, statement: Statement) -> None:
             if job.finished:
                 shell.output.info(f"job {job.number} has already ended ({job.status})")
                 continue
-            together = shell.jobs.cancel(job)
-            if len(together) > 1:
-                others = ", ".join(str(j.number) for j in together[1:])
-                shell.output.info(
-                    f"the app stops every running call of {job.endpoint.api_name} in "
-                    f"{job.session.name} together: job(s) {others} cancelled too"
-                )
-            cancelled += together
+            cancelled += shell.jobs.cancel(job)
     # Let the cancelled jobs finish (and say so) before the next command runs.
     await asyncio.gather(*(j.task for j in cancelled if j.task), return_exceptions=True)
 
