@@ -64,6 +64,8 @@ async def run(
             except asyncio.CancelledError:
                 reporter.cancelled()
                 shell.spawn(app_call.cancel())
+                # The app's cancel stops the session's other running calls of this endpoint.
+                shell.jobs.stopped_on_app(session, endpoint)
                 raise
     finally:
         record = shell.record(

@@ -323,25 +323,43 @@ class JobManager:
             and other.session is job.session
             and other.endpoint.fn_index == job.endpoint.fn_index
         ]
-        where = f"{job.endpoint.api_name} in {job.session.name}"
-        numbers = ", ".join(str(other.number) for other in siblings)
         if siblings and job.status != RUNNING:
             job.cancel_on_start = True
+            numbers = ", ".join(str(other.number) for other in siblings)
             self.shell.output.info(
                 f"job {job.number} will be cancelled when it starts: the app cancels the "
-                f"running calls of {where} together, and job(s) {numbers} are running"
+                f"running calls of {job.endpoint.api_name} in {job.session.name} together, "
+                f"and job(s) {numbers} are running"
             )
             return []
-        if siblings:
-            self.shell.output.info(
-                f"the app stops every running call of {where} together: "
-                f"job(s) {numbers} cancelled too"
-            )
-        cancelled = [job, *siblings]
-        for each in cancelled:
-            if each.task is not None:
-                each.task.cancel()
-        return cancelled
+        # Its running siblings end with it: see stopped_on_app.
+        if job.task is not None:
+            job.task.cancel()
+        return [job, *siblings]
+
+    def stopped_on_app(self, session: Session, endpoint: Endpoint) -> None:
+        """A call of ``endpoint`` in ``session`` was cancelled on the app, which stops every
+        running call of that endpoint in the session: end the running jobs among them."""
+        current = asyncio.current_task()
+        stopped = [
+            job
+            for job in self.running()
+            if job.status == RUNNING
+            and job.session is session
+            and job.endpoint.fn_index == endpoint.fn_index
+            and job.task is not current
+            and job.task is not None
+            and not job.task.cancelling()
+        ]
+        if not stopped:
+            return
+        for job in stopped:
+            job.task.cancel()  # type: ignore[union-attr]
+        numbers = ", ".join(str(job.number) for job in stopped)
+        self.shell.output.info(
+            f"the app stops every running call of {endpoint.api_name} in {session.name} "
+            f"together: job(s) {numbers} cancelled too"
+        )
 
     def cancel_all(self) -> list[Job]:
         running = self.running()

@@ -124,6 +124,18 @@ def test_cancel_a_queued_and_a_running_job(spawn_shell, jobs_url: str) -> None:
     child.sendline("block qf 0.3")
     child.expect_exact("qf finished")
     child.expect_exact("app1>")
+    # Two running calls of one endpoint in one session: the app cancels both together,
+    # and the shell says so instead of leaving the other job waiting forever.
+    child.sendline("slow s1 60 &")
+    child.expect(r"\[5\]" + GAP + r"/slow started")
+    child.sendline("slow s2 60 &")
+    child.expect(r"\[6\]" + GAP + r"/slow started")
+    child.sendline("cancel 5")
+    child.expect_exact("job(s) 6 cancelled too")
+    child.sendline("jobs")
+    child.expect("5" + CELLS + "app1" + CELLS + "/slow" + CELLS + "cancelled")
+    child.expect("6" + CELLS + "app1" + CELLS + "/slow" + CELLS + "cancelled")
+    child.expect_exact("app1>")
     child.sendline("exit")
     child.expect(pexpect.EOF)
 
@@ -296,3 +308,20 @@ def test_let_and_script_arguments(run_shell, jobs_url: str, tmp_path: Path) -> N
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["9.0", "81.0", "4.0"]
     assert "$2: the script was given no argument 2" in result.stderr
+
+
+def test_ctrl_c_on_a_call_ends_the_jobs_the_app_stops_with_it(spawn_shell, jobs_url: str) -> None:
+    child = spawn_shell(jobs_url)
+    child.expect_exact("app1>")
+    child.sendline("slow bg 60 &")
+    child.expect(r"\[1\]" + GAP + r"/slow started")
+    child.sendline("slow fg 60")
+    child.expect_exact("running")
+    child.sendintr()
+    child.expect_exact("job(s) 1 cancelled too")
+    child.expect(r"\[1\]" + GAP + r"/slow cancelled")
+    child.sendline("jobs")
+    child.expect("1" + CELLS + "app1" + CELLS + "/slow" + CELLS + "cancelled")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
