@@ -96,7 +96,7 @@ def _word(value: Any, name: str | None = None) -> Word:
 
 
 def _jsonl_rows(text: str, path: str) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for line_number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -130,7 +130,7 @@ def _csv_rows(text: str, endpoint: Endpoint, delimiter: str) -> list[Row]:
             )
         header = first
         records = records[1:]
-    rows = []
+    rows: list[Row] = []
     for cells in records:
         if header is not None:
             inputs: dict[str, Any] | list[Any] = dict(zip(header, cells, strict=False))

@@ -65,6 +65,7 @@ class Job:
     events: list[Event] = field(default_factory=list)
     quiet: bool = False
     cancel_on_start: bool = False
+    stopping: bool = False
     task: asyncio.Task[None] | None = field(default=None, repr=False)
     _updated: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
@@ -333,9 +334,13 @@ class JobManager:
             )
             return []
         # Its running siblings end with it: see stopped_on_app.
-        if job.task is not None:
-            job.task.cancel()
+        self._stop(job)
         return [job, *siblings]
+
+    def _stop(self, job: Job) -> None:
+        if job.task is not None and not job.stopping:
+            job.stopping = True
+            job.task.cancel()
 
     def stopped_on_app(self, session: Session, endpoint: Endpoint) -> None:
         """A call of ``endpoint`` in ``session`` was cancelled on the app, which stops every
@@ -348,13 +353,12 @@ class JobManager:
             and job.session is session
             and job.endpoint.fn_index == endpoint.fn_index
             and job.task is not current
-            and job.task is not None
-            and not job.task.cancelling()
+            and not job.stopping
         ]
         if not stopped:
             return
         for job in stopped:
-            job.task.cancel()  # type: ignore[union-attr]
+            self._stop(job)
         numbers = ", ".join(str(job.number) for job in stopped)
         self.shell.output.info(
             f"the app stops every running call of {endpoint.api_name} in {session.name} "
@@ -364,8 +368,7 @@ class JobManager:
     def cancel_all(self) -> list[Job]:
         running = self.running()
         for job in running:
-            if job.task is not None:
-                job.task.cancel()
+            self._stop(job)
         return running
 
     async def finish(self, status: int) -> int:
@@ -379,8 +382,7 @@ class JobManager:
         try:
             await self.shell.interruptible(self.wait(running))
         except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
+            if cancelling(asyncio.current_task()):
                 raise
             self.cancel_all()
             await asyncio.gather(*(j.task for j in running if j.task), return_exceptions=True)
@@ -396,3 +398,9 @@ def event_json(job: Job, event: Event) -> dict[str, Any]:
     if isinstance(event, Failed) and not record.get("title"):
         record.pop("title", None)
     return record
+
+
+def cancelling(task: asyncio.Task[Any] | None) -> int:
+    """How many cancel requests ``task`` has pending (0 where Python cannot tell: 3.10)."""
+    count = getattr(task, "cancelling", None)
+    return int(count()) if count is not None else 0

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from gradioshell.commands.registry import command
 from gradioshell.errors import CallFailed, ShellError, UsageError
-from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, event_json
+from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, cancelling, event_json
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
@@ -91,10 +91,11 @@ async def wait(shell: Shell, statement: Statement) -> None:
             await shell.jobs.wait(pending)
     except asyncio.CancelledError:
         current = asyncio.current_task()
-        if current is not None and current.cancelling() > 1:
+        if cancelling(current) > 1:  # the shell itself is being stopped
             raise
-        if current is not None:
-            current.uncancel()
+        uncancel = getattr(current, "uncancel", None)  # Python 3.11+
+        if uncancel is not None:
+            uncancel()
         left = [job for job in selected if not job.finished]
         shell.output.info(f"stopped waiting; {len(left)} job(s) still running (see 'jobs')")
         return
