@@ -247,7 +247,7 @@ class JobManager:
             elif shell.interactive:
                 self._state_line(job)
             elif job.finished:
-                self._final_text(job)
+                self.final_text(job)
         except Exception:  # telling must never break the job
             log.debug("could not report job %d", job.number, exc_info=True)
 
@@ -259,7 +259,7 @@ class JobManager:
             return {"event": "cancelled", **base}
         return {"event": "error", **base, "message": job.error}
 
-    def _final_text(self, job: Job) -> None:
+    def final_text(self, job: Job) -> None:
         output = self.shell.output
         if job.status == DONE:
             reporter = output.reporter(job.session.name, job.endpoint)

@@ -325,3 +325,13 @@ def test_ctrl_c_on_a_call_ends_the_jobs_the_app_stops_with_it(spawn_shell, jobs_
     child.expect_exact("app1>")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_result_prints_a_jobs_outputs_again(run_shell, jobs_url: str) -> None:
+    result = run_shell("-c", f"connect {jobs_url}; square x=5 &; wait; result 1; result 2")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["25.0", "25.0"]
+    assert "no job 2 (jobs: 1 to 1)" in result.stderr
+    failed = run_shell("--keep-going", "-c", f"connect {jobs_url}; square x=-5 &; wait; result 1")
+    assert failed.returncode == 1
+    assert failed.stderr.count("job 1 (/square) failed: negative input: -5") == 2

@@ -121,12 +121,11 @@ async def result(shell: Shell, statement: Statement) -> None:
             f"job {job.number} is still {job.status} (wait for it with 'wait {job.number}')"
         )
     output = shell.output
-    if output.json:
-        output.show(Text(""), shell.jobs.final_record(job))
-        return
     from gradioshell.output import InteractiveOutput
 
-    if isinstance(output, InteractiveOutput):
+    if output.json:
+        output.show(Text(""), shell.jobs.final_record(job))
+    elif isinstance(output, InteractiveOutput):
         from gradioshell.render import CallView
 
         view = CallView(job.session.name, job.endpoint)
@@ -140,8 +139,10 @@ async def result(shell: Shell, statement: Statement) -> None:
             view.apply(Failed(message=job.error or "failed", title="Error"))
         view.started, view.run_started, view.finished = job.created, job.started_at, job.finished_at
         output.show(view)
-        return
-    shell.jobs._final_text(job)
+    else:
+        shell.jobs.final_text(job)
+    if job.status != DONE:
+        raise CallFailed(f"job {job.number} {job.status}")
 
 
 @command("cancel", "Cancel a background job, or all of them", "cancel N|all")
