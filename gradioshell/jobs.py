@@ -365,6 +365,13 @@ class JobManager:
             f"together: job(s) {numbers} cancelled too"
         )
 
+    async def stop_session(self, session: Session) -> None:
+        """Cancel the jobs of a session that is being closed, and let them end."""
+        jobs = [job for job in self.running() if job.session is session]
+        for job in jobs:
+            self._stop(job)
+        await asyncio.gather(*(job.task for job in jobs if job.task), return_exceptions=True)
+
     def cancel_all(self) -> list[Job]:
         running = self.running()
         for job in running:

@@ -203,6 +203,7 @@ class Shell:
         return session
 
     async def close_session(self, session: Session) -> None:
+        await self.jobs.stop_session(session)
         self.sessions.remove(session)
         await session.app.close()
 

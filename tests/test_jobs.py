@@ -335,3 +335,13 @@ def test_result_prints_a_jobs_outputs_again(run_shell, jobs_url: str) -> None:
     failed = run_shell("--keep-going", "-c", f"connect {jobs_url}; square x=-5 &; wait; result 1")
     assert failed.returncode == 1
     assert failed.stderr.count("job 1 (/square) failed: negative input: -5") == 2
+
+
+def test_closing_a_session_cancels_its_jobs(run_shell, jobs_url: str) -> None:
+    line = f"connect {jobs_url}; connect {jobs_url} as other; @other slow c 60 &; close other; jobs"
+    result = run_shell("--json", "-c", line)
+    assert result.returncode == 0, result.stderr
+    records = json_lines(result.stdout)
+    assert {"event": "cancelled", "job": 1, "session": "other", "endpoint": "/slow"} in records
+    listed = next(r for r in records if r["event"] == "jobs")["jobs"]
+    assert [(j["job"], j["status"]) for j in listed] == [(1, "cancelled")]
