@@ -323,7 +323,11 @@ def test_ctrl_c_on_a_call_ends_the_jobs_the_app_stops_with_it(spawn_shell, jobs_
     child.sendline("jobs")
     child.expect("1" + CELLS + "app1" + CELLS + "/slow" + CELLS + "cancelled")
     child.expect_exact("app1>")
+    child.sendline("slow z 60 &")
+    child.expect(r"\[2\]" + GAP + r"/slow started")
     child.sendline("exit")
+    child.expect_exact("1 job is still running; exit and cancel? [y/N]")
+    child.sendline("y")
     child.expect(pexpect.EOF)
 
 
