@@ -16,6 +16,7 @@ from gradioshell.commands import COMMANDS
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
 from gradioshell.hub import RequestHook, TokenStore
+from gradioshell.jobs import JobManager
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
@@ -51,8 +52,6 @@ class Shell:
         self.variables: dict[str, Any] = {}
         self.tokens = TokenStore()
         self._background: set[asyncio.Task[Any]] = set()
-        from gradioshell.jobs import JobManager
-
         self.jobs = JobManager(self)
 
     # -- running lines -------------------------------------------------------------------
@@ -260,9 +259,12 @@ class Shell:
         """Cancel the jobs still running, finish background work (briefly), close sessions."""
         self.jobs.cancel_all()
         deadline = time.monotonic() + 2.0
-        while self._background and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
             # Cancelled calls spawn their cancel requests: wait for those too.
-            await asyncio.wait(list(self._background), timeout=deadline - time.monotonic())
+            pending = [task for task in self._background if not task.done()]
+            if not pending:
+                break
+            await asyncio.wait(pending, timeout=deadline - time.monotonic())
         for session in list(self.sessions):
             try:
                 await self.close_session(session)
