@@ -99,3 +99,16 @@ def test_outputs_keep_files_as_local_paths() -> None:
         "v",
     ]
     assert plain_outputs(None) is None
+
+
+def test_default_concurrency_from_the_config_file() -> None:
+    from gradioshell import config
+    from gradioshell.shell import Settings
+
+    settings = Settings()
+    assert config.apply(settings, {"batch": {"concurrency": 9}}, Path("c.toml")) == []
+    assert settings.batch_concurrency == 9
+    problems = config.apply(settings, {"batch": {"concurrency": 0}}, Path("c.toml"))
+    assert [p.message for p in problems] == [
+        "[batch] concurrency must be a positive whole number; using the default"
+    ]

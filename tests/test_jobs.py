@@ -149,7 +149,7 @@ def test_typing_while_a_background_job_finishes(spawn_shell, jobs_url: str) -> N
     child.send("square x=1")
     child.expect(r"\[1\]" + GAP + r"/slow done in")
     # The half-typed line is drawn again below the job's line, intact.
-    child.expect_exact("square x=1")
+    child.expect("square" + GAP + "x" + ESCAPES + "=" + ESCAPES + "1")
     child.send("2\r")
     child.expect_exact("144.0")
     child.expect_exact("app1>")
@@ -349,3 +349,25 @@ def test_closing_a_session_cancels_its_jobs(run_shell, jobs_url: str) -> None:
     assert {"event": "cancelled", "job": 1, "session": "other", "endpoint": "/slow"} in records
     listed = next(r for r in records if r["event"] == "jobs")["jobs"]
     assert [(j["job"], j["status"]) for j in listed] == [(1, "cancelled")]
+
+
+def expect_answering_cpr(child: pexpect.spawn, pattern: str) -> None:
+    """Expect ``pattern``, answering every cursor position request on the way, as a
+    terminal does (prompt_toolkit asks at each redraw of the prompt)."""
+    while child.expect([re.escape("\x1b[6n"), pattern]) == 0:
+        child.send("\x1b[20;1R")
+
+
+def test_toolbar_counts_running_jobs(spawn_shell, jobs_url: str) -> None:
+    # The toolbar needs the terminal's size below the prompt, which prompt_toolkit learns
+    # by asking for the cursor position.
+    child = spawn_shell(jobs_url, env={"PROMPT_TOOLKIT_NO_CPR": "0"})
+    expect_answering_cpr(child, "app1>")
+    child.sendline("slow t1 30 &")
+    expect_answering_cpr(child, r"\[1\]" + GAP + r"/slow started")
+    child.sendline("slow t2 30 &")
+    expect_answering_cpr(child, "· 2" + GAP + "jobs" + GAP + "running")
+    child.sendline("cancel all")
+    expect_answering_cpr(child, r"\[2\]" + GAP + r"/slow cancelled")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
