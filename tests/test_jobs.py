@@ -371,3 +371,23 @@ def test_toolbar_counts_running_jobs(spawn_shell, jobs_url: str) -> None:
     expect_answering_cpr(child, r"\[2\]" + GAP + r"/slow cancelled")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_wait_shows_jobs_live_and_ctrl_c_stops_only_the_waiting(spawn_shell, jobs_url: str) -> None:
+    child = spawn_shell(jobs_url)
+    child.expect_exact("app1>")
+    child.sendline("slow w1 30 &")
+    child.expect(r"\[1\]" + GAP + r"/slow started")
+    child.sendline("slow w2 0.5 &")
+    child.sendline("wait")
+    child.expect("1" + CELLS + "app1" + CELLS + "/slow" + CELLS + "running")
+    child.expect(r"\[2\]" + GAP + r"/slow done in")
+    child.sendintr()
+    child.expect_exact("stopped waiting; 1 job(s) still running")
+    child.sendline("jobs")
+    child.expect("1" + CELLS + "app1" + CELLS + "/slow" + CELLS + "running")
+    child.expect("2" + CELLS + "app1" + CELLS + "/slow" + CELLS + "done")
+    child.sendline("cancel all")
+    child.expect(r"\[1\]" + GAP + r"/slow cancelled")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
