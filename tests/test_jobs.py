@@ -391,3 +391,18 @@ def test_wait_shows_jobs_live_and_ctrl_c_stops_only_the_waiting(spawn_shell, job
     child.expect(r"\[1\]" + GAP + r"/slow cancelled")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_info_of_a_space_by_id(run_shell, demo_app: RunningApp) -> None:
+    from tests.standin_hub import StandInHub
+
+    hub = StandInHub(demo_app.url)
+    hub.start()
+    try:
+        result = run_shell(
+            "-c", "info rrg92/diffusers-labs", env={"HF_ENDPOINT": hub.endpoint + "/"}
+        )
+    finally:
+        hub.stop()
+    assert result.returncode == 0, result.stderr
+    assert "/generateimage" in json.loads(result.stdout)["named_endpoints"]

@@ -251,21 +251,28 @@ def _json_writer(shell: Shell) -> Any:
 @command(
     "info",
     "Show an app's raw API description (/info) as JSON",
-    "info [URL|SESSION]",
+    "info [URL|SPACE|SESSION]",
     argument="session",
 )
 async def info(shell: Shell, statement: Statement) -> None:
     args = _plain_args(statement)
     if len(args) > 1:
-        raise UsageError("usage: info [URL|SESSION]")
+        raise UsageError("usage: info [URL|SPACE|SESSION]")
     session = shell.sessions.find(args[0]) if args else shell.require_session()
     if session is not None:
         payload, where = session.app.info, {"session": session.name, "url": session.url}
     else:
+        from gradioshell.commands.hub import resolve_connect
         from gradioshell.gradio import GradioApp
 
+        # As 'connect' finds it: a [targets] alias, a URL or a Space id.
+        given = shell.settings.targets.get(args[0], args[0])
+        target = await resolve_connect(shell, given)
         app = await GradioApp.connect(
-            args[0], timeouts=shell.settings.timeouts, verify=shell.settings.verify_tls
+            target.url,
+            timeouts=shell.settings.timeouts,
+            verify=shell.settings.verify_tls,
+            on_request=target.on_request,
         )
         try:
             payload, where = app.info, {"url": app.url}
