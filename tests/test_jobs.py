@@ -406,3 +406,26 @@ def test_info_of_a_space_by_id(run_shell, demo_app: RunningApp) -> None:
         hub.stop()
     assert result.returncode == 0, result.stderr
     assert "/generateimage" in json.loads(result.stdout)["named_endpoints"]
+
+
+def test_batch_uploads_file_cells_and_keeps_local_paths(
+    run_shell, demo_url: str, tmp_path: Path
+) -> None:
+    rows = []
+    for i in range(3):
+        path = tmp_path / f"note{i}.txt"
+        path.write_text(f"note {i}\n")
+        rows.append({"f": str(path)})
+    source = tmp_path / "files.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out.jsonl"
+    result = run_shell(
+        "-c", f"connect {demo_url}; batch upper_file --input {source} --output {out}"
+    )
+    assert result.returncode == 0, result.stderr
+    records = json_lines(out.read_text())
+    assert [r["inputs"] for r in records] == rows
+    for i, record in enumerate(records):
+        assert record["error"] is None
+        local = Path(record["outputs"][0])
+        assert local.is_file() and local.read_text() == f"NOTE {i}\n"
