@@ -104,8 +104,10 @@ class Shell:
             self.output.error(str(exc))
             return 1
         except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
+            # Python 3.11+ tells a cancel of this task (shut-down) from Ctrl-C's cancel of
+            # the work; on 3.10 every cancel here comes from Ctrl-C.
+            cancelling = getattr(asyncio.current_task(), "cancelling", None)
+            if cancelling is not None and cancelling():
                 raise
             self.output.info("cancelled")
             return 130
