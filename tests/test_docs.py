@@ -74,3 +74,26 @@ def test_values_shown_in_the_shipped_config_are_the_defaults() -> None:
             )
             checked += 1
     assert checked == len(config.KEYS)
+
+
+def test_help_has_every_start_up_option(run_shell) -> None:
+    """The command line the shell promises: each of these is in --help and in the docs."""
+    result = run_shell("--help", env={"COLUMNS": "200"})
+    page = (DOCS / "commands.md").read_text()
+    for option in (
+        "TARGET",
+        "--connect TARGET",
+        "-c COMMANDS",
+        "--json",
+        "--keep-going",
+        "--download-dir DIR",
+        "--no-color",
+        "--config FILE",
+        "--debug",
+        "--version",
+        "--demo",
+        "--restore",
+        "--print-completion SHELL",
+    ):
+        assert option in result.stdout
+        assert option in page
