@@ -10,8 +10,9 @@ from collections.abc import Awaitable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from gradioshell import calls
+from gradioshell import calls, login
 from gradioshell.commands import COMMANDS
+from gradioshell.commands.fn import endpoint_by_index
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
 from gradioshell.output import Output
@@ -115,6 +116,9 @@ class Shell:
             session = self.sessions.get(name[1:])
             if len(words) < 2:
                 raise UsageError(f"usage: @{session.name} ENDPOINT [ARGS...]")
+            if words[1].value == "fn" and not words[1].quoted:
+                await self.call(session, *endpoint_by_index(session, words[2:]))
+                return
             await self.call(session, session.app.endpoint(words[1].value), words[2:])
             return
         if name.startswith("/"):
@@ -157,14 +161,19 @@ class Shell:
 
     # -- sessions ------------------------------------------------------------------------
 
-    async def connect(self, target: str, name: str | None = None) -> Session:
+    async def connect(
+        self, target: str, name: str | None = None, *, user: str | None = None
+    ) -> Session:
         if name is not None and self.sessions.find(name) is not None:
             raise ShellError(f"a session named {name!r} already exists")
-        app = await GradioApp.connect(
-            target,
-            timeouts=self.settings.timeouts,
-            verify=self.settings.verify_tls,
-        )
+        auth = await login.credentials(user, target)
+        with login.explained(target, user):
+            app = await GradioApp.connect(
+                target,
+                timeouts=self.settings.timeouts,
+                verify=self.settings.verify_tls,
+                auth=auth,
+            )
         session = Session(name=name or self.sessions.next_name(), target=target, app=app)
         self.sessions.add(session)
         return session

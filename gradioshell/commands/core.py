@@ -11,6 +11,7 @@ from rich.text import Text
 from gradioshell.commands.registry import COMMANDS, command
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
+from gradioshell.login import take_user
 from gradioshell.render import endpoint_help, endpoints_table, sessions_table
 from gradioshell.text import safe
 
@@ -51,26 +52,29 @@ def session_record(session: Session) -> dict[str, object]:
 @command(
     "connect",
     "Connect to a Gradio app and make it the default if it is the first",
-    "connect TARGET [as NAME]",
-    details="TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out).",
+    "connect TARGET [as NAME] [--user NAME]",
+    details="TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out).\n"
+    "--user NAME logs in to an app protected by a password; the password is asked with "
+    "hidden input, or read from GRADIOSHELL_PASSWORD.",
     argument="target",
 )
 async def connect(shell: Shell, statement: Statement) -> None:
-    args = _positional(statement)
+    user, args = take_user(_positional(statement))
     name = None
     if len(args) == 3 and args[1] == "as":
         name = args[2]
     elif len(args) != 1:
-        raise UsageError("usage: connect TARGET [as NAME]")
+        raise UsageError("usage: connect TARGET [as NAME] [--user NAME]")
     if name is not None and (not name or name.startswith(("@", "/")) or " " in name):
         raise UsageError(f"{name!r} cannot be a session name")
     shell.output.info(f"connecting to {args[0]}…")
-    session = await shell.connect(args[0], name)
+    session = await shell.connect(args[0], name, user=user)
     app = session.app
     count = len(app.endpoints)
     shell.output.info(
         f"connected {session.name} → {session.url} "
-        f"(Gradio {app.version}, {count} endpoint{'s' if count != 1 else ''})"
+        f"(Gradio {app.version}, {count} endpoint{'s' if count != 1 else ''}"
+        + (f", logged in as {app.user})" if app.user else ")")
     )
     if shell.output.json:
         shell.output.show(Text(""), {"event": "connected", **session_record(session)})
