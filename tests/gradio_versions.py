@@ -52,7 +52,7 @@ class Release:
 RELEASES = {
     r.version: r
     for r in (
-        Release("3.50.2", "ws", ("gradio==3.50.2", *OLD_PINS)),
+        Release("3.50.2", "websocket", ("gradio==3.50.2", *OLD_PINS)),
         Release("4.8.0", "sse", ("gradio==4.8.0", *OLD_PINS)),
         Release("4.16.0", "sse_v1", ("gradio==4.16.0", *OLD_PINS)),
         Release("4.44.1", "sse_v3", ("gradio==4.44.1", *OLD_PINS)),

@@ -45,7 +45,7 @@ def session_record(session: Session) -> dict[str, object]:
         "url": session.url,
         "version": session.app.version,
         "protocol": session.app.protocol,
-        "endpoints": [ep.api_name for ep in session.app.endpoints],
+        "endpoints": [ep.api_name or ep.name for ep in session.app.endpoints],
     }
 
 
@@ -150,7 +150,7 @@ async def endpoints(shell: Shell, statement: Statement) -> None:
             "session": session.name,
             "endpoints": [
                 {
-                    "name": ep.api_name,
+                    "name": ep.api_name or ep.name,
                     "parameters": [
                         {
                             "name": p.name,

@@ -40,11 +40,11 @@ def direct(text):
 
 
 def wait(seconds):
-    """Sleep in small steps so a cancelled run stops soon."""
-    yield "waiting"
+    """Wait, yielding often: between two values the app can stop a cancelled run."""
     start = time.time()
     while time.time() - start < float(seconds):
-        time.sleep(0.1)
+        yield "waiting"
+        time.sleep(0.2)
     yield "waited"
 
 
