@@ -6,6 +6,7 @@ import asyncio
 import difflib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
-from gradioshell.sessions import Session, SessionRegistry
+from gradioshell.sessions import CallRecord, Session, SessionRegistry
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -43,6 +44,8 @@ class Shell:
         self.interactive = interactive
         self.settings = settings or Settings()
         self.sessions = SessionRegistry()
+        self.results: list[CallRecord] = []
+        self.variables: dict[str, Any] = {}
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- running lines -------------------------------------------------------------------
@@ -188,6 +191,28 @@ class Shell:
         """Call ``endpoint`` with the argument words, streaming its events to the output."""
         data = await calls.prepare(self, session, endpoint, words)
         await calls.run(self, session, endpoint, data, self.output.reporter(session.name, endpoint))
+
+    def record(
+        self,
+        session: Session,
+        endpoint: str,
+        outputs: list[Any] | None,
+        error: str | None,
+        started: float,
+    ) -> CallRecord:
+        """Keep a finished call, numbered across all sessions (``$r1``, ``$r2``...)."""
+        record = CallRecord(
+            number=len(self.results) + 1,
+            session=session.name,
+            endpoint=endpoint,
+            outputs=outputs,
+            error=error,
+            started=started,
+            duration=time.monotonic() - started,
+        )
+        self.results.append(record)
+        session.calls.append(record)
+        return record
 
     # -- background work -----------------------------------------------------------------
 
