@@ -39,3 +39,10 @@ def test_gradio_3_uses_the_websocket_queue_or_http() -> None:
 def test_unknown_protocol_is_refused_with_the_version() -> None:
     with pytest.raises(UnsupportedApp, match="Gradio x with protocol 'sse_v9'"):
         check_supported(config(protocol="sse_v9"))
+
+
+def test_unknown_protocol_of_a_recent_release_falls_back_to_the_call_routes() -> None:
+    app = config(protocol="sse_v9", version="7.1.0")
+    check_supported(app)
+    assert transport_name(app, QUEUED) == "call"
+    assert protocol_name(app) == "sse_v9 (via /call)"

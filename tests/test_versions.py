@@ -7,6 +7,7 @@ first use and cached. The app is ``apps/conformance.py``, unchanged on every ver
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
@@ -132,6 +133,33 @@ def test_cancel_stops_the_call_on_the_app(versioned) -> None:
     assert asyncio.run(scenario()) == ["Completed"]
 
 
+def test_call_routes_fallback(versioned) -> None:
+    """An app whose queue protocol is unknown is still called through /call/<api_name>."""
+    version, url = versioned
+    if RELEASES[version].major < 5 and version != "4.44.1":
+        pytest.skip("the /call routes exist from 4.20")
+
+    async def scenario() -> tuple[list[object], list[object], list[object]]:
+        app = await GradioApp.connect(url)
+        try:
+            assert app.config is not None
+            app.config = dataclasses.replace(app.config, protocol="sse_v99")
+            assert app.protocol == "sse_v99 (via /call)"
+            echo = await _collect(await app.submit(app.endpoint("echo"), ["ab", 2]))
+            op1 = await _collect(await app.submit(app.endpoint("Op1"), ["1"]))
+            fail = await _collect(await app.submit(app.endpoint("fail"), ["x"]))
+            return echo, op1, fail
+        finally:
+            await app.close()
+
+    echo, op1, fail = asyncio.run(scenario())
+    assert echo == [Completed(data=["abab"])]
+    values = [e.data[0] for e in op1 if isinstance(e, Generating)]
+    assert values[0] == "Dur:1" and values[-1] == "Finished"
+    assert op1[-1] == Completed(data=["Finished"])
+    assert len(fail) == 1 and isinstance(fail[0], Failed)
+
+
 async def _collect(call):  # type: ignore[no-untyped-def]
     return [event async for event in call]
 
@@ -227,3 +255,18 @@ def test_password_is_asked_with_hidden_input(spawn_shell, tmp_path: Path) -> Non
         assert "s3cret" not in seen + child.before
     finally:
         app.stop()
+
+
+def test_user_is_ignored_by_an_app_without_login(run_shell, demo_url: str) -> None:
+    result = run_shell(
+        "-c", f"connect {demo_url} --user alice; echo hi 2", env={"GRADIOSHELL_PASSWORD": "x"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert "logged in" not in result.stderr
+    assert result.stdout.splitlines() == ["hihi"]
+
+
+def test_password_is_needed_outside_a_terminal(run_shell, demo_url: str) -> None:
+    result = run_shell("-c", f"connect {demo_url} --user alice")
+    assert result.returncode == 1
+    assert "a password is needed: set GRADIOSHELL_PASSWORD" in result.stderr

@@ -9,6 +9,8 @@ transport      Gradio                       how
 ``sse``        4.0 – 4.8                    :mod:`.sse`: one ``GET queue/join`` stream per call
 ``websocket``  3.x, queued events           :mod:`.websocket`: ``WS queue/join``
 ``http``       3.x, events off the queue    :mod:`.run`: ``POST run/<api_name>``
+``call``       4.20+ with a protocol not    :mod:`.call_route`: ``POST call/<api_name>`` +
+               known here (a fallback)      ``GET call/<api_name>/<event_id>``
 =============  ===========================  ==============================================
 
 Every transport hands back the same :class:`~gradioshell.gradio.call.Call`, fed with the
@@ -42,8 +44,10 @@ class Transport(Protocol):
 
 def protocol_name(config: AppConfig) -> str:
     """The protocol an app speaks, as shown to the user: 3.x has no ``protocol`` key."""
-    if config.protocol:
+    if config.protocol in (*QUEUE_PROTOCOLS, "sse"):
         return config.protocol
+    if config.protocol:
+        return f"{config.protocol} (via /call)"
     return "websocket" if config.enable_queue else "http"
 
 
@@ -56,15 +60,19 @@ def transport_name(config: AppConfig, endpoint: Endpoint) -> str | None:
         return "sse"
     if protocol is None:
         return "http" if endpoint.fn_index in config.unqueued else "websocket"
-    raise UnsupportedApp(
-        f"this app runs Gradio {config.version} with protocol {protocol!r}, "
-        "which this version of gradioshell does not know"
-    )
+    check_supported(config)
+    return "call"
+
+
+def has_call_routes(config: AppConfig) -> bool:
+    """Whether the app serves ``/call/<api_name>`` (from 4.20)."""
+    return _version(config.version) >= (4, 20)
 
 
 def check_supported(config: AppConfig) -> None:
     """Raise :class:`UnsupportedApp` when no transport here can talk to the app."""
-    if config.protocol is not None and config.protocol not in (*QUEUE_PROTOCOLS, "sse"):
+    known = config.protocol is None or config.protocol in (*QUEUE_PROTOCOLS, "sse")
+    if not known and not has_call_routes(config):
         raise UnsupportedApp(
             f"this app runs Gradio {config.version} with protocol {config.protocol!r}, "
             "which this version of gradioshell does not know"
@@ -85,4 +93,16 @@ def load(name: str, app: GradioApp) -> Transport:
         from gradioshell.gradio.protocols.run import RunTransport
 
         return RunTransport(app)
+    if name == "call":
+        from gradioshell.gradio.protocols.call_route import CallRouteTransport
+
+        return CallRouteTransport(app)
     raise ValueError(f"no transport {name!r}")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    parts = []
+    for piece in text.split(".")[:2]:
+        digits = "".join(c for c in piece if c.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
