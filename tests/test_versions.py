@@ -133,6 +133,22 @@ def test_cancel_stops_the_call_on_the_app(versioned) -> None:
     assert asyncio.run(scenario()) == ["Completed"]
 
 
+def test_ctrl_c_in_the_shell_cancels_the_call(spawn_shell, versioned) -> None:
+    _, url = versioned
+    child = spawn_shell(url)
+    child.expect_exact("app1>")
+    child.sendline("wait 120")
+    child.expect_exact("waiting")
+    child.sendintr()
+    child.expect_exact("app1>")
+    # The app stopped the run: the same event (one run at a time) runs again at once.
+    child.sendline("wait 0.2")
+    child.expect_exact("waited", timeout=60)
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
 def test_call_routes_fallback(versioned) -> None:
     """An app whose queue protocol is unknown is still called through /call/<api_name>."""
     version, url = versioned
