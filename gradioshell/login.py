@@ -54,7 +54,10 @@ async def ask_password(prompt: str) -> str:
     from prompt_toolkit import PromptSession
 
     session: PromptSession[str] = PromptSession()
-    return await session.prompt_async(prompt, is_password=True)
+    try:
+        return await session.prompt_async(prompt, is_password=True)
+    except (KeyboardInterrupt, EOFError):
+        raise ShellError("login cancelled") from None
 
 
 @contextmanager

@@ -266,6 +266,13 @@ def test_password_is_asked_with_hidden_input(spawn_shell, tmp_path: Path) -> Non
         child.expect_exact("app1>")
         child.sendline("echo hi 2")
         child.expect_exact("hihi")
+        child.expect_exact("app1>")
+        # Ctrl-C at the password prompt cancels the login, not the shell.
+        child.sendline(f"connect {app.url} as again --user alice")
+        child.expect_exact("password for alice")
+        child.sendintr()
+        child.expect_exact("login cancelled")
+        child.expect_exact("app1>")
         child.sendline("exit")
         child.expect(pexpect.EOF)
         assert "s3cret" not in seen + child.before
