@@ -40,6 +40,7 @@ from gradioshell.gradio.protocols import (
     protocol_name,
     transport_name,
 )
+from gradioshell.gradio.protocols import load as load_transport
 
 log = logging.getLogger(__name__)
 
@@ -202,9 +203,7 @@ class GradioApp:
             if name is not None:
                 transport = self._transports.get(name)
                 if transport is None:
-                    from gradioshell.gradio.protocols import load
-
-                    transport = self._transports[name] = load(name, self)
+                    transport = self._transports[name] = load_transport(name, self)
                 return await transport.submit(endpoint, data)
         payload = {
             "data": data,
