@@ -16,6 +16,7 @@ from gradioshell.commands import COMMANDS
 from gradioshell.commands.fn import endpoint_by_index
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
+from gradioshell.hub import RequestHook, TokenStore
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
@@ -32,6 +33,7 @@ class Settings:
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
+    space_wait_timeout: float = 300.0
 
 
 class Shell:
@@ -46,6 +48,7 @@ class Shell:
         self.sessions = SessionRegistry()
         self.results: list[CallRecord] = []
         self.variables: dict[str, Any] = {}
+        self.tokens = TokenStore()
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- running lines -------------------------------------------------------------------
@@ -165,19 +168,34 @@ class Shell:
     # -- sessions ------------------------------------------------------------------------
 
     async def connect(
-        self, target: str, name: str | None = None, *, user: str | None = None
+        self,
+        target: str,
+        name: str | None = None,
+        *,
+        url: str | None = None,
+        on_request: RequestHook | None = None,
+        aliases: Iterable[str] = (),
+        user: str | None = None,
     ) -> Session:
+        """Connect to ``url`` (default: ``target``); ``aliases`` also name the session.
+
+        With ``user``, log in as that user (the password is asked for) if the app asks.
+        """
         if name is not None and self.sessions.find(name) is not None:
             raise ShellError(f"a session named {name!r} already exists")
         auth = await login.credentials(user, target)
         with login.explained(target, user):
             app = await GradioApp.connect(
-                target,
+                url or target,
                 timeouts=self.settings.timeouts,
                 verify=self.settings.verify_tls,
+                on_request=on_request,
                 auth=auth,
             )
-        session = Session(name=name or self.sessions.next_name(), target=target, app=app)
+        free = [a for a in aliases if a != name and self.sessions.find(a) is None]
+        session = Session(
+            name=name or self.sessions.next_name(), target=target, app=app, aliases=free
+        )
         self.sessions.add(session)
         return session
 

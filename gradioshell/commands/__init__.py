@@ -1,6 +1,6 @@
 """Built-in commands. Importing this package registers them all in :data:`COMMANDS`."""
 
-from gradioshell.commands import core, fn
+from gradioshell.commands import core, fn, hub
 from gradioshell.commands.registry import COMMANDS, Command, command
 
-__all__ = ["COMMANDS", "Command", "command", "core", "fn"]
+__all__ = ["COMMANDS", "Command", "command", "core", "fn", "hub"]

@@ -11,7 +11,7 @@ import json
 import logging
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,9 +105,14 @@ class GradioApp:
         timeouts: Timeouts | None = None,
         verify: bool = True,
         auth: tuple[str, str] | None = None,
+        on_request: Callable[[httpx.Request], Awaitable[None]] | None = None,
     ) -> GradioApp:
         """Reach the app at ``target``, log in with ``auth`` (user, password) if the app
-        asks for a login, and read its config and endpoints."""
+        asks for a login, and read its config and endpoints.
+
+        ``on_request`` runs before every request, redirect hops included (credentials that
+        must only reach one origin are added there, not as client-wide headers).
+        """
         url = normalize_url(target)
         timeouts = timeouts or Timeouts()
         http = httpx.AsyncClient(
@@ -115,6 +120,7 @@ class GradioApp:
             follow_redirects=True,
             timeout=timeouts.httpx(),
             verify=verify,
+            event_hooks={"request": [on_request] if on_request is not None else []},
         )
         app = cls(url, http, timeouts=timeouts)
         app.verify = verify

@@ -51,13 +51,14 @@ class WebSocketTransport(PerCallTransport):
 
         return self.start(endpoint, feed, self._app.api_url, on_cancel=self._cancel)
 
-    def _headers(self) -> dict[str, str]:
+    async def _headers(self) -> dict[str, str]:
+        """The headers an HTTP request to the same route would carry: the client's own,
+        its cookies (a login), and what its request hooks add (a Hub token)."""
         http = self._app.http
-        headers = {k: v for k, v in http.headers.items() if k.lower() not in SKIPPED_HEADERS}
-        cookies = "; ".join(f"{c.name}={c.value}" for c in http.cookies.jar)
-        if cookies:
-            headers["Cookie"] = cookies
-        return headers
+        request = http.build_request("GET", self._app.api_url + "/queue/join")
+        for hook in http.event_hooks["request"]:
+            await hook(request)
+        return {k: v for k, v in request.headers.items() if k.lower() not in SKIPPED_HEADERS}
 
     def _ssl(self) -> ssl.SSLContext | None:
         if not self.url.startswith("wss:"):
@@ -80,7 +81,7 @@ class WebSocketTransport(PerCallTransport):
         try:
             async with connect(
                 self.url,
-                additional_headers=self._headers(),
+                additional_headers=await self._headers(),
                 user_agent_header=app.http.headers.get("user-agent"),
                 open_timeout=app.timeouts.connect,
                 max_size=None,
