@@ -74,6 +74,22 @@ def test_unnamed_events_are_listed_as_fn_n_on_3x(run_shell, versioned) -> None:
         assert "Op1" in result.stdout and "fn 0" not in result.stdout
 
 
+def test_any_endpoint_can_be_called_by_index(run_shell, versioned) -> None:
+    _, url = versioned
+    result = run_shell("-c", f"connect {url}; fn 1 ab 2; @app1 fn 1 cd 2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["abab", "cdcd"]
+
+
+def test_fn_with_a_bad_index(run_shell, demo_url: str) -> None:
+    missing = run_shell("-c", f"connect {demo_url}; fn 99")
+    assert missing.returncode == 1
+    assert "error: no endpoint with index 99" in missing.stderr
+    wrong = run_shell("-c", f"connect {demo_url}; fn echo")
+    assert wrong.returncode == 2
+    assert "usage: fn INDEX" in wrong.stderr
+
+
 def test_text_call(run_shell, versioned) -> None:
     _, url = versioned
     result = run_shell("-c", f"connect {url}; echo ab 3")
