@@ -32,6 +32,10 @@ OLD_PINS = (
 )
 
 
+#: Releases before 5.0 predate Python 3.13 (and its removal of modules they import).
+OLD_PYTHON = (3, 12)
+
+
 @dataclass(frozen=True)
 class Release:
     """A Gradio release under test and what it speaks."""
@@ -39,24 +43,25 @@ class Release:
     version: str
     protocol: str
     requirements: tuple[str, ...]
+    #: The newest Python the release installs and starts on.
+    newest_python: tuple[int, int] = (3, 99)
 
     @property
     def major(self) -> int:
         return int(self.version.split(".")[0])
 
-    @property
-    def key(self) -> str:
-        return hashlib.sha256(json.dumps([sys.version, *self.requirements]).encode()).hexdigest()
+    def key(self, interpreter: str) -> str:
+        return hashlib.sha256(json.dumps([interpreter, *self.requirements]).encode()).hexdigest()
 
 
 RELEASES = {
     r.version: r
     for r in (
-        Release("3.50.2", "websocket", ("gradio==3.50.2", *OLD_PINS)),
-        Release("4.8.0", "sse", ("gradio==4.8.0", *OLD_PINS)),
-        Release("4.16.0", "sse_v1", ("gradio==4.16.0", *OLD_PINS)),
-        Release("4.20.1", "sse_v2", ("gradio==4.20.1", *OLD_PINS)),
-        Release("4.44.1", "sse_v3", ("gradio==4.44.1", *OLD_PINS)),
+        Release("3.50.2", "websocket", ("gradio==3.50.2", *OLD_PINS), OLD_PYTHON),
+        Release("4.8.0", "sse", ("gradio==4.8.0", *OLD_PINS), OLD_PYTHON),
+        Release("4.16.0", "sse_v1", ("gradio==4.16.0", *OLD_PINS), OLD_PYTHON),
+        Release("4.20.1", "sse_v2", ("gradio==4.20.1", *OLD_PINS), OLD_PYTHON),
+        Release("4.44.1", "sse_v3", ("gradio==4.44.1", *OLD_PINS), OLD_PYTHON),
         Release("5.50.0", "sse_v3", ("gradio==5.50.0",)),
         Release("6.31.0", "sse_v3", ("gradio==6.31.0",)),
     )
@@ -80,18 +85,38 @@ def python_for(version: str) -> Path:
     venv = root / f"gradio-{version}"
     python = venv / "bin" / "python"
     marker = venv / ".ready"
+    base = interpreter_for(release)
+    # Keyed on the Python installation, not on the path of the venv running the tests.
+    key = release.key(
+        f"{sys.base_prefix} {sys.version}" if base == sys.executable else os.path.realpath(base)
+    )
     with open(root / f".gradio-{version}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if marker.exists() and marker.read_text() == release.key and python.exists():
+        if marker.exists() and marker.read_text() == key and python.exists():
             return python
         shutil.rmtree(venv, ignore_errors=True)
-        _run([sys.executable, "-m", "venv", str(venv)], f"create the venv for Gradio {version}")
+        _run([base, "-m", "venv", str(venv)], f"create the venv for Gradio {version}")
         _run(
             [str(python), "-m", "pip", "install", "-q", *release.requirements],
             f"install Gradio {version}",
         )
-        marker.write_text(release.key)
+        marker.write_text(key)
     return python
+
+
+def interpreter_for(release: Release) -> str:
+    """This Python if the release runs on it, else an older python3.X found on PATH."""
+    if sys.version_info[:2] <= release.newest_python:
+        return sys.executable
+    major, newest = release.newest_python
+    for minor in range(newest, 9, -1):
+        found = shutil.which(f"python{major}.{minor}")
+        if found:
+            return found
+    raise RuntimeError(
+        f"Gradio {release.version} needs Python {major}.{newest} or older: "
+        f"install python{major}.{newest} (or 3.10 / 3.11) and put it on PATH"
+    )
 
 
 def _run(command: list[str], what: str) -> None:
