@@ -34,4 +34,4 @@ def endpoint_by_index(session: Session, words: Sequence[Word]) -> tuple[Endpoint
 async def fn(shell: Shell, statement: Statement) -> None:
     session = shell.require_session()
     endpoint, words = endpoint_by_index(session, statement.args)
-    await shell.call(session, endpoint, words)
+    await shell.call(session, endpoint, words, background=statement.background)
