@@ -153,12 +153,12 @@ def test_ctrl_c_in_the_shell_cancels_the_call(spawn_shell, versioned) -> None:
     _, url = versioned
     child = spawn_shell(url)
     child.expect_exact("app1>")
-    child.sendline("wait 120")
+    child.sendline("/wait 120")  # "wait" is also the jobs command
     child.expect_exact("waiting")
     child.sendintr()
     child.expect_exact("app1>")
     # The app stopped the run: the same event (one run at a time) runs again at once.
-    child.sendline("wait 0.2")
+    child.sendline("/wait 0.2")
     child.expect_exact("waited", timeout=60)
     child.expect_exact("app1>")
     child.sendline("exit")
