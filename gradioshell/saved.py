@@ -5,7 +5,9 @@ a 0700 directory); ``gradioshell --restore`` and ``restore`` reconnect them all 
 way ``connect`` does (a Space id goes through the Hub again). Only names and targets are kept,
 never tokens, passwords or cookies: a password written into a URL (``http://user:secret@host``)
 is dropped before saving, and for a plain URL connected with ``--token`` only that choice is
-kept, so the current token is sent again on restore.
+kept, so the current token is sent again on restore. A session logged in with ``--user``
+keeps the user name; its password is asked again (or read from ``GRADIOSHELL_PASSWORD``),
+one login at a time after the other sessions are back.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class SavedSession:
     name: str
     target: str
     send_token: bool = False
+    user: str | None = None
 
 
 def saved_path() -> Path:
@@ -80,6 +83,8 @@ def _record(session: SavedSession) -> dict[str, object]:
     }
     if session.send_token:
         record["send_token"] = True
+    if session.user:
+        record["user"] = session.user
     return record
 
 
@@ -94,7 +99,12 @@ def read(path: Path | None = None) -> tuple[list[SavedSession], str | None]:
         raise ShellError(f"cannot read the saved sessions in {path}: {exc}") from None
     try:
         sessions = [
-            SavedSession(str(item["name"]), str(item["target"]), item.get("send_token") is True)
+            SavedSession(
+                str(item["name"]),
+                str(item["target"]),
+                item.get("send_token") is True,
+                str(item["user"]) if item.get("user") else None,
+            )
             for item in record["sessions"]
         ]
         default = record.get("default")
@@ -110,7 +120,7 @@ def save(shell: Shell) -> tuple[Path, int]:
         raise ShellError("no sessions to save: connect to an app first")
     default = shell.sessions.default
     path = write(
-        [SavedSession(s.name, s.target, _sends_token(s)) for s in items],
+        [SavedSession(s.name, s.target, _sends_token(s), s.app.user) for s in items],
         default.name if default is not None else None,
     )
     return path, len(items)
@@ -130,7 +140,9 @@ async def reconnect(shell: Shell, saved: SavedSession) -> Session:
     """Connect to a saved session again, the way ``connect`` does."""
     from gradioshell.commands.core import open_session
 
-    return await open_session(shell, saved.target, saved.name, send_token=saved.send_token)
+    return await open_session(
+        shell, saved.target, saved.name, send_token=saved.send_token, user=saved.user
+    )
 
 
 async def restore(shell: Shell) -> int:
@@ -140,9 +152,22 @@ async def restore(shell: Shell) -> int:
         shell.output.info("no saved sessions to restore")
         return 0
     shell.output.info(f"restoring {len(saved)} session{'s' if len(saved) != 1 else ''}…")
+    # Sessions without a login come back all at once; logins follow one by one, since each
+    # may ask for a password at the terminal.
+    plain = [item for item in saved if item.user is None]
+    found: dict[int, Session | BaseException] = {}
     results = await asyncio.gather(
-        *(reconnect(shell, item) for item in saved), return_exceptions=True
+        *(reconnect(shell, item) for item in plain), return_exceptions=True
     )
+    for item, result in zip(plain, results, strict=True):
+        found[id(item)] = result
+    for item in saved:
+        if item.user is not None:
+            try:
+                found[id(item)] = await reconnect(shell, item)
+            except Exception as exc:
+                found[id(item)] = exc
+    results = [found[id(item)] for item in saved]
     failed = 0
     for item, result in zip(saved, results, strict=True):
         if isinstance(result, asyncio.CancelledError):
@@ -153,8 +178,9 @@ async def restore(shell: Shell) -> int:
             shell.output.error(f"could not restore {item.name} ({item.target}): {message}")
         else:
             count = len(result.app.endpoints)
+            login = f" as {result.app.user}" if result.app.user else ""
             shell.output.info(
-                f"restored {result.name} → {result.url} "
+                f"restored {result.name} → {result.url}{login} "
                 f"(Gradio {result.app.version}, {count} endpoint{'s' if count != 1 else ''})"
             )
     if default is not None:

@@ -10,7 +10,7 @@ import pexpect
 import pytest
 
 from gradioshell.saved import without_credentials
-from tests.conftest import RunningApp, start_app
+from tests.conftest import APPS, RunningApp, start_app
 
 
 @pytest.fixture()
@@ -191,3 +191,40 @@ def test_config_flag_restores_at_the_prompt(
     script = run_shell("-c", "sessions")
     assert script.returncode == 0
     assert "kept" not in script.stdout
+
+
+def test_a_login_is_restored_without_saving_the_password(
+    run_shell, shell_env: dict[str, str], demo_url: str, tmp_path: Path
+) -> None:
+    import sys
+
+    app = start_app(
+        [str(APPS / "conformance.py"), "--auth", "alice:s3cret"],
+        tmp_path / "log",
+        python=sys.executable,
+    )
+    try:
+        password = {"GRADIOSHELL_PASSWORD": "s3cret"}
+        saving = run_shell(
+            "-c",
+            f"connect {app.url} as locked --user alice; connect {demo_url} as open; save",
+            env=password,
+        )
+        assert saving.returncode == 0, saving.stderr
+        text = saved_file(shell_env).read_text()
+        assert "s3cret" not in text
+        assert json.loads(text)["sessions"][0] == {
+            "name": "locked",
+            "target": app.url,
+            "user": "alice",
+        }
+        restored = run_shell("--restore", "-c", "@locked echo ok 2", env=password)
+        assert restored.returncode == 0, restored.stderr
+        assert f"restored locked → {app.url} as alice" in restored.stderr
+        assert restored.stdout.splitlines() == ["okok"]
+        # Without the password, the login cannot happen and only that session fails.
+        failed = run_shell("--keep-going", "--restore", "-c", "@open echo fine 1")
+        assert "could not restore locked" in failed.stderr
+        assert "fine" in failed.stdout
+    finally:
+        app.stop()
