@@ -48,6 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="write a debug log with tracebacks, for bug reports"
     )
     parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify TLS certificates (for local servers with self-signed ones)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="start the bundled demo app (needs the demo extra) and connect to it as 'demo'",
@@ -72,6 +77,8 @@ async def _run(args: argparse.Namespace) -> int:
     from gradioshell.shell import Settings, Shell
 
     settings = Settings(keep_going=args.keep_going, debug=args.debug)
+    if args.insecure:
+        settings.verify_tls = False
     script: Iterable[str] | None = None
     connects = list(args.connect)
     if args.commands:
@@ -96,6 +103,10 @@ async def _run(args: argparse.Namespace) -> int:
     else:
         output = TextOutput()
     shell = Shell(output, settings, interactive=interactive)
+    if args.insecure:
+        output.info(
+            "TLS certificates are not verified (--insecure): use it only on a trusted network"
+        )
     demo = None
     try:
         status = 0

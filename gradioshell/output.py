@@ -69,7 +69,7 @@ class InteractiveOutput(Output):
         self.console = console
 
     def info(self, message: str) -> None:
-        self.console.print(Text(message, style="dim"))
+        self.console.print(Text(safe(message), style="dim"))
 
     def error(self, message: str) -> None:
         self.console.print(Text("error: ", style="bold red") + Text(safe(message)))

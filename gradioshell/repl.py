@@ -11,7 +11,10 @@ from gradioshell.shell import Shell
 
 def prompt_text(shell: Shell) -> str:
     default = shell.sessions.default
-    return f"{default.name}> " if default is not None else "gradioshell> "
+    text = f"{default.name}> " if default is not None else "gradioshell> "
+    if not shell.settings.verify_tls:
+        text = "(insecure) " + text
+    return text
 
 
 async def run_repl(shell: Shell) -> int:

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 from gradioshell import calls
 from gradioshell.commands import COMMANDS
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
-from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
+from gradioshell.gradio import (
+    Endpoint,
+    GradioApp,
+    GradioError,
+    Limits,
+    Timeouts,
+    UnknownEndpoint,
+)
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
@@ -28,6 +35,7 @@ class Settings:
     """What the command line and the config file decide."""
 
     timeouts: Timeouts = field(default_factory=Timeouts)
+    limits: Limits = field(default_factory=Limits)
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
@@ -166,6 +174,7 @@ class Shell:
         app = await GradioApp.connect(
             target,
             timeouts=self.settings.timeouts,
+            limits=self.settings.limits,
             verify=self.settings.verify_tls,
         )
         session = Session(name=name or self.sessions.next_name(), target=target, app=app)

@@ -14,6 +14,7 @@ from gradioshell.gradio.errors import (
     NotAGradioApp,
     ProtocolError,
     QueueFull,
+    ResponseTooLarge,
     UnknownEndpoint,
     UnsupportedApp,
     ValidationFailed,
@@ -29,6 +30,7 @@ from gradioshell.gradio.events import (
     Queued,
     Started,
 )
+from gradioshell.gradio.limits import Limits
 from gradioshell.gradio.models import AppConfig, Endpoint, Parameter, Return
 from gradioshell.gradio.values import bind, convert
 
@@ -46,6 +48,7 @@ __all__ = [
     "GradioApp",
     "GradioError",
     "HTTPError",
+    "Limits",
     "Log",
     "NotAGradioApp",
     "Parameter",
@@ -54,6 +57,7 @@ __all__ = [
     "ProtocolError",
     "QueueFull",
     "Queued",
+    "ResponseTooLarge",
     "Return",
     "SessionNotFound",
     "Started",
