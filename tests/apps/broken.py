@@ -18,8 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 REQUESTS: list[dict[str, object]] = []
 LOCK = threading.Lock()
 # Text that tries to drive the terminal: colours, a window title, the clipboard (OSC 52),
-# a bell, a backspace, and rich markup.
-HOSTILE = "\x1b[38;5;199mPINK\x1b]0;pwned-title\x07\x1b]52;c;cHduZWQ=\x07\x08[blink]MARKUP[/blink]"
+# a bell, a backspace, an 8-bit CSI, and rich markup.
+HOSTILE = (
+    "\x1b[38;5;199mPINK\x1b]0;pwned-title\x07\x1b]52;c;cHduZWQ=\x07\x08\x9b31m[blink]MARKUP[/blink]"
+)
 
 CONFIG = {
     "version": "6.31.0",
