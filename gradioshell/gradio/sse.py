@@ -51,10 +51,11 @@ class SSEDecoder:
 
     def close(self) -> list[str]:
         """End of the stream: a final unterminated event is dropped, as the standard says."""
+        events = self.feed("\n") if self._pending.endswith("\r") else []
         self._pending = ""
         self._data = []
         self._size = 0
-        return []
+        return events
 
     def _line(self, line: str) -> str | None:
         if not line:
@@ -82,7 +83,7 @@ def decode(chunks: Iterable[str], limit: int) -> Iterator[str]:
     decoder = SSEDecoder(limit)
     for chunk in chunks:
         yield from decoder.feed(chunk)
-    decoder.close()
+    yield from decoder.close()
 
 
 async def events(response: httpx.Response, limit: int, what: str) -> AsyncIterator[str]:
@@ -91,4 +92,5 @@ async def events(response: httpx.Response, limit: int, what: str) -> AsyncIterat
     async for text in response.aiter_text():
         for data in decoder.feed(text):
             yield data
-    decoder.close()
+    for data in decoder.close():
+        yield data
