@@ -352,3 +352,26 @@ def test_insecure_prompt(spawn_shell, tls_url: str) -> None:
     child.expect_exact("(insecure) app1>")
     child.sendline("exit")
     child.expect(__import__("pexpect").EOF)
+
+
+# -- malformed answers -------------------------------------------------------------------
+
+
+def test_unknown_messages_and_bad_lines_are_logged_and_skipped(
+    run_shell, shell_env, broken_url: str
+) -> None:
+    result = run_shell("--debug", "-c", f"connect {broken_url}/garbage; predict x")
+    assert result.returncode == 0, result.stderr
+    # The diff that does not apply is dropped; the next full value is shown.
+    assert result.stdout.splitlines() == ["par", "partial done"]
+    log_path = result.stderr.split("writing a debug log to ", 1)[1].splitlines()[0]
+    log = Path(log_path).read_text()
+    assert "ignoring a stream line that is not JSON: 'this is not json'" in log
+    assert "ignoring a message of unknown type 'something_new'" in log
+    assert "diff does not apply" in log
+
+
+def test_dns_failure(run_shell) -> None:
+    result = run_shell("-c", "connect http://no-such-host.invalid:7860")
+    assert result.returncode == 1
+    assert one_error(result) == "error: cannot resolve host 'no-such-host.invalid'"
