@@ -162,7 +162,7 @@ class TextReporter(Reporter):
         if len(data) == 1:
             return [plain(data[0])]
         return [
-            f"{self.labels[i] if i < len(self.labels) else f'output {i}'}: {plain(v)}"
+            f"{safe(self.labels[i]) if i < len(self.labels) else f'output {i}'}: {plain(v)}"
             for i, v in enumerate(data)
         ]
 

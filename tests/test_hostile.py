@@ -68,9 +68,10 @@ def test_hostile_strings_are_shown_as_text_at_the_prompt(
 
 
 def test_hostile_strings_in_script_output(run_shell, hostile_app: RunningApp) -> None:
-    result = run_shell("-c", f"connect {hostile_app.url}; shout hello; boom x")
+    result = run_shell("-c", f"connect {hostile_app.url}; shout hello; pair two; boom x")
     assert result.returncode == 1
     assert_harmless(result.stdout + result.stderr)
+    assert "other PINK" in result.stdout  # labels of several outputs
     assert "hello PINK" in result.stdout and "[blink]MARKUP[/blink]" in result.stdout
     assert "exploded PINK" in result.stderr
 

@@ -389,9 +389,10 @@ class _SessionStream:
                 if kind == "close_stream":
                     closed = True
                     break
+                app._last_answer = time.monotonic()
                 if kind == "heartbeat":
                     continue
-                self.last_message = time.monotonic()
+                self.last_message = app._last_answer
                 event_id = msg.get("event_id")
                 if not isinstance(event_id, str):
                     if kind == "unexpected_error":

@@ -24,6 +24,10 @@ def shout(text: str) -> str:
     return f"{text} {HOSTILE}"
 
 
+def pair(text: str) -> tuple[str, str]:
+    return text, text
+
+
 def boom(text: str) -> str:
     gr.Warning("careful " + HOSTILE)
     raise gr.Error("exploded " + HOSTILE)
@@ -42,6 +46,8 @@ def build() -> gr.Blocks:
         text = gr.Textbox(label="words " + HOSTILE)
         out = gr.Textbox(label="said " + HOSTILE)
         gr.Button("shout").click(shout, text, out, api_name="shout", api_description=HOSTILE)
+        other = gr.Textbox(label="other " + HOSTILE)
+        gr.Button("pair").click(pair, text, [out, other], api_name="pair")
         gr.Button("boom").click(boom, text, out, api_name="boom")
         gr.Button("file").click(evilfile, text, gr.File(label="file"), api_name="evilfile")
     return demo
