@@ -233,6 +233,7 @@ def test_quiet_spell_checks_config_but_keeps_the_session(broken_url: str) -> Non
         ("info500", "/info500/gradio_api/info: HTTP 500 Internal Server Error: info exploded"),
         ("notjson", "is not a Gradio app (its /config is not JSON)"),
         ("badinfo", "the app's /info has no named_endpoints"),
+        ("auth401", "the app requires a login"),
     ],
 )
 def test_connect_errors(run_shell, broken_url: str, scenario: str, expected: str) -> None:
@@ -258,6 +259,7 @@ def test_connect_errors(run_shell, broken_url: str, scenario: str, expected: str
         ("lostsession", "the app was restarted and lost this call"),
         ("stopped", "Server stopped unexpectedly."),
         ("dies", "was lost"),
+        ("hiddenerror", "the app raised an error without a message (the app can show it"),
     ],
 )
 def test_call_errors(run_shell, broken_url: str, scenario: str, expected: str) -> None:

@@ -106,6 +106,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(500, {"detail": "kaboom in config"})
             elif scenario == "hostile":
                 self._json(200, {**CONFIG, "version": HOSTILE})
+            elif scenario == "auth401":
+                self._json(401, {"detail": {"error": "Not authenticated"}})
             elif scenario == "bigconfig":
                 self._json(200, {**CONFIG, "padding": "x" * (2 * 1024 * 1024)})
             else:
@@ -200,6 +202,18 @@ class Handler(BaseHTTPRequestHandler):
             return
         if scenario == "stopped":
             line({"msg": "unexpected_error", "message": "Server stopped unexpectedly."})
+            line({"msg": "close_stream", "event_id": None})
+            self.close_connection = True
+            return
+        if scenario == "hiddenerror":
+            line(
+                {
+                    "msg": "process_completed",
+                    "event_id": "e1",
+                    "success": False,
+                    "output": {"error": None},
+                }
+            )
             line({"msg": "close_stream", "event_id": None})
             self.close_connection = True
             return
