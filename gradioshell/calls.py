@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import CallFailed, UsageError
-from gradioshell.gradio import ArgumentError, Endpoint, Failed, bind
+from gradioshell.gradio import ArgumentError, Call, Endpoint, Failed, GradioError, bind
 from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
@@ -42,7 +42,7 @@ async def run(
     Cancelling the task (Ctrl-C) cancels the call on the app too.
     """
     started = time.monotonic()
-    app_call = await session.app.submit(endpoint, data)
+    app_call = await _submit(shell, session, endpoint, data, reporter)
     failure: Failed | None = None
     try:
         with reporter:
@@ -66,6 +66,34 @@ async def run(
     if failure is not None:
         raise CallFailed(failure.message)
     return record
+
+
+async def _submit(
+    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any], reporter: Reporter
+) -> Call:
+    """Submit the call; if cancelled before the app answers, cancel the job once it does.
+
+    On any failure the reporter is closed, so a live panel stops redrawing.
+    """
+    submitting = asyncio.ensure_future(session.app.submit(endpoint, data))
+    try:
+        return await asyncio.shield(submitting)
+    except asyncio.CancelledError:
+        shell.spawn(_cancel_when_queued(submitting))
+        reporter.cancelled()
+        reporter.close()
+        raise
+    except BaseException:
+        reporter.close()
+        raise
+
+
+async def _cancel_when_queued(submitting: asyncio.Future[Call]) -> None:
+    try:
+        app_call = await asyncio.wait_for(submitting, timeout=10.0)
+    except (asyncio.TimeoutError, GradioError):
+        return
+    await app_call.cancel()
 
 
 def split_arguments(

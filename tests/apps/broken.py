@@ -159,6 +159,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(400, b"bad payload: fn_index", "text/plain")
             elif scenario == "join404":
                 self._json(404, {"detail": "Not Found"})
+            elif scenario == "slowjoin":
+                time.sleep(2)
+                self._json(200, {"event_id": "e1"})
             elif scenario == "bigjoin":
                 self._json(200, {"event_id": "e1", "padding": "x" * (2 * 1024 * 1024)})
             else:
