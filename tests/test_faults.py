@@ -377,3 +377,18 @@ def test_dns_failure(run_shell) -> None:
     result = run_shell("-c", "connect http://no-such-host.invalid:7860")
     assert result.returncode == 1
     assert one_error(result) == "error: cannot resolve host 'no-such-host.invalid'"
+
+
+def test_messages_for_unknown_calls_are_bounded(broken_url: str) -> None:
+    async def main() -> tuple[list, dict[str, list]]:
+        app = await GradioApp.connect(broken_url + "/flood", timeouts=QUICK)
+        try:
+            result = await (await app.submit(app.endpoint("predict"), ["x"])).result()
+            return result, dict(app._stream._early)
+        finally:
+            await app.close()
+
+    result, early = asyncio.run(main())
+    assert result == ["partial done"]
+    assert len(early) <= 256
+    assert all(len(messages) <= 256 for messages in early.values())

@@ -423,9 +423,12 @@ class _SessionStream:
         terminal = msg.get("msg") in ("process_completed", "unexpected_error")
         queue = self._listeners.get(event_id)
         if queue is None:
-            if len(self._early) >= self.MAX_EARLY:
+            # Kept until the call's listener comes; bounded, whatever the app sends.
+            if event_id not in self._early and len(self._early) >= self.MAX_EARLY:
                 self._early.pop(next(iter(self._early)))
-            self._early.setdefault(event_id, []).append(msg)
+            early = self._early.setdefault(event_id, [])
+            early.append(msg)
+            del early[: -self.MAX_EARLY]
             return
         queue.put_nowait(msg)
         if terminal:

@@ -208,6 +208,12 @@ class Handler(BaseHTTPRequestHandler):
             line({"msg": "close_stream", "event_id": None})
             self.close_connection = True
             return
+        if scenario == "flood":
+            # Thousands of messages for calls nobody made, then the real answer.
+            for n in range(3000):
+                line({"msg": "process_generating", "event_id": "zzz", "output": {"data": [n]}})
+            for n in range(300):
+                line({"msg": "estimation", "event_id": f"other{n}", "rank": n})
         if scenario == "hiddenerror":
             line(
                 {
