@@ -210,10 +210,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if scenario == "flood":
             # Thousands of messages for calls nobody made, then the real answer.
-            for n in range(3000):
-                line({"msg": "process_generating", "event_id": "zzz", "output": {"data": [n]}})
             for n in range(300):
                 line({"msg": "estimation", "event_id": f"other{n}", "rank": n})
+            for n in range(3000):
+                line({"msg": "process_generating", "event_id": "zzz", "output": {"data": [n]}})
         if scenario == "hiddenerror":
             line(
                 {
