@@ -22,6 +22,7 @@ from gradioshell.gradio import (
     Timeouts,
     UnknownEndpoint,
 )
+from gradioshell.hub import RequestHook, TokenStore
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
@@ -39,6 +40,7 @@ class Settings:
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
+    space_wait_timeout: float = 300.0
 
 
 class Shell:
@@ -53,6 +55,7 @@ class Shell:
         self.sessions = SessionRegistry()
         self.results: list[CallRecord] = []
         self.variables: dict[str, Any] = {}
+        self.tokens = TokenStore()
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- running lines -------------------------------------------------------------------
@@ -168,16 +171,29 @@ class Shell:
 
     # -- sessions ------------------------------------------------------------------------
 
-    async def connect(self, target: str, name: str | None = None) -> Session:
+    async def connect(
+        self,
+        target: str,
+        name: str | None = None,
+        *,
+        url: str | None = None,
+        on_request: RequestHook | None = None,
+        aliases: Iterable[str] = (),
+    ) -> Session:
+        """Connect to ``url`` (default: ``target``); ``aliases`` also name the session."""
         if name is not None and self.sessions.find(name) is not None:
             raise ShellError(f"a session named {name!r} already exists")
         app = await GradioApp.connect(
-            target,
+            url or target,
             timeouts=self.settings.timeouts,
             limits=self.settings.limits,
             verify=self.settings.verify_tls,
+            on_request=on_request,
         )
-        session = Session(name=name or self.sessions.next_name(), target=target, app=app)
+        free = [a for a in aliases if a != name and self.sessions.find(a) is None]
+        session = Session(
+            name=name or self.sessions.next_name(), target=target, app=app, aliases=free
+        )
         self.sessions.add(session)
         return session
 

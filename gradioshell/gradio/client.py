@@ -12,7 +12,7 @@ import logging
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,8 +105,13 @@ class GradioApp:
         timeouts: Timeouts | None = None,
         limits: Limits | None = None,
         verify: bool = True,
+        on_request: Callable[[httpx.Request], Awaitable[None]] | None = None,
     ) -> GradioApp:
-        """Reach the app at ``target``, read its config and endpoints."""
+        """Reach the app at ``target``, read its config and endpoints.
+
+        ``on_request`` runs before every request, redirect hops included (credentials that
+        must only reach one origin are added there, not as client-wide headers).
+        """
         url = normalize_url(target)
         timeouts = timeouts or Timeouts()
         http = httpx.AsyncClient(
@@ -114,6 +119,7 @@ class GradioApp:
             follow_redirects=True,
             timeout=timeouts.httpx(),
             verify=verify,
+            event_hooks={"request": [on_request] if on_request is not None else []},
         )
         app = cls(url, http, timeouts=timeouts, limits=limits)
         try:
