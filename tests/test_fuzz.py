@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradioshell.gradio import (
@@ -48,6 +48,7 @@ def test_sse_basics() -> None:
     assert list(decode(["data: never ended\n"], 1000)) == []
 
 
+@settings(deadline=None)
 @given(st.lists(json_values, max_size=5), st.lists(st.integers(0, 10_000), max_size=8))
 def test_sse_events_survive_any_chunking(values: list[Any], cuts: list[int]) -> None:
     stream = "".join(f"data: {json.dumps(v)}\r\n\r\n" for v in values)
@@ -55,6 +56,7 @@ def test_sse_events_survive_any_chunking(values: list[Any], cuts: list[int]) -> 
     assert [json.loads(d) for d in decoded] == values
 
 
+@settings(deadline=None)
 @given(st.text(), st.lists(st.integers(0, 1000), max_size=5))
 def test_sse_any_text_decodes_or_hits_the_cap(text: str, cuts: list[int]) -> None:
     try:
@@ -77,6 +79,7 @@ def test_sse_cap_counts_unfinished_lines_and_events() -> None:
 # -- /config and /info ------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(json_values | st.dictionaries(st.sampled_from(["dependencies", "components"]), json_values))
 def test_any_config_parses_or_says_it_is_not_gradio(payload: Any) -> None:
     try:
@@ -91,6 +94,7 @@ info_like = st.fixed_dictionaries(
 )
 
 
+@settings(deadline=None)
 @given(json_values | info_like)
 def test_any_info_parses_or_raises_protocol_error(payload: Any) -> None:
     config = parse_config({"dependencies": [{"id": 0, "api_name": k} for k in "abc"]})
@@ -136,6 +140,7 @@ messages = st.fixed_dictionaries(
 )
 
 
+@settings(deadline=None)
 @given(st.lists(messages | json_values.filter(lambda v: isinstance(v, dict)), max_size=8))
 def test_any_messages_give_events_or_a_typed_error(items: list[dict[str, Any]]) -> None:
     queue: asyncio.Queue[Any] = asyncio.Queue()

@@ -2,7 +2,7 @@ import contextlib
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradioshell.gradio import ArgumentError, Endpoint, Parameter, bind
@@ -125,6 +125,7 @@ arbitrary_schemas = st.recursive(
 )
 
 
+@settings(deadline=None)
 @given(arbitrary_schemas | json_anything, st.text())
 def test_converter_against_arbitrary_schemas(schema: object, raw: str) -> None:
     try:
@@ -134,6 +135,7 @@ def test_converter_against_arbitrary_schemas(schema: object, raw: str) -> None:
     json.dumps(value)
 
 
+@settings(deadline=None)
 @given(arbitrary_schemas, st.text() | json_anything)
 def test_bind_with_arbitrary_schema_raises_only_argument_errors(schema: dict, raw: object) -> None:
     endpoint = Endpoint(api_name="/x", fn_index=0, parameters=(Parameter(name="p", schema=schema),))
