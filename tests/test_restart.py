@@ -27,6 +27,12 @@ def test_call_after_a_restart_reconnects_and_refreshes(spawn_shell, tmp_path: Pa
         child.sendline("echo text=first n=2")
         child.expect_exact("firstfirst")
         child.expect_exact("app1>")
+        # Killed in the middle of a streaming call: one line, and the prompt back.
+        child.sendline("op1 Duration=60")
+        child.expect_exact("Dur:60")
+        app.process.kill()
+        child.expect_exact("was lost")
+        child.expect_exact("app1>")
         app.stop()
         child.sendline("echo text=down")
         child.expect_exact("connection refused")
