@@ -392,3 +392,18 @@ def test_messages_for_unknown_calls_are_bounded(broken_url: str) -> None:
     assert result == ["partial done"]
     assert len(early) <= 256
     assert all(len(messages) <= 256 for messages in early.values())
+
+
+def test_limits_and_idle_timeout_from_the_config_file(
+    run_shell, broken_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[timeouts]\nstream_idle = 1\n\n[limits]\njson_mib = 1\nfile_mib = 2\n")
+    idle = run_shell("--config", str(path), "-c", f"connect {broken_url}/heartbeats; predict x")
+    assert idle.returncode == 1
+    assert "sent nothing but heartbeats for 1 s (the stream idle limit)" in one_error(idle)
+    big = run_shell("--config", str(path), "-c", f"connect {broken_url}/bigconfig")
+    assert big.returncode == 1
+    assert "answer to /bigconfig/config is larger than 1 MiB" in one_error(big)
+    # Without the file, the defaults let the same answer through.
+    assert run_shell("-c", f"connect {broken_url}/bigconfig").returncode == 0
