@@ -29,7 +29,7 @@ CONFIG = {
     "api_prefix": "/gradio_api",
     "enable_queue": True,
     "components": [],
-    "dependencies": [{"id": 0, "api_name": "predict"}],
+    "dependencies": [{"id": 0, "api_name": "predict"}, {"id": 1, "api_name": "upfile"}],
 }
 INFO = {
     "named_endpoints": {
@@ -44,10 +44,23 @@ INFO = {
                 }
             ],
             "returns": [{"label": "out", "type": {"type": "string"}, "component": "Textbox"}],
-        }
+        },
+        "/upfile": {
+            "parameters": [
+                {
+                    "label": "f",
+                    "parameter_name": "f",
+                    "parameter_has_default": False,
+                    "type": {"title": "FileData", "type": "object", "properties": {"path": {}}},
+                    "component": "File",
+                }
+            ],
+            "returns": [{"label": "out", "type": {"type": "string"}, "component": "Textbox"}],
+        },
     },
     "unnamed_endpoints": {},
 }
+MiB = 1024 * 1024
 
 
 # /info with missing and wrong-typed fields everywhere but one usable endpoint.
@@ -121,6 +134,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(200, ODD_INFO)
             else:
                 self._json(200, INFO)
+        elif path.startswith("/gradio_api/file="):
+            self._file(scenario)
         elif path == "/gradio_api/queue/data":
             if scenario == "data500":
                 self._json(500, {"detail": "stream exploded"})
@@ -134,6 +149,11 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         scenario, path = self._record()
         length = int(self.headers.get("Content-Length") or 0)
+        if scenario == "slowupload" and path == "/gradio_api/upload":
+            # Take the body a trickle at a time: the upload stays in progress.
+            while length > 0:
+                length -= len(self.rfile.read(min(length, 1024)))
+                time.sleep(0.5)
         self.rfile.read(length)
         if path == "/gradio_api/queue/join":
             if scenario == "queuefull":
@@ -166,6 +186,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._json(200, {"event_id": "e1", "padding": "x" * (2 * 1024 * 1024)})
             else:
                 self._json(200, {"event_id": "e1"})
+        elif path == "/gradio_api/upload":
+            self._json(200, ["/tmp/uploaded.bin"])
         elif path == "/gradio_api/cancel":
             self._json(200, {"success": True})
         else:
@@ -214,6 +236,28 @@ class Handler(BaseHTTPRequestHandler):
                 line({"msg": "estimation", "event_id": f"other{n}", "rank": n})
             for n in range(3000):
                 line({"msg": "process_generating", "event_id": "zzz", "output": {"data": [n]}})
+        if scenario in ("slowdownload", "bigfile"):
+            host = self.headers.get("Host", "127.0.0.1")
+            file_data = {
+                "path": "big.bin",
+                "url": f"http://{host}/{scenario}/gradio_api/file=big.bin",
+                "orig_name": "big.bin",
+                "size": None,
+                "mime_type": None,
+                "is_stream": False,
+                "meta": {"_type": "gradio.FileData"},
+            }
+            line(
+                {
+                    "msg": "process_completed",
+                    "event_id": "e1",
+                    "success": True,
+                    "output": {"data": [file_data]},
+                }
+            )
+            line({"msg": "close_stream", "event_id": None})
+            self.close_connection = True
+            return
         if scenario == "hiddenerror":
             line(
                 {
@@ -281,6 +325,24 @@ class Handler(BaseHTTPRequestHandler):
         )
         line({"msg": "close_stream", "event_id": None})
         self.close_connection = True
+
+    def _file(self, scenario: str) -> None:
+        size = 3 * MiB if scenario == "bigfile" else 512 * MiB
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        try:
+            if scenario == "bigfile":
+                self.wfile.write(b"x" * size)
+                return
+            self.wfile.write(b"x" * (256 * 1024))
+            while True:  # then a trickle: the download stays in progress
+                time.sleep(0.2)
+                self.wfile.write(b"x" * 1024)
+                self.wfile.flush()
+        except OSError:
+            return
 
 
 def main() -> None:
