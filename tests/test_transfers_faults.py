@@ -70,6 +70,7 @@ def test_ctrl_c_during_a_download_leaves_nothing(
     child = spawn_shell("--download-dir", str(downloads), f"{broken_url}/slowdownload")
     child.expect_exact("app1>")
     child.sendline("predict x")
+    child.expect_exact("queued: position")  # past the echo of the line and its prompt
     wait_for_request(broken_url, "/slowdownload/gradio_api/file=big.bin")
     # The temporary file is there while the download runs...
     deadline = time.monotonic() + 10
