@@ -106,3 +106,28 @@ def test_file_above_the_size_limit_is_cut_off(run_shell, broken_url: str, tmp_pa
     )
     assert result.returncode == 0, result.stderr
     assert (downloads / "big.bin").stat().st_size == 3 * 1024 * 1024
+
+
+def test_upload_and_download_errors_show_the_app_detail(
+    run_shell, broken_url: str, tmp_path: Path
+) -> None:
+    small = tmp_path / "small.txt"
+    small.write_text("hello")
+    upload = run_shell("-c", f"connect {broken_url}/upload500; upfile f={small}")
+    assert upload.returncode == 1
+    errors = [line for line in upload.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: /upload500/gradio_api/upload: HTTP 500 Internal Server Error: disk full"
+    ], upload.stderr
+    download = run_shell(
+        "--download-dir",
+        str(tmp_path / "downloads"),
+        "-c",
+        f"connect {broken_url}/file404; predict x",
+    )
+    assert download.returncode == 1
+    assert "Traceback" not in download.stderr
+    assert (
+        "cannot download big.bin: /file404/gradio_api/file=big.bin: HTTP 404 Not Found: "
+        "File not found." in download.stderr
+    )

@@ -390,7 +390,7 @@ async def _download(
         try:
             async with client.stream("GET", url, timeout=timeout) as response:
                 if response.status_code >= 400:
-                    raise FileError(f"cannot download {name}: HTTP {response.status_code}")
+                    raise FileError(f"cannot download {name}: {await _error_text(response)}")
                 received = 0
                 async for chunk in response.aiter_bytes(CHUNK):
                     received += len(chunk)
@@ -411,6 +411,22 @@ async def _download(
             os.unlink(temp)
         if not same_origin:
             await client.aclose()
+
+
+async def _error_text(response: httpx.Response) -> str:
+    """The status of a refused download with the app's explanation (its start, at most)."""
+    from gradioshell.gradio.client import status_error
+    from gradioshell.gradio.limits import read_capped
+
+    try:
+        body = await read_capped(response, 64 * 1024, "error page")
+    except (GradioError, httpx.HTTPError):
+        body = b""
+    headers = {"content-type": response.headers.get("content-type", "")}
+    read = httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
+    return str(status_error(read))
 
 
 def _temp_file(directory: Path, name: str) -> tuple[Path, int]:

@@ -135,7 +135,10 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._json(200, INFO)
         elif path.startswith("/gradio_api/file="):
-            self._file(scenario)
+            if scenario == "file404":
+                self._json(404, {"detail": "File not found."})
+            else:
+                self._file(scenario)
         elif path == "/gradio_api/queue/data":
             if scenario == "data500":
                 self._json(500, {"detail": "stream exploded"})
@@ -187,7 +190,10 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self._json(200, {"event_id": "e1"})
         elif path == "/gradio_api/upload":
-            self._json(200, ["/tmp/uploaded.bin"])
+            if scenario == "upload500":
+                self._json(500, {"detail": "disk full"})
+            else:
+                self._json(200, ["/tmp/uploaded.bin"])
         elif path == "/gradio_api/cancel":
             self._json(200, {"success": True})
         else:
@@ -236,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
                 line({"msg": "estimation", "event_id": f"other{n}", "rank": n})
             for n in range(3000):
                 line({"msg": "process_generating", "event_id": "zzz", "output": {"data": [n]}})
-        if scenario in ("slowdownload", "bigfile"):
+        if scenario in ("slowdownload", "bigfile", "file404"):
             host = self.headers.get("Host", "127.0.0.1")
             file_data = {
                 "path": "big.bin",
