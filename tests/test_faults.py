@@ -233,7 +233,7 @@ def test_quiet_spell_checks_config_but_keeps_the_session(broken_url: str) -> Non
         ("info500", "/info500/gradio_api/info: HTTP 500 Internal Server Error: info exploded"),
         ("notjson", "is not a Gradio app (its /config is not JSON)"),
         ("badinfo", "the app's /info has no named_endpoints"),
-        ("auth401", "the app requires a login"),
+        ("auth401", "/auth401 requires a login: connect http"),
     ],
 )
 def test_connect_errors(run_shell, broken_url: str, scenario: str, expected: str) -> None:
