@@ -64,7 +64,7 @@ async def run(
     show where they are. Cancelling the task (Ctrl-C) cancels the call on the app too.
     """
     started = time.monotonic()
-    app_call = await session.app.submit(endpoint, data)
+    app_call = await _submit(shell, session, endpoint, data, reporter)
     if on_submit is not None:
         on_submit(app_call)
     failure: Failed | None = None
@@ -100,6 +100,34 @@ async def run(
     if download_error is not None:
         raise download_error
     return record
+
+
+async def _submit(
+    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any], reporter: Reporter
+) -> Call:
+    """Submit the call; if cancelled before the app answers, cancel the job once it does.
+
+    On any failure the reporter is closed, so a live panel stops redrawing.
+    """
+    submitting = asyncio.ensure_future(session.app.submit(endpoint, data))
+    try:
+        return await asyncio.shield(submitting)
+    except asyncio.CancelledError:
+        shell.spawn(_cancel_when_queued(submitting))
+        reporter.cancelled()
+        reporter.close()
+        raise
+    except BaseException:
+        reporter.close()
+        raise
+
+
+async def _cancel_when_queued(submitting: asyncio.Future[Call]) -> None:
+    try:
+        app_call = await asyncio.wait_for(submitting, timeout=10.0)
+    except (asyncio.TimeoutError, GradioError):
+        return
+    await app_call.cancel()
 
 
 def split_arguments(

@@ -84,6 +84,16 @@ def _timeout(field_name: str) -> Callable[[Settings, Any], None]:
     return apply
 
 
+def _limit(field_name: str) -> Callable[[Settings, Any], None]:
+    def apply(settings: Settings, value: Any) -> None:
+        if value <= 0:
+            raise ValueError("must be a positive number of MiB")
+        size = int(value * 1024 * 1024)
+        settings.limits = dataclasses.replace(settings.limits, **{field_name: size})
+
+    return apply
+
+
 def _positive(field_name: str) -> Callable[[Settings, Any], None]:
     def apply(settings: Settings, value: Any) -> None:
         setattr(settings, field_name, _seconds(value))
@@ -119,6 +129,8 @@ KEYS: list[Key] = [
     Key("timeouts", "connect", (int, float), _timeout("connect")),
     Key("timeouts", "read", (int, float), _timeout("read")),
     Key("timeouts", "stream_idle", (int, float), _timeout("stream_idle")),
+    Key("limits", "json_mib", (int, float), _limit("json")),
+    Key("limits", "file_mib", (int, float), _limit("file")),
     Key("hub", "space_wait_timeout", (int, float), _positive("space_wait_timeout")),
     Key("startup", "commands", list, _startup),
     Key("startup", "restore", bool, _set("restore")),

@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="write a debug log with tracebacks, for bug reports"
     )
     parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not verify TLS certificates (for local servers with self-signed ones)",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="start the bundled demo app (needs the demo extra) and connect to it as 'demo'",
@@ -135,6 +140,8 @@ async def _run(args: argparse.Namespace) -> int:
         settings.download_dir = args.download_dir
     if args.no_download:
         settings.download = False
+    if args.insecure:
+        settings.verify_tls = False
     script: Iterable[str] | None = None
     script_args: list[str] = []
     connects = list(args.connect)
@@ -166,6 +173,10 @@ async def _run(args: argparse.Namespace) -> int:
         output.error(str(problem))
     # $0 is the script, $1, $2... its arguments.
     shell.variables.update({str(i): value for i, value in enumerate(script_args)})
+    if args.insecure:
+        output.info(
+            "TLS certificates are not verified (--insecure): use it only on a trusted network"
+        )
     demo = None
     try:
         status = 0

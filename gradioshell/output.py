@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any, TextIO
 
@@ -23,6 +24,7 @@ from gradioshell.gradio import (
 from gradioshell.text import plain, safe
 
 REFRESH_PER_SECOND = 15
+_C1 = re.compile("[\x80-\x9f]")
 
 
 class Reporter:
@@ -70,7 +72,7 @@ class InteractiveOutput(Output):
         self.preview = preview
 
     def info(self, message: str) -> None:
-        self.console.print(Text(message, style="dim"))
+        self.console.print(Text(safe(message), style="dim"))
 
     def error(self, message: str) -> None:
         self.console.print(Text("error: ", style="bold red") + Text(safe(message)))
@@ -163,7 +165,7 @@ class TextReporter(Reporter):
         if len(data) == 1:
             return [plain(data[0])]
         return [
-            f"{self.labels[i] if i < len(self.labels) else f'output {i}'}: {plain(v)}"
+            f"{safe(self.labels[i]) if i < len(self.labels) else f'output {i}'}: {plain(v)}"
             for i, v in enumerate(data)
         ]
 
@@ -177,7 +179,11 @@ class JsonOutput(Output):
         self.stdout = stdout or sys.stdout
 
     def emit(self, record: dict[str, Any]) -> None:
-        self.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        line = json.dumps(record, ensure_ascii=False, default=str)
+        # JSON escapes C0 controls itself; C1 ones (8-bit CSI...) are escaped here, so a
+        # terminal showing the output is safe while the data stays the same.
+        line = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+        self.stdout.write(line + "\n")
         self.stdout.flush()
 
     def info(self, message: str) -> None:

@@ -113,7 +113,7 @@ class CallView:
             message = Text(safe(self.error.title or "Error") + ": ", style="bold red")
             message.append(safe(self.error.message), style="red")
             parts.append(message)
-        title = Text(self.endpoint.api_name or self.endpoint.name, style="bold")
+        title = Text(safe(self.endpoint.api_name or self.endpoint.name), style="bold")
         title.append(f" · {safe(self.session_name)}", style="dim")
         border = "red" if self.error else ("green" if self.finished else "blue")
         return Panel(Group(*parts), title=title, title_align="left", border_style=border)

@@ -71,7 +71,10 @@ STYLES = {
 
 def prompt_text(shell: Shell) -> str:
     default = shell.sessions.default
-    return f"{default.name}> " if default is not None else "gradioshell> "
+    text = f"{default.name}> " if default is not None else "gradioshell> "
+    if not shell.settings.verify_tls:
+        text = "(insecure) " + text
+    return text
 
 
 def prompt_fragments(shell: Shell) -> StyleAndTextTuples:

@@ -15,7 +15,14 @@ from gradioshell import calls, login
 from gradioshell.commands import COMMANDS
 from gradioshell.commands.fn import endpoint_by_index
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
-from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
+from gradioshell.gradio import (
+    Endpoint,
+    GradioApp,
+    GradioError,
+    Limits,
+    Timeouts,
+    UnknownEndpoint,
+)
 from gradioshell.hub import RequestHook, TokenStore
 from gradioshell.jobs import JobManager
 from gradioshell.output import Output
@@ -31,6 +38,7 @@ class Settings:
     """What the command line and the config file decide."""
 
     timeouts: Timeouts = field(default_factory=Timeouts)
+    limits: Limits = field(default_factory=Limits)
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
@@ -218,6 +226,7 @@ class Shell:
             app = await GradioApp.connect(
                 url or target,
                 timeouts=self.settings.timeouts,
+                limits=self.settings.limits,
                 verify=self.settings.verify_tls,
                 on_request=on_request,
                 auth=auth,

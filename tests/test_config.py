@@ -37,7 +37,7 @@ def test_every_key_is_documented_in_the_shipped_config() -> None:
         assert f"[{table}]" in text
     # Uncommented, the documented values are the defaults (aliases and startup are examples).
     uncommented = re.sub(r"^# (?!diff|local|commands)(\w+ = )", r"\1", text, flags=re.MULTILINE)
-    assert tomllib.loads(uncommented)["timeouts"]["stream_idle"] == 90.0
+    assert tomllib.loads(uncommented)["timeouts"]["stream_idle"] == 300.0
     settings = Settings()
     assert config.apply(settings, tomllib.loads(uncommented), Path("x")) == []
     assert settings == Settings()

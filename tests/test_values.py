@@ -1,7 +1,8 @@
+import contextlib
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradioshell.gradio import ArgumentError, Endpoint, Parameter, bind
@@ -104,3 +105,39 @@ def test_converter_never_crashes(schema: dict, raw: str) -> None:
     except ValueError:
         return
     json.dumps(value)  # whatever it returns can be sent
+
+
+# Any JSON whatsoever where a schema is expected: wrong types for every keyword included.
+json_anything = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner),
+    max_leaves=10,
+)
+schema_words = st.sampled_from(
+    ["type", "enum", "anyOf", "oneOf", "items", "properties", "$ref", "title", "default"]
+)
+arbitrary_schemas = st.recursive(
+    st.dictionaries(schema_words, json_anything, max_size=3),
+    lambda inner: st.dictionaries(
+        schema_words, inner | st.lists(inner, max_size=3) | json_anything, max_size=3
+    ),
+    max_leaves=8,
+)
+
+
+@settings(deadline=None)
+@given(arbitrary_schemas | json_anything, st.text())
+def test_converter_against_arbitrary_schemas(schema: object, raw: str) -> None:
+    try:
+        value = convert_to_schema(schema, raw)
+    except ValueError:
+        return
+    json.dumps(value)
+
+
+@settings(deadline=None)
+@given(arbitrary_schemas, st.text() | json_anything)
+def test_bind_with_arbitrary_schema_raises_only_argument_errors(schema: dict, raw: object) -> None:
+    endpoint = Endpoint(api_name="/x", fn_index=0, parameters=(Parameter(name="p", schema=schema),))
+    with contextlib.suppress(ArgumentError):
+        bind(endpoint, [raw], {})

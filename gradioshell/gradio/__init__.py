@@ -15,6 +15,7 @@ from gradioshell.gradio.errors import (
     NotAGradioApp,
     ProtocolError,
     QueueFull,
+    ResponseTooLarge,
     UnknownEndpoint,
     UnsupportedApp,
     ValidationFailed,
@@ -31,6 +32,7 @@ from gradioshell.gradio.events import (
     Started,
 )
 from gradioshell.gradio.files import FileError, file_kind, is_file_parameter
+from gradioshell.gradio.limits import Limits
 from gradioshell.gradio.models import AppConfig, Endpoint, Parameter, Return
 from gradioshell.gradio.values import bind, convert
 
@@ -49,6 +51,7 @@ __all__ = [
     "GradioApp",
     "GradioError",
     "HTTPError",
+    "Limits",
     "Log",
     "LoginFailed",
     "NotAGradioApp",
@@ -58,6 +61,7 @@ __all__ = [
     "ProtocolError",
     "QueueFull",
     "Queued",
+    "ResponseTooLarge",
     "Return",
     "SessionNotFound",
     "Started",

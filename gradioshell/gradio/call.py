@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 #: What a transport puts on a call's queue: a message dict, or an error that ends the call.
 Message = dict[str, Any] | BaseException
 
+SESSION_LOST = "the app was restarted and lost this call; run it again (the next call reconnects)"
+
 HIDDEN_ERROR = (
     "the app raised an error without a message (the app can show it with show_error=True)"
 )
@@ -144,11 +146,11 @@ class Call:
             return [self._completed(msg)]
         if kind == "unexpected_error":
             if msg.get("session_not_found"):
-                raise SessionNotFound("the app does not know this session any more")
+                raise SessionNotFound(SESSION_LOST)
             return [Failed(message=_str(msg.get("message")) or "unexpected error in the app")]
         if kind == "queue_full":
             return [Failed(message="the app's queue is full; try again later", title="Queue full")]
-        log.debug("ignoring message %r", kind)
+        log.debug("ignoring a message of unknown type %.80r", kind)
         return []
 
     def _generating(self, msg: dict[str, Any]) -> list[Event]:

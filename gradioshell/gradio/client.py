@@ -10,15 +10,17 @@ import errno
 import json
 import logging
 import socket
+import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from gradioshell import __version__
-from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio import sse
+from gradioshell.gradio.call import SESSION_LOST, Call, Message, SessionNotFound
 from gradioshell.gradio.errors import (
     AuthenticationRequired,
     ConnectionFailed,
@@ -31,6 +33,7 @@ from gradioshell.gradio.errors import (
     UnknownEndpoint,
     ValidationFailed,
 )
+from gradioshell.gradio.limits import Limits, read_capped
 from gradioshell.gradio.models import AppConfig, Endpoint, parse_config, parse_info
 from gradioshell.gradio.protocols import (
     DIFF_PROTOCOLS,
@@ -49,11 +52,15 @@ __all__ = ["DIFF_PROTOCOLS", "QUEUE_PROTOCOLS", "GradioApp", "Timeouts"]
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds to wait: to connect, for an answer, and for any sign of life on an event stream."""
+    """Seconds to wait: to connect, for an answer, and on an event stream.
+
+    ``stream_idle`` is how long an event stream may go with no message but heartbeats
+    (or nothing at all) before the call is given up as stuck.
+    """
 
     connect: float = 10.0
     read: float = 60.0
-    stream_idle: float = 90.0
+    stream_idle: float = 300.0
 
     def httpx(self) -> httpx.Timeout:
         return httpx.Timeout(self.read, connect=self.connect)
@@ -79,11 +86,16 @@ class GradioApp:
         http: httpx.AsyncClient,
         *,
         timeouts: Timeouts | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.url = url
         self.http = http
         self.timeouts = timeouts or Timeouts()
+        self.limits = limits or Limits()
         self.session_hash = uuid.uuid4().hex[:12]
+        # Set when the app may have been restarted: the next call refreshes first.
+        self.stale = False
+        self._last_answer = time.monotonic()
         self.config: AppConfig | None = None
         self.endpoints: list[Endpoint] = []
         self.info: dict[str, Any] = {}
@@ -103,6 +115,7 @@ class GradioApp:
         *,
         headers: dict[str, str] | None = None,
         timeouts: Timeouts | None = None,
+        limits: Limits | None = None,
         verify: bool = True,
         auth: tuple[str, str] | None = None,
         on_request: Callable[[httpx.Request], Awaitable[None]] | None = None,
@@ -122,7 +135,7 @@ class GradioApp:
             verify=verify,
             event_hooks={"request": [on_request] if on_request is not None else []},
         )
-        app = cls(url, http, timeouts=timeouts)
+        app = cls(url, http, timeouts=timeouts, limits=limits)
         app.verify = verify
         try:
             if auth is not None:
@@ -156,6 +169,33 @@ class GradioApp:
         info = await self._get_json(self.api_url + "/info" + query, what="API description")
         self.endpoints = parse_info(info, config)
         self.info = info
+        self.stale = False
+
+    #: After this many seconds without an answer, a call first checks the app was not restarted.
+    REVALIDATE_AFTER = 10.0
+
+    async def revalidate(self) -> None:
+        """Make sure config and endpoints are current before a call.
+
+        After a lost connection, or a quiet spell in which the app may have been restarted
+        (its ``/config`` then has a new ``app_id`` or other endpoints), read ``/config``
+        and ``/info`` again and start a new session: the old one is gone with the old process.
+        """
+        if not self.stale:
+            if time.monotonic() - self._last_answer < self.REVALIDATE_AFTER:
+                return
+            payload = await self._get_json(self.url + "/config", what="config")
+            if self.config is not None and _fingerprint(parse_config(payload)) == _fingerprint(
+                self.config
+            ):
+                return
+            log.info("%s was restarted; reading its endpoints again", self.url)
+        await self.refresh()
+        self.new_session()
+
+    def new_session(self) -> None:
+        """Take a new session hash (the app no longer knows the old one)."""
+        self.session_hash = uuid.uuid4().hex[:12]
 
     async def login(self, user: str, password: str) -> None:
         """Log in with the app's ``/login`` form; the client keeps the cookies it sets."""
@@ -204,6 +244,9 @@ class GradioApp:
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         """Queue a call of ``endpoint`` with ``data`` (one value per parameter)."""
+        if self.stale or time.monotonic() - self._last_answer >= self.REVALIDATE_AFTER:
+            await self.revalidate()
+            endpoint = self._current(endpoint)
         if self.config is not None:
             name = transport_name(self.config, endpoint)
             if name is not None:
@@ -232,6 +275,17 @@ class GradioApp:
             on_finish=lambda call: self._stream.forget(call.event_id),
         )
 
+    def _current(self, endpoint: Endpoint) -> Endpoint:
+        """``endpoint`` as the app describes it now (after a refresh its index may differ)."""
+        for ep in self.endpoints:
+            if (
+                ep.api_name == endpoint.api_name
+                if endpoint.named
+                else ep.fn_index == endpoint.fn_index
+            ):
+                return ep
+        raise UnknownEndpoint(f"the app no longer has the endpoint {endpoint.name!r}", [])
+
     async def _cancel(self, call: Call) -> None:
         payload = {
             "session_hash": self.session_hash,
@@ -249,11 +303,31 @@ class GradioApp:
             log.debug("cancel request failed: %s", exc)
 
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send a request; raise a :class:`GradioError` for faults and error statuses."""
+        """Send a request; raise a :class:`GradioError` for faults and error statuses.
+
+        The answer is read whole, up to the JSON size limit.
+        """
         try:
-            response = await self.http.request(method, url, **kwargs)
+            response = await self.http.send(
+                self.http.build_request(method, url, **kwargs), stream=True
+            )
+            try:
+                what = "answer to " + httpx.URL(url).path
+                body = await read_capped(response, self.limits.json, what)
+            finally:
+                await response.aclose()
         except httpx.HTTPError as exc:
+            self.stale = True
             raise transport_error(exc, url) from exc
+        self._last_answer = time.monotonic()
+        headers = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        response = httpx.Response(
+            response.status_code, headers=headers, content=body, request=response.request
+        )
         if response.status_code >= 400:
             raise status_error(response)
         return response
@@ -291,6 +365,7 @@ class _SessionStream:
         self._listeners: dict[str, asyncio.Queue[Message]] = {}
         self._early: dict[str, list[dict[str, Any]]] = {}
         self._task: asyncio.Task[None] | None = None
+        self.last_message = time.monotonic()
 
     def listen(self, event_id: str) -> asyncio.Queue[Message]:
         queue: asyncio.Queue[Message] = asyncio.Queue()
@@ -298,6 +373,7 @@ class _SessionStream:
             queue.put_nowait(msg)
         self._listeners[event_id] = queue
         if self._task is None or self._task.done():
+            self.last_message = time.monotonic()
             self._task = asyncio.create_task(self._run())
         return queue
 
@@ -331,8 +407,11 @@ class _SessionStream:
         except asyncio.CancelledError:
             raise
         except GradioError as exc:
+            if isinstance(exc, ConnectionFailed):
+                app.stale = True
             self._broadcast(exc)
         except httpx.HTTPError as exc:
+            app.stale = True
             self._broadcast(transport_error(exc, app.api_url + "/queue/data"))
         except Exception as exc:  # a bug must not hang the calls waiting on this stream
             log.exception("event stream failed")
@@ -340,28 +419,34 @@ class _SessionStream:
 
     async def _read_once(self) -> tuple[int, bool]:
         """Read the stream to its end: (messages delivered, whether close_stream ended it)."""
-        from httpx_sse import aconnect_sse
-
         app = self._app
         delivered = 0
         closed = False
         timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        async with aconnect_sse(
-            app.http,
+        async with app.http.stream(
             "GET",
             app.api_url + "/queue/data",
             params={"session_hash": app.session_hash},
+            headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
             timeout=timeout,
-        ) as source:
-            response = source.response
+        ) as response:
             if response.status_code >= 400:
                 await response.aread()
+                if response.status_code == 404:
+                    app.stale = True
+                    raise SessionNotFound(SESSION_LOST)
                 raise status_error(response)
-            async for sse in source.aiter_sse():
+            app._last_answer = time.monotonic()
+            events = sse.events(response, app.limits.json, "event stream")
+            while True:
                 try:
-                    msg = json.loads(sse.data)
+                    data = await self._next(events)
+                except StopAsyncIteration:
+                    break
+                try:
+                    msg = json.loads(data)
                 except ValueError:
-                    log.debug("ignoring a stream line that is not JSON: %.200r", sse.data)
+                    log.debug("ignoring a stream line that is not JSON: %.200r", data)
                     continue
                 if not isinstance(msg, dict):
                     continue
@@ -369,11 +454,15 @@ class _SessionStream:
                 if kind == "close_stream":
                     closed = True
                     break
+                app._last_answer = time.monotonic()
                 if kind == "heartbeat":
                     continue
+                self.last_message = app._last_answer
                 event_id = msg.get("event_id")
                 if not isinstance(event_id, str):
                     if kind == "unexpected_error":
+                        if msg.get("session_not_found"):
+                            app.stale = True
                         for queue in self._listeners.values():
                             queue.put_nowait(msg)
                         self._listeners.clear()
@@ -383,13 +472,28 @@ class _SessionStream:
                 self._deliver(event_id, msg)
         return delivered, closed
 
+    async def _next(self, events: AsyncIterator[str]) -> str:
+        """The next event, unless the stream has said nothing but heartbeats for too long."""
+        limit = self._app.timeouts.stream_idle
+        remaining = self.last_message + limit - time.monotonic()
+        try:
+            return await asyncio.wait_for(events.__anext__(), max(remaining, 0.0))
+        except asyncio.TimeoutError:
+            raise ConnectionFailed(
+                f"{self._app.url} sent nothing but heartbeats for {limit:g} s "
+                "(the stream idle limit); gave up waiting"
+            ) from None
+
     def _deliver(self, event_id: str, msg: dict[str, Any]) -> None:
         terminal = msg.get("msg") in ("process_completed", "unexpected_error")
         queue = self._listeners.get(event_id)
         if queue is None:
-            if len(self._early) >= self.MAX_EARLY:
+            # Kept until the call's listener comes; bounded, whatever the app sends.
+            if event_id not in self._early and len(self._early) >= self.MAX_EARLY:
                 self._early.pop(next(iter(self._early)))
-            self._early.setdefault(event_id, []).append(msg)
+            early = self._early.setdefault(event_id, [])
+            early.append(msg)
+            del early[: -self.MAX_EARLY]
             return
         queue.put_nowait(msg)
         if terminal:
@@ -509,6 +613,11 @@ def _validation_errors(response: httpx.Response) -> list[tuple[str, str]]:
             where = ".".join(map(str, loc)) if isinstance(loc, list) else "?"
             errors.append((where, str(item["msg"])))
     return errors
+
+
+def _fingerprint(config: AppConfig) -> tuple[Any, ...]:
+    """What changes when the app behind a URL is restarted or replaced."""
+    return (config.raw.get("app_id"), config.version, sorted(config.api_names.items()))
 
 
 def _json(response: httpx.Response, what: str) -> dict[str, Any]:

@@ -58,6 +58,14 @@ class ProtocolError(GradioError):
     """The app sent something this client cannot understand."""
 
 
+class ResponseTooLarge(ProtocolError):
+    """An answer of the app went past a size limit and was cut off."""
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 class UnsupportedApp(GradioError):
     """The app speaks a protocol this client does not implement."""
 

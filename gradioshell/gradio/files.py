@@ -361,8 +361,11 @@ async def download(
     The body is streamed to a temporary name in ``directory`` that is renamed only once
     complete (nothing half-written is left if this is cancelled); an existing file is never
     overwritten (``name-1.ext``...) and no symbolic link is followed when writing.
+    ``max_bytes`` defaults to the app's file size limit (:class:`Limits`).
     """
     name = download_name(data)
+    if max_bytes is None:
+        max_bytes = app.limits.file
     try:
         return await _download(app, file_url(app, data), directory, name, progress, max_bytes)
     except OSError as exc:
@@ -388,7 +391,7 @@ async def _download(
         try:
             async with client.stream("GET", url, timeout=timeout) as response:
                 if response.status_code >= 400:
-                    raise FileError(f"cannot download {name}: HTTP {response.status_code}")
+                    raise FileError(f"cannot download {name}: {await _error_text(response)}")
                 received = 0
                 async for chunk in response.aiter_bytes(CHUNK):
                     received += len(chunk)
@@ -409,6 +412,22 @@ async def _download(
             os.unlink(temp)
         if not same_origin:
             await client.aclose()
+
+
+async def _error_text(response: httpx.Response) -> str:
+    """The status of a refused download with the app's explanation (its start, at most)."""
+    from gradioshell.gradio.client import status_error
+    from gradioshell.gradio.limits import read_capped
+
+    try:
+        body = await read_capped(response, 64 * 1024, "error page")
+    except (GradioError, httpx.HTTPError):
+        body = b""
+    headers = {"content-type": response.headers.get("content-type", "")}
+    read = httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
+    return str(status_error(read))
 
 
 def _temp_file(directory: Path, name: str) -> tuple[Path, int]:

@@ -1,0 +1,96 @@
+"""Server-sent events: the ``data`` of each event of a streamed response, with a size cap.
+
+Only what Gradio uses is kept: ``data`` fields (joined by newlines when an event has
+several) and blank lines ending an event. Comments, ``event``, ``id`` and ``retry``
+fields are skipped. Lines end with CRLF, LF or CR, and nothing else (a JSON string
+may hold U+2028, which is not a line end here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+
+import httpx
+
+from gradioshell.gradio.limits import too_large
+
+_LINE_END = re.compile(r"\r\n|\n|\r")
+
+
+class SSEDecoder:
+    """Turns chunks of text into the data of complete events.
+
+    ``limit`` caps the characters of one event (or one unfinished line): past it,
+    :class:`~gradioshell.gradio.errors.ResponseTooLarge` is raised.
+    """
+
+    def __init__(self, limit: int, what: str = "event stream") -> None:
+        self.limit = limit
+        self.what = what
+        self._pending = ""
+        self._data: list[str] = []
+        self._size = 0
+
+    def feed(self, text: str) -> list[str]:
+        """Feed a chunk; return the data of every event it completes."""
+        self._pending += text
+        events: list[str] = []
+        start = 0
+        for match in _LINE_END.finditer(self._pending):
+            if match.group() == "\r" and match.end() == len(self._pending):
+                break  # maybe the first half of a CRLF split across chunks
+            event = self._line(self._pending[start : match.start()])
+            if event is not None:
+                events.append(event)
+            start = match.end()
+        self._pending = self._pending[start:]
+        if len(self._pending) + self._size > self.limit:
+            raise too_large(self.what, self.limit)
+        return events
+
+    def close(self) -> list[str]:
+        """End of the stream: a final unterminated event is dropped, as the standard says."""
+        events = self.feed("\n") if self._pending.endswith("\r") else []
+        self._pending = ""
+        self._data = []
+        self._size = 0
+        return events
+
+    def _line(self, line: str) -> str | None:
+        if not line:
+            if not self._data:
+                return None
+            data = "\n".join(self._data)
+            self._data = []
+            self._size = 0
+            return data
+        if line.startswith(":"):
+            return None
+        name, colon, value = line.partition(":")
+        if colon and value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+            self._size += len(value) + 1
+            if self._size > self.limit:
+                raise too_large(self.what, self.limit)
+        return None
+
+
+def decode(chunks: Iterable[str], limit: int) -> Iterator[str]:
+    """The events in ``chunks`` of text (for tests and simple uses)."""
+    decoder = SSEDecoder(limit)
+    for chunk in chunks:
+        yield from decoder.feed(chunk)
+    yield from decoder.close()
+
+
+async def events(response: httpx.Response, limit: int, what: str) -> AsyncIterator[str]:
+    """The data of each event of a streamed ``response``, each at most ``limit`` characters."""
+    decoder = SSEDecoder(limit, what)
+    async for text in response.aiter_text():
+        for data in decoder.feed(text):
+            yield data
+    for data in decoder.close():
+        yield data
