@@ -79,6 +79,7 @@ complete -c gradioshell -n _shtab_gradioshell_using -l download-dir -xka "(__fis
 complete -c gradioshell -n _shtab_gradioshell_using -l no-download -d 'leave the files of results on the app (shown as URLs)'
 complete -c gradioshell -n _shtab_gradioshell_using -l keep-going -d 'in scripts, go on after a failing command'
 complete -c gradioshell -n _shtab_gradioshell_using -l debug -d 'write a debug log with tracebacks, for bug reports'
+complete -c gradioshell -n _shtab_gradioshell_using -l insecure -d 'do not verify TLS certificates (for local servers with self-signed ones)'
 complete -c gradioshell -n _shtab_gradioshell_using -l demo -d 'start the bundled demo app (needs the demo extra) and connect to it as '"'"'demo'"'"''
 complete -c gradioshell -n _shtab_gradioshell_using -l config -xka "(__fish_complete_path (commandline -ct))" -d 'read settings from FILE instead of the default config file'
 complete -c gradioshell -n _shtab_gradioshell_using -l no-color -d 'do not use colours (the NO_COLOR environment variable does the same)'

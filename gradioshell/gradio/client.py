@@ -7,7 +7,6 @@ import builtins
 import contextlib
 import difflib
 import errno
-import json
 import logging
 import socket
 import time
@@ -437,19 +436,12 @@ class _SessionStream:
                     raise SessionNotFound(SESSION_LOST)
                 raise status_error(response)
             app._last_answer = time.monotonic()
-            events = sse.events(response, app.limits.json, "event stream")
+            messages = sse.messages(response, app.limits.json)
             while True:
                 try:
-                    data = await self._next(events)
+                    msg = await self._next(messages)
                 except StopAsyncIteration:
                     break
-                try:
-                    msg = json.loads(data)
-                except ValueError:
-                    log.debug("ignoring a stream line that is not JSON: %.200r", data)
-                    continue
-                if not isinstance(msg, dict):
-                    continue
                 kind = msg.get("msg")
                 if kind == "close_stream":
                     closed = True
@@ -472,7 +464,7 @@ class _SessionStream:
                 self._deliver(event_id, msg)
         return delivered, closed
 
-    async def _next(self, events: AsyncIterator[str]) -> str:
+    async def _next(self, events: AsyncIterator[dict[str, Any]]) -> dict[str, Any]:
         """The next event, unless the stream has said nothing but heartbeats for too long."""
         limit = self._app.timeouts.stream_idle
         remaining = self.last_message + limit - time.monotonic()

@@ -8,12 +8,17 @@ may hold U+2028, which is not a line end here).
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
 
 import httpx
 
 from gradioshell.gradio.limits import too_large
+
+log = logging.getLogger(__name__)
 
 _LINE_END = re.compile(r"\r\n|\n|\r")
 
@@ -94,3 +99,17 @@ async def events(response: httpx.Response, limit: int, what: str) -> AsyncIterat
             yield data
     for data in decoder.close():
         yield data
+
+
+async def messages(
+    response: httpx.Response, limit: int, what: str = "event stream"
+) -> AsyncIterator[dict[str, Any]]:
+    """The JSON object messages of a Gradio event stream; anything else is skipped and logged."""
+    async for data in events(response, limit, what):
+        try:
+            msg = json.loads(data)
+        except ValueError:
+            log.debug("ignoring a stream line that is not JSON: %.200r", data)
+            continue
+        if isinstance(msg, dict):
+            yield msg

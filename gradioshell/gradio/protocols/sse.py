@@ -8,7 +8,6 @@ the app drop the call; ``POST reset`` also stops a running generator.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -48,25 +47,23 @@ class SSETransport(PerCallTransport):
         data: list[Any],
         queue: asyncio.Queue[Message],
     ) -> None:
-        from httpx_sse import aconnect_sse
-
+        from gradioshell.gradio import sse
         from gradioshell.gradio.client import status_error
 
         app = self._app
-        params = {"fn_index": endpoint.fn_index, "session_hash": app.session_hash}
+        params: dict[str, str | int] = {
+            "fn_index": endpoint.fn_index,
+            "session_hash": app.session_hash,
+        }
         timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        async with aconnect_sse(app.http, "GET", url, params=params, timeout=timeout) as source:
-            if source.response.status_code >= 400:
-                await source.response.aread()
-                raise status_error(source.response)
-            async for sse in source.aiter_sse():
-                try:
-                    msg = json.loads(sse.data)
-                except ValueError:
-                    log.debug("ignoring a stream line that is not JSON: %.200r", sse.data)
-                    continue
-                if not isinstance(msg, dict):
-                    continue
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+        async with app.http.stream(
+            "GET", url, params=params, headers=headers, timeout=timeout
+        ) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                raise status_error(response)
+            async for msg in sse.messages(response, app.limits.json):
                 kind = msg.get("msg")
                 if kind == "heartbeat":
                     continue
