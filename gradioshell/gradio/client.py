@@ -78,7 +78,6 @@ class GradioApp:
         self.session_hash = uuid.uuid4().hex[:12]
         self.config: AppConfig | None = None
         self.endpoints: list[Endpoint] = []
-        self.info: dict[str, Any] = {}
         self._stream = _SessionStream(self)
 
     def __repr__(self) -> str:
@@ -134,7 +133,6 @@ class GradioApp:
         self.config = config
         info = await self._get_json(self.api_url + "/info", what="API description")
         self.endpoints = parse_info(info, config)
-        self.info = info
 
     def endpoint(self, name: str) -> Endpoint:
         """An endpoint by name, with or without its slash; case-insensitive if unambiguous."""

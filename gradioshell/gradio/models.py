@@ -100,6 +100,12 @@ class AppConfig:
         return int(match.group(1)) if match else 0
 
 
+# The page's description (every component, the layout, every event listener): megabytes of
+# Python objects on a large app, kept once per session. What a client needs of it is parsed
+# into the fields above; the rest of the config stays in ``raw``.
+_UI_KEYS = frozenset({"components", "layout", "page", "dependencies"})
+
+
 def parse_config(payload: Any) -> AppConfig:
     """Parse a ``/config`` answer; raise :class:`NotAGradioApp` when it is not one."""
     if not isinstance(payload, dict) or not ("dependencies" in payload or "components" in payload):
@@ -129,7 +135,7 @@ def parse_config(payload: Any) -> AppConfig:
         enable_queue=bool(payload.get("enable_queue", True)),
         max_file_size=max_size if isinstance(max_size, int) else None,
         api_names=api_names,
-        raw=payload,
+        raw={k: v for k, v in payload.items() if k not in _UI_KEYS},
     )
 
 
