@@ -14,13 +14,17 @@ from typing import Any
 
 import httpx
 
+# Made once, as any client making many connections would: loading the CA bundle is not
+# part of the protocol, and costs more than a local app's /config.
+TLS = httpx.create_ssl_context()
+
 
 class FloorClient:
     """A minimal asyncio client of one app, one session."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(120.0))
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(120.0), verify=TLS)
         self.session_hash = uuid.uuid4().hex[:12]
         self.api = url
         self.fn_index: dict[str, int] = {}

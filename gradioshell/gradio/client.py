@@ -7,9 +7,11 @@ import builtins
 import contextlib
 import difflib
 import errno
+import functools
 import json
 import logging
 import socket
+import ssl
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +51,16 @@ class Timeouts:
 
     def httpx(self) -> httpx.Timeout:
         return httpx.Timeout(self.read, connect=self.connect)
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context every session shares.
+
+    Loading the CA bundle is most of the cost of a new httpx client (tens of milliseconds,
+    more than the /config and /info requests of a local app), so it is done once.
+    """
+    return httpx.create_ssl_context()
 
 
 def normalize_url(target: str) -> str:
@@ -99,7 +111,7 @@ class GradioApp:
             headers={"User-Agent": f"gradioshell/{__version__}", **(headers or {})},
             follow_redirects=True,
             timeout=timeouts.httpx(),
-            verify=verify,
+            verify=tls_context() if verify else False,
         )
         app = cls(url, http, timeouts=timeouts)
         try:
