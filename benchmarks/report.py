@@ -27,7 +27,7 @@ def _suffix(label: str) -> str:
 def _peer(measured: dict[str, float], prefix: str, label: str) -> float | None:
     suffix = _suffix(label)
     for key, value in measured.items():
-        if key.startswith(prefix) and _suffix(key) == suffix and "CPU" not in key:
+        if key.startswith(prefix) and _suffix(key) == suffix and ("CPU" in key) == ("CPU" in label):
             return value
     return None
 

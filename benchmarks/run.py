@@ -75,6 +75,13 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as exc:
                     errors[name] = f"{type(exc).__name__}: {exc}"
                     traceback.print_exc()
+                    for app in apps.values():
+                        if app.process.poll() is not None:
+                            log = (work_dir / f"{app.name}.log").read_text(errors="replace")
+                            errors[name] += (
+                                f" (the app {app.name} had exited with status "
+                                f"{app.process.returncode}: {log[-600:]!r})"
+                            )
                 print(f"  {name}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
         finally:
             for app in apps.values():
