@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from gradioshell.errors import CallFailed, UsageError
 from gradioshell.gradio import ArgumentError, Endpoint, Failed, bind
 from gradioshell.parser import Word
+from gradioshell.refs import parse_reference, resolve
 
 if TYPE_CHECKING:
     from gradioshell.output import Reporter
@@ -25,8 +26,8 @@ if TYPE_CHECKING:
 async def prepare(
     shell: Shell, session: Session, endpoint: Endpoint, words: Iterable[Word]
 ) -> list[Any]:
-    """The values to send for ``words``: bound to the parameters and converted."""
-    args, kwargs = split_arguments(words)
+    """The values to send for ``words``: references resolved, bound to parameters, converted."""
+    args, kwargs = split_arguments(words, shell)
     try:
         return bind(endpoint, args, kwargs)
     except ArgumentError as exc:
@@ -55,7 +56,8 @@ async def run(
                 shell.spawn(app_call.cancel())
                 raise
     finally:
-        record = session.record(
+        record = shell.record(
+            session,
             endpoint.name,
             app_call.outputs,
             failure.message if failure else None,
@@ -66,19 +68,29 @@ async def run(
     return record
 
 
-def split_arguments(words: Iterable[Word]) -> tuple[list[str], dict[str, str]]:
-    """Positional values and ``name=value`` pairs; positionals may not follow named ones."""
-    args: list[str] = []
-    kwargs: dict[str, str] = {}
+def split_arguments(
+    words: Iterable[Word], shell: Shell | None = None
+) -> tuple[list[Any], dict[str, Any]]:
+    """Positional values and ``name=value`` pairs; positionals may not follow named ones.
+
+    With a shell, unquoted references (``$_[0]``, ``$r2``, ``$name``) become their values.
+    """
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
     for word in words:
+        value: Any = word.value
+        if shell is not None and not word.quoted and value.startswith("$"):
+            reference = parse_reference(value)
+            if reference is not None:
+                value = resolve(shell, reference)
         if word.name is not None:
             if word.name in kwargs:
                 raise UsageError(f"{word.name} is given twice")
-            kwargs[word.name] = word.value
+            kwargs[word.name] = value
         elif kwargs:
             raise UsageError(
                 f"positional value {word.value!r} after named ones; write it as name=value"
             )
         else:
-            args.append(word.value)
+            args.append(value)
     return args, kwargs

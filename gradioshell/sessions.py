@@ -16,6 +16,7 @@ class CallRecord:
     """A finished call, kept so the user can look back at it."""
 
     number: int
+    session: str
     endpoint: str
     outputs: list[Any] | None
     error: str | None
@@ -37,20 +38,6 @@ class Session:
     @property
     def url(self) -> str:
         return self.app.url
-
-    def record(
-        self, endpoint: str, outputs: list[Any] | None, error: str | None, started: float
-    ) -> CallRecord:
-        record = CallRecord(
-            number=len(self.calls) + 1,
-            endpoint=endpoint,
-            outputs=outputs,
-            error=error,
-            started=started,
-            duration=time.monotonic() - started,
-        )
-        self.calls.append(record)
-        return record
 
 
 class SessionRegistry:

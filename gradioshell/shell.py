@@ -6,6 +6,7 @@ import asyncio
 import difflib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -14,9 +15,10 @@ from gradioshell import calls
 from gradioshell.commands import COMMANDS
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
+from gradioshell.hub import RequestHook, TokenStore
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
-from gradioshell.sessions import Session, SessionRegistry
+from gradioshell.sessions import CallRecord, Session, SessionRegistry
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -30,6 +32,7 @@ class Settings:
     keep_going: bool = False
     debug: bool = False
     verify_tls: bool = True
+    space_wait_timeout: float = 300.0
 
 
 class Shell:
@@ -42,6 +45,9 @@ class Shell:
         self.interactive = interactive
         self.settings = settings or Settings()
         self.sessions = SessionRegistry()
+        self.results: list[CallRecord] = []
+        self.variables: dict[str, Any] = {}
+        self.tokens = TokenStore()
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- running lines -------------------------------------------------------------------
@@ -157,15 +163,28 @@ class Shell:
 
     # -- sessions ------------------------------------------------------------------------
 
-    async def connect(self, target: str, name: str | None = None) -> Session:
+    async def connect(
+        self,
+        target: str,
+        name: str | None = None,
+        *,
+        url: str | None = None,
+        on_request: RequestHook | None = None,
+        aliases: Iterable[str] = (),
+    ) -> Session:
+        """Connect to ``url`` (default: ``target``); ``aliases`` also name the session."""
         if name is not None and self.sessions.find(name) is not None:
             raise ShellError(f"a session named {name!r} already exists")
         app = await GradioApp.connect(
-            target,
+            url or target,
             timeouts=self.settings.timeouts,
             verify=self.settings.verify_tls,
+            on_request=on_request,
         )
-        session = Session(name=name or self.sessions.next_name(), target=target, app=app)
+        free = [a for a in aliases if a != name and self.sessions.find(a) is None]
+        session = Session(
+            name=name or self.sessions.next_name(), target=target, app=app, aliases=free
+        )
         self.sessions.add(session)
         return session
 
@@ -179,6 +198,28 @@ class Shell:
         """Call ``endpoint`` with the argument words, streaming its events to the output."""
         data = await calls.prepare(self, session, endpoint, words)
         await calls.run(self, session, endpoint, data, self.output.reporter(session.name, endpoint))
+
+    def record(
+        self,
+        session: Session,
+        endpoint: str,
+        outputs: list[Any] | None,
+        error: str | None,
+        started: float,
+    ) -> CallRecord:
+        """Keep a finished call, numbered across all sessions (``$r1``, ``$r2``...)."""
+        record = CallRecord(
+            number=len(self.results) + 1,
+            session=session.name,
+            endpoint=endpoint,
+            outputs=outputs,
+            error=error,
+            started=started,
+            duration=time.monotonic() - started,
+        )
+        self.results.append(record)
+        session.calls.append(record)
+        return record
 
     # -- background work -----------------------------------------------------------------
 

@@ -119,3 +119,14 @@ def test_progress_and_logs_reach_stderr(run_shell, demo_url: str) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "counted 2"
     assert "counting to 2" in result.stderr
+
+
+def test_results_feed_the_next_call(run_shell, demo_url: str) -> None:
+    result = run_shell(
+        "-c",
+        f"connect {demo_url}; echo text=ab n=2; echo $_[0] n=2; echo text=$r1[0]; echo '$_'",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["abab", "abababab", "abab", "$_"]
+    missing = run_shell("-c", f"connect {demo_url}; echo $r7")
+    assert missing.returncode == 1 and "$r7: no such result" in missing.stderr

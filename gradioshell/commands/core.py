@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from gradioshell.commands import hub
 from gradioshell.commands.registry import COMMANDS, command
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
@@ -51,21 +52,30 @@ def session_record(session: Session) -> dict[str, object]:
 @command(
     "connect",
     "Connect to a Gradio app and make it the default if it is the first",
-    "connect TARGET [as NAME]",
-    details="TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out).",
+    "connect TARGET [as NAME] [--token]",
+    details=(
+        "TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out), or a\n"
+        "Hugging Face Space: owner/name or https://huggingface.co/spaces/owner/name.\n"
+        "The Hugging Face token goes to Spaces only; --token sends it to a plain URL too."
+    ),
     argument="target",
+    options=hub.CONNECT_OPTIONS,
 )
 async def connect(shell: Shell, statement: Statement) -> None:
-    args = _positional(statement)
+    _positional(statement)
+    args, send_token = hub.connect_options(statement)
     name = None
     if len(args) == 3 and args[1] == "as":
         name = args[2]
     elif len(args) != 1:
-        raise UsageError("usage: connect TARGET [as NAME]")
+        raise UsageError("usage: connect TARGET [as NAME] [--token]")
     if name is not None and (not name or name.startswith(("@", "/")) or " " in name):
         raise UsageError(f"{name!r} cannot be a session name")
     shell.output.info(f"connecting to {args[0]}…")
-    session = await shell.connect(args[0], name)
+    target = await hub.resolve_connect(shell, args[0], send_token=send_token)
+    session = await shell.connect(
+        args[0], name, url=target.url, on_request=target.on_request, aliases=target.aliases
+    )
     app = session.app
     count = len(app.endpoints)
     shell.output.info(

@@ -13,7 +13,7 @@ import logging
 import socket
 import ssl
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,8 +103,13 @@ class GradioApp:
         headers: dict[str, str] | None = None,
         timeouts: Timeouts | None = None,
         verify: bool = True,
+        on_request: Callable[[httpx.Request], Awaitable[None]] | None = None,
     ) -> GradioApp:
-        """Reach the app at ``target``, read its config and endpoints."""
+        """Reach the app at ``target``, read its config and endpoints.
+
+        ``on_request`` runs before every request, redirect hops included (credentials that
+        must only reach one origin are added there, not as client-wide headers).
+        """
         url = normalize_url(target)
         timeouts = timeouts or Timeouts()
         http = httpx.AsyncClient(
@@ -112,6 +117,7 @@ class GradioApp:
             follow_redirects=True,
             timeout=timeouts.httpx(),
             verify=tls_context() if verify else False,
+            event_hooks={"request": [on_request] if on_request is not None else []},
         )
         app = cls(url, http, timeouts=timeouts)
         try:

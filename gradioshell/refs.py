@@ -1,0 +1,95 @@
+"""References in arguments to earlier results and to variables.
+
+``$_`` is the outputs of the last successful call (in any session), ``$rN`` those of call
+number N, ``$name`` a variable, ``$1`` a script argument. Each may be followed by indices and
+keys: ``$_[0]``, ``$r3[1]``, ``$_[0]["path"]``, ``$x.path``, ``$_[-1]``.
+A quoted word is never a reference: ``"$_"`` is the text ``$_``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gradioshell.errors import ShellError
+
+if TYPE_CHECKING:
+    from gradioshell.shell import Shell
+
+_REFERENCE = re.compile(
+    r"\$(?P<name>_|r\d+|\d+|[A-Za-z_][A-Za-z0-9_]*)"
+    r"(?P<path>(?:\[(?:-?\d+|\"[^\"]*\"|'[^']*')\]|\.[A-Za-z_]\w*)*)\Z"
+)
+_STEP = re.compile(r"\[(-?\d+)\]|\[\"([^\"]*)\"\]|\['([^']*)'\]|\.([A-Za-z_]\w*)")
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str
+    path: tuple[int | str, ...]
+    text: str
+
+
+def parse_reference(text: str) -> Reference | None:
+    """The reference ``text`` spells, or None when it is not one."""
+    match = _REFERENCE.match(text)
+    if match is None:
+        return None
+    path: list[int | str] = []
+    for step in _STEP.finditer(match.group("path")):
+        index, double, single, attribute = step.groups()
+        if index is not None:
+            path.append(int(index))
+        else:
+            path.append(next(p for p in (double, single, attribute) if p is not None))
+    return Reference(match.group("name"), tuple(path), text)
+
+
+def resolve(shell: Shell, reference: Reference) -> Any:
+    """The value a reference points to; a ShellError says clearly why when there is none."""
+    value = _root(shell, reference.name)
+    for step in reference.path:
+        try:
+            fits = (isinstance(value, list) and isinstance(step, int)) or (
+                isinstance(value, dict) and isinstance(step, str)
+            )
+            if not fits:
+                raise TypeError
+            value = value[step]
+        except (IndexError, KeyError, TypeError):
+            raise ShellError(
+                f"{reference.text}: {_describe(value)} has no "
+                + (f"[{step}]" if isinstance(step, int) else f"key {step!r}")
+            ) from None
+    return value
+
+
+def _root(shell: Shell, name: str) -> Any:
+    if name == "_":
+        for record in reversed(shell.results):
+            if record.error is None and record.outputs is not None:
+                return record.outputs
+        raise ShellError("$_: no call has finished yet")
+    if name[0] == "r" and name[1:].isdigit():
+        number = int(name[1:])
+        if not 1 <= number <= len(shell.results):
+            known = f" (there are r1 to r{len(shell.results)})" if shell.results else ""
+            raise ShellError(f"${name}: no such result{known}")
+        record = shell.results[number - 1]
+        if record.outputs is None:
+            raise ShellError(f"${name}: call {number} ({record.endpoint}) has no outputs")
+        return record.outputs
+    if name in shell.variables:
+        return shell.variables[name]
+    if name.isdigit():
+        raise ShellError(f"${name}: the script was given no argument {name}")
+    raise ShellError(f"${name}: no such variable")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
