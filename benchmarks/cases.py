@@ -168,7 +168,7 @@ def time_to_prompt(ctx: Context) -> float:
         dimensions=(40, 120),
     )
     try:
-        child.expect_exact("gradioshell>")
+        child.expect(prompt_pattern("gradioshell"))
         elapsed = time.perf_counter() - start
         child.sendline("exit")
         child.expect(pexpect.EOF)
@@ -619,6 +619,11 @@ def completion_lines(count: int) -> list[str]:
     return lines
 
 
+def prompt_pattern(name: str) -> str:
+    """The prompt ``NAME>`` as a regex, through the escape sequences of its styling."""
+    return re.escape(name) + r"(?:\x1b\[[0-9;?]*[A-Za-z])*>"
+
+
 def keystroke_to_menu(ctx: Context, samples: int) -> list[float]:
     """Milliseconds from a Tab to the completion menu on screen, in a pseudo-terminal."""
     import pexpect
@@ -634,21 +639,24 @@ def keystroke_to_menu(ctx: Context, samples: int) -> list[float]:
         dimensions=(40, 120),
     )
     times = []
+    prompt = prompt_pattern("app1")
     try:
-        child.expect_exact("app1>")
+        child.expect(prompt)
         names = endpoint_names()
+        verbs = list(dict.fromkeys(name.split("_")[0] for name in names))
         for i in range(samples):
-            name = names[(i * 41) % len(names)]
-            typed = name[: name.index("_") + 3]
+            verb = verbs[i % len(verbs)]
+            matching = [name for name in names if name.startswith(verb + "_")]
+            typed = verb + "_"
             child.send(typed)
-            child.expect_exact(typed[-3:])
+            child.expect_exact(typed)
             start = time.perf_counter()
             child.send("\t")
-            # The menu shows the rest of a matching name.
-            child.expect_exact(name[len(typed) :])
+            # Tab inserts the first match and opens the menu: the second is only in the menu.
+            child.expect_exact(matching[1])
             times.append((time.perf_counter() - start) * 1000)
-            child.send("\x15")  # Ctrl-U: clear the line
-            child.send("\x1b")  # and close the menu
+            child.sendintr()  # Ctrl-C: a fresh prompt
+            child.expect(prompt)
         child.sendline("exit")
         child.expect(pexpect.EOF)
     finally:
