@@ -73,6 +73,13 @@ async def shell_files(url: str, path: str, megabytes: int, downloads: str) -> di
     try:
         if await shell.run_line(f"connect {url}"):
             raise SystemExit(f"connect {url} failed")
+        # A small upload and download first: what they import and cache is not the file.
+        small = Path(downloads).parent / "warm-up.bin"
+        small.write_bytes(os.urandom(1 << 20))
+        if await shell.run_line(f"file_size f={small}") or await shell.run_line(
+            "make_file megabytes=1"
+        ):
+            raise SystemExit("the warm-up transfers failed")
         report: dict[str, object] = {"rss_connected_mb": rss_mb()}
         start = time.perf_counter()
         if await shell.run_line(f"file_size f={path}"):
