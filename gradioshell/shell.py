@@ -181,6 +181,12 @@ class Shell:
             verify=self.settings.verify_tls,
             on_request=on_request,
         )
+        for other in self.sessions:
+            # Sessions of one app share its parsed endpoints: they are frozen, and on a large
+            # app they are megabytes per session.
+            if other.app.url == app.url and other.app.endpoints == app.endpoints:
+                app.endpoints = other.app.endpoints
+                break
         free = [a for a in aliases if a != name and self.sessions.find(a) is None]
         session = Session(
             name=name or self.sessions.next_name(), target=target, app=app, aliases=free
