@@ -103,16 +103,19 @@ def has_command(name: str) -> bool:
     return COMMANDS.get(name) is not None
 
 
-async def profiled(ctx: Context, name: str, work: Any) -> Any:
-    """Await ``work``, under pyinstrument when profiling was asked for."""
+def profile(ctx: Context, name: str, work: Callable[[], Any]) -> None:
+    """When profiling was asked for, run ``work()`` once more under pyinstrument.
+
+    The profiled run is extra: it never counts among the measured ones.
+    """
     if ctx.profile is None:
-        return await work
+        return
     from pyinstrument import Profiler
 
     profiler = Profiler(async_mode="enabled", interval=0.0005)
     profiler.start()
     try:
-        return await work
+        asyncio.run(work())
     finally:
         profiler.stop()
         ctx.profile.mkdir(parents=True, exist_ok=True)
@@ -306,8 +309,9 @@ def connect(ctx: Context) -> Result:
     for label, url in (("", ctx.url), (" (300×20 app)", ctx.wide_url)):
         asyncio.run(floor_connects(url))  # warm the server's caches for everyone alike
         r.add("floor" + label, asyncio.run(floor_connects(url)))
-        profile_name = "connect" + label.strip(" ()").replace("×", "x")
-        r.add("shell" + label, asyncio.run(profiled(ctx, profile_name, shell_connects(url))))
+        r.add("shell" + label, asyncio.run(shell_connects(url)))
+        profile_name = "connect" + label.strip(" ()").replace("×", "x").replace(" ", "-")
+        profile(ctx, profile_name, lambda url=url: shell_connects(url))
         r.add("gradio_client" + label, client_connects(url, max(1, n // 4)))
         ratio = r.ratio("shell" + label, "floor" + label)
         r.checks.append(Check("shell / floor" + label, ratio, 1.2))
@@ -364,12 +368,12 @@ def call_overhead(ctx: Context) -> Result:
         return elapsed / c.client_calls * 1000
 
     floor, shell = [], []
-    for i in range(c.repeats):  # interleaved, so that noise hits both alike
+    for _ in range(c.repeats):  # interleaved, so that noise hits both alike
         floor.append(asyncio.run(floor_loop()))
-        work = shell_loop()
-        shell.append(asyncio.run(profiled(ctx, "call_overhead", work) if i == 0 else work))
+        shell.append(asyncio.run(shell_loop()))
     r.add("floor", floor)
     r.add("shell", shell)
+    profile(ctx, "call_overhead", shell_loop)
     r.add("gradio_client", [client_loop() for _ in range(max(1, c.repeats // 2))])
     process = "shell process (script on stdin)"
     if c.calls < 50:
@@ -448,13 +452,13 @@ def streaming(ctx: Context) -> Result:
         r.extra["terminal_bytes"] = terminal.bytes
         return elapsed, cpu["cpu"]
 
+    profile(ctx, "streaming", shell_run)  # first, so the measured runs set the details
     floor_t, floor_cpu, shell_t, shell_cpu, fps = [], [], [], [], []
-    for i in range(c.repeats):
+    for _ in range(c.repeats):
         t, cpu = asyncio.run(floor_run())
         floor_t.append(t)
         floor_cpu.append(cpu)
-        work = shell_run()
-        t, cpu = asyncio.run(profiled(ctx, "streaming", work) if i == 0 else work)
+        t, cpu = asyncio.run(shell_run())
         shell_t.append(t)
         shell_cpu.append(cpu)
         fps.append(r.extra["shell_fps"])
@@ -590,7 +594,8 @@ def completion(ctx: Context) -> Result:
         await shell.aclose()
         return times
 
-    times = asyncio.run(profiled(ctx, "completion", in_process()))
+    times = asyncio.run(in_process())
+    profile(ctx, "completion", in_process)
     times.sort()
     p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
     r.add("shell: per keystroke, median", [statistics.median(times)])
