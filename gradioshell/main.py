@@ -18,7 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradioshell",
         description="An interactive shell for Gradio apps.",
-        epilog="Inside the shell, type 'help' for the commands.",
+        epilog="Inside the shell, type 'help' for the commands. "
+        f"Settings are read from {_config_path()} (see --config).",
     )
     parser.add_argument(
         "target",
@@ -52,13 +53,31 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the bundled demo app (needs the demo extra) and connect to it as 'demo'",
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read settings from FILE instead of the default config file",
+    )
+    parser.add_argument(
+        "--no-color",
+        action="store_true",
+        help="do not use colours (the NO_COLOR environment variable does the same)",
+    )
     parser.add_argument("--version", action="version", version=f"gradioshell {__version__}")
     return parser
+
+
+def _config_path() -> str:
+    from gradioshell.config import config_path
+
+    return str(config_path())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.no_color:
+        os.environ["NO_COLOR"] = "1"  # read by rich and prompt_toolkit alike
     if args.debug:
         _start_debug_log()
     try:
@@ -68,10 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from gradioshell import config
     from gradioshell.output import InteractiveOutput, JsonOutput, TextOutput
     from gradioshell.shell import Settings, Shell
 
     settings = Settings(keep_going=args.keep_going, debug=args.debug)
+    config_problems = config.load(settings, Path(args.config) if args.config else None)
+    settings.color = not os.environ.get("NO_COLOR")
     script: Iterable[str] | None = None
     connects = list(args.connect)
     if args.commands:
@@ -96,6 +120,8 @@ async def _run(args: argparse.Namespace) -> int:
     else:
         output = TextOutput()
     shell = Shell(output, settings, interactive=interactive)
+    for problem in config_problems:
+        output.error(str(problem))
     demo = None
     try:
         status = 0
@@ -108,7 +134,14 @@ async def _run(args: argparse.Namespace) -> int:
             if status and not interactive:
                 return status
         if script is None:
+            from gradioshell.errors import ExitShell
             from gradioshell.repl import run_repl
+
+            try:
+                for line in settings.startup:
+                    await shell.run_line(line, keep_going=True)
+            except ExitShell as exc:
+                return exc.code
 
             return await run_repl(shell)
         return await run_script(shell, script, keep_going=settings.keep_going) or status

@@ -18,6 +18,7 @@ from gradioshell.gradio import (
     Failed,
     Generating,
     Log,
+    Parameter,
     Progress,
     Queued,
     Started,
@@ -207,48 +208,76 @@ def endpoints_table(session: Session) -> Table:
 
 
 def endpoint_help(session: Session, endpoint: Endpoint) -> RenderableType:
-    from gradioshell.parser import quote
-
+    """Everything about one endpoint, like ``Get-Help -Full``: description, each parameter
+    (label, component, type, required or default, choices, example, description), the
+    returns and a ready-to-type example call. One block per parameter, so it reads well
+    in a narrow terminal."""
     parts: list[RenderableType] = []
     if endpoint.description:
         parts.append(Text(safe(endpoint.description)))
-    params = Table(show_edge=False, box=None, padding=(0, 2))
-    for column in ("parameter", "label", "component", "type", "default", "choices", "example"):
-        params.add_column(column, overflow="fold")
-    for p in endpoint.parameters:
-        choices = p.choices
-        params.add_row(
-            Text(safe(p.name), style="bold cyan"),
-            Text(safe(p.label)),
-            Text(safe(p.component)),
-            Text(safe(p.type_name)),
-            Text("required", style="yellow")
-            if p.required
-            else Text(safe(json.dumps(p.default, ensure_ascii=False))),
-            Text(safe(", ".join(map(str, choices[:10])) + (" …" if len(choices) > 10 else ""))),
-            Text(safe(json.dumps(p.example, ensure_ascii=False)) if p.example is not None else ""),
-        )
+        parts.append(Text(""))
     parts.append(Text("Parameters", style="bold"))
-    parts.append(params if endpoint.parameters else Text("  none", style="dim"))
-    returns = Table(show_edge=False, box=None, padding=(0, 2))
-    for column in ("return", "component", "type"):
-        returns.add_column(column)
-    for r in endpoint.returns:
-        returns.add_row(
-            Text(safe(r.label), style="bold magenta"),
-            Text(safe(r.component)),
-            Text(safe(r.python_type)),
-        )
+    if endpoint.parameters:
+        params = Table.grid(padding=(0, 2))
+        params.add_column(no_wrap=True)
+        params.add_column(overflow="fold")
+        for p in endpoint.parameters:
+            params.add_row(Text("  " + safe(p.name), style="bold cyan"), parameter_details(p))
+        parts.append(params)
+    else:
+        parts.append(Text("  none", style="dim"))
     parts.append(Text("Returns", style="bold"))
-    parts.append(returns if endpoint.returns else Text("  nothing", style="dim"))
-    example = [endpoint.name]
+    if endpoint.returns:
+        returns = Table.grid(padding=(0, 2))
+        returns.add_column(no_wrap=True)
+        returns.add_column(overflow="fold")
+        for r in endpoint.returns:
+            kind = Text(safe(r.component or "value"))
+            if r.python_type:
+                kind.append(f" · {safe(r.python_type)}", style="dim")
+            returns.add_row(Text("  " + safe(r.label or "output"), style="bold magenta"), kind)
+        parts.append(returns)
+    else:
+        parts.append(Text("  nothing", style="dim"))
+    parts.append(Text("Example", style="bold"))
+    parts.append(Text("  " + safe(example_call(endpoint)), style="green"))
+    title = Text(endpoint.api_name, style="bold")
+    title.append(f" · {safe(session.name)}", style="dim")
+    return Panel(Group(*parts), title=title, title_align="left")
+
+
+def parameter_details(p: Parameter) -> Text:
+    text = Text()
+    text.append(safe(p.component or "value"))
+    text.append(f" · {safe(p.type_name)} · ", style="dim")
+    if p.required:
+        text.append("required", style="yellow")
+    else:
+        text.append("default " + safe(json.dumps(p.default, ensure_ascii=False)))
+    if p.label and p.label != p.name:
+        text.append("\nlabel: ", style="dim")
+        text.append(safe(p.label))
+    choices = p.choices
+    if choices:
+        text.append("\nchoices: ", style="dim")
+        shown = ", ".join(safe(str(c)) for c in choices[:20])
+        text.append(shown + (f", … ({len(choices)} in all)" if len(choices) > 20 else ""))
+    if p.example is not None and p.example != p.default:
+        text.append("\nexample: ", style="dim")
+        text.append(safe(json.dumps(p.example, ensure_ascii=False)))
+    if p.description:
+        text.append("\n" + safe(p.description), style="italic")
+    return text
+
+
+def example_call(endpoint: Endpoint) -> str:
+    """A call to type as it is: required values from examples, then non-empty defaults."""
+    from gradioshell.parser import quote
+
+    words = [endpoint.name]
     for p in endpoint.parameters:
         value = p.example if p.required and p.example is not None else p.default
         if p.required or value is not None:
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            example.append(f"{p.name}={quote(shown)}")
-    parts.append(Text("Example", style="bold"))
-    parts.append(Text("  " + safe(" ".join(example)), style="green"))
-    title = Text(endpoint.api_name, style="bold")
-    title.append(f" · {safe(session.name)}", style="dim")
-    return Panel(Group(*parts), title=title, title_align="left")
+            words.append(f"{p.name}={quote(shown)}")
+    return " ".join(words)

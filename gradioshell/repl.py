@@ -1,12 +1,71 @@
-"""The interactive loop: read a line at the prompt, run it, repeat."""
+"""The interactive loop: wires the completer, lexer, toolbar, history and key bindings
+into a prompt, then reads a line, runs it, and repeats."""
 
 from __future__ import annotations
 
 from prompt_toolkit import PromptSession
-from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.styles import Style
 
+from gradioshell.completer import ShellCompleter
 from gradioshell.errors import ExitShell
+from gradioshell.history import ShellHistory, recent_targets
+from gradioshell.key_bindings import build_key_bindings
+from gradioshell.lexer import PromptLexer
 from gradioshell.shell import Shell
+from gradioshell.toolbar import toolbar
+
+STYLES = {
+    "dark": {
+        "prompt": "ansicyan bold",
+        "pygments.name.function": "ansigreen bold",
+        "pygments.name.namespace": "ansimagenta bold",
+        "pygments.name.attribute": "ansicyan",
+        "pygments.operator": "ansibrightblack",
+        "pygments.literal.string": "ansiyellow",
+        "pygments.literal.number": "ansibrightblue",
+        "pygments.keyword.constant": "ansimagenta",
+        "pygments.name.variable": "ansibrightmagenta",
+        "pygments.comment": "ansibrightblack italic",
+        "pygments.punctuation": "",
+        "pygments.error": "ansired underline",
+        "bottom-toolbar": "noreverse bg:#262626 #d0d0d0",
+        "toolbar.session": "bg:ansicyan ansiblack bold",
+        "toolbar.dim": "#8a8a8a",
+        "toolbar.status": "ansiyellow",
+        "toolbar.endpoint": "ansigreen bold",
+        "toolbar.param": "",
+        "toolbar.current": "reverse bold",
+        "auto-suggestion": "#6c6c6c",
+        "continuation": "ansibrightblack",
+    },
+    "light": {
+        "prompt": "ansiblue bold",
+        "pygments.name.function": "ansigreen bold",
+        "pygments.name.namespace": "ansimagenta bold",
+        "pygments.name.attribute": "ansiblue",
+        "pygments.operator": "ansigray",
+        "pygments.literal.string": "#875f00",
+        "pygments.literal.number": "ansiblue",
+        "pygments.keyword.constant": "ansimagenta",
+        "pygments.name.variable": "ansimagenta",
+        "pygments.comment": "ansigray italic",
+        "pygments.punctuation": "",
+        "pygments.error": "ansired underline",
+        "bottom-toolbar": "noreverse bg:#e4e4e4 #303030",
+        "toolbar.session": "bg:ansiblue ansiwhite bold",
+        "toolbar.dim": "#6c6c6c",
+        "toolbar.status": "#875f00",
+        "toolbar.endpoint": "ansigreen bold",
+        "toolbar.param": "",
+        "toolbar.current": "reverse bold",
+        "auto-suggestion": "#9e9e9e",
+        "continuation": "ansigray",
+    },
+}
 
 
 def prompt_text(shell: Shell) -> str:
@@ -14,12 +73,63 @@ def prompt_text(shell: Shell) -> str:
     return f"{default.name}> " if default is not None else "gradioshell> "
 
 
+def prompt_fragments(shell: Shell) -> StyleAndTextTuples:
+    # One fragment, so the prompt reaches the terminal as one piece of text.
+    return [("class:prompt", prompt_text(shell))]
+
+
+def open_history() -> History:
+    """The history file in the data directory, or an in-memory one if it cannot be made."""
+    from gradioshell.config import data_dir
+
+    try:
+        directory = data_dir()
+        return ShellHistory(directory / "history")
+    except OSError:
+        return InMemoryHistory()
+
+
+def build_prompt(shell: Shell, history: History | None = None) -> PromptSession[str]:
+    settings = shell.settings
+    history = history if history is not None else open_history()
+
+    def targets() -> list[str]:
+        return recent_targets(reversed(history.get_strings()))
+
+    def bottom_toolbar() -> StyleAndTextTuples:
+        from prompt_toolkit.application.current import get_app
+
+        app = get_app()
+        return toolbar(
+            shell, app.current_buffer.document.text_before_cursor, app.output.get_size().columns
+        )
+
+    def continuation(width: int, line_number: int, wrap_count: int) -> StyleAndTextTuples:
+        return [("class:continuation", "." * (width - 1) + " ")]
+
+    return PromptSession(
+        history=history,
+        completer=ShellCompleter(shell, targets),
+        complete_while_typing=False,
+        auto_suggest=AutoSuggestFromHistory(),
+        lexer=PromptLexer.for_shell(shell),
+        bottom_toolbar=bottom_toolbar,
+        key_bindings=build_key_bindings(),
+        style=Style.from_dict(STYLES.get(settings.theme, STYLES["dark"])),
+        color_depth=None if settings.color else ColorDepth.MONOCHROME,
+        vi_mode=settings.vi_mode,
+        prompt_continuation=continuation,
+        enable_history_search=False,
+        mouse_support=False,
+    )
+
+
 async def run_repl(shell: Shell) -> int:
     """Run the prompt until ``exit`` or Ctrl-D; return the exit status."""
-    session: PromptSession[str] = PromptSession(history=InMemoryHistory())
+    session = build_prompt(shell)
     while True:
         try:
-            line = await session.prompt_async(lambda: prompt_text(shell))
+            line = await session.prompt_async(lambda: prompt_fragments(shell))
         except KeyboardInterrupt:
             continue
         except EOFError:

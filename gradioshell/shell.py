@@ -7,7 +7,7 @@ import difflib
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -33,6 +33,13 @@ class Settings:
     debug: bool = False
     verify_tls: bool = True
     space_wait_timeout: float = 300.0
+    theme: str = "dark"
+    color: bool = True
+    vi_mode: bool = False
+    preview_images: bool = True
+    download_dir: str = ""
+    targets: dict[str, str] = field(default_factory=dict)
+    startup: list[str] = field(default_factory=list)
 
 
 class Shell:
@@ -48,6 +55,8 @@ class Shell:
         self.results: list[CallRecord] = []
         self.variables: dict[str, Any] = {}
         self.tokens = TokenStore()
+        # Short status texts for the prompt's toolbar (e.g. running jobs); None hides one.
+        self.status_items: list[Callable[[], str | None]] = []
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- running lines -------------------------------------------------------------------

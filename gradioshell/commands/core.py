@@ -71,10 +71,11 @@ async def connect(shell: Shell, statement: Statement) -> None:
         raise UsageError("usage: connect TARGET [as NAME] [--token]")
     if name is not None and (not name or name.startswith(("@", "/")) or " " in name):
         raise UsageError(f"{name!r} cannot be a session name")
-    shell.output.info(f"connecting to {args[0]}…")
-    target = await hub.resolve_connect(shell, args[0], send_token=send_token)
+    given = shell.settings.targets.get(args[0], args[0])  # a [targets] alias from the config
+    shell.output.info(f"connecting to {given}…")
+    target = await hub.resolve_connect(shell, given, send_token=send_token)
     session = await shell.connect(
-        args[0], name, url=target.url, on_request=target.on_request, aliases=target.aliases
+        given, name, url=target.url, on_request=target.on_request, aliases=target.aliases
     )
     app = session.app
     count = len(app.endpoints)
@@ -233,3 +234,26 @@ def _overview(shell: Shell) -> Group:
 @command("exit", "Leave the shell", "exit", aliases=("quit",))
 async def exit_(shell: Shell, statement: Statement) -> None:
     raise ExitShell(0)
+
+
+@command(
+    "refresh",
+    "Read a session's endpoints again (after the app changed)",
+    "refresh [SESSION]",
+    argument="session",
+)
+async def refresh(shell: Shell, statement: Statement) -> None:
+    args = _positional(statement)
+    if len(args) > 1:
+        raise UsageError("usage: refresh [SESSION]")
+    session = shell.require_session(args[0] if args else None)
+    before = {ep.api_name for ep in session.app.endpoints}
+    await session.app.refresh()
+    after = {ep.api_name for ep in session.app.endpoints}
+    added, removed = sorted(after - before), sorted(before - after)
+    message = f"refreshed {session.name}: {len(after)} endpoint{'s' if len(after) != 1 else ''}"
+    if added:
+        message += "; new: " + ", ".join(safe(name) for name in added)
+    if removed:
+        message += "; gone: " + ", ".join(safe(name) for name in removed)
+    shell.output.info(message)

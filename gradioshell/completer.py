@@ -1,0 +1,470 @@
+"""Tab completion from what is already in memory: commands, sessions, endpoints, parameters.
+
+Nothing here touches the network. Each session's endpoints are indexed once, lazily, and
+the index is rebuilt when the app's endpoint list is replaced (``refresh``, reconnect).
+Matching is by prefix first, then by substring, then fuzzy (the typed letters in order, so
+``genimg`` finds ``generateimage``); an exact match always comes first.
+
+The completer can be called directly with a prompt_toolkit ``Document``::
+
+    list(ShellCompleter(shell).get_completions(Document("gen"), CompleteEvent()))
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+
+from gradioshell.commands import COMMANDS
+from gradioshell.parser import ParseError, Statement, Word, parse_line, quote
+from gradioshell.text import short
+
+if TYPE_CHECKING:
+    from gradioshell.gradio import Endpoint, GradioApp, Parameter
+    from gradioshell.sessions import Session
+    from gradioshell.shell import Shell
+
+FILE_COMPONENTS = frozenset(
+    {"file", "image", "audio", "video", "uploadbutton", "model3d", "gallery", "imageeditor"}
+)
+
+
+# -- matching --------------------------------------------------------------------------
+
+
+def rank(typed: str, candidate: str) -> int | None:
+    """How well ``candidate`` fits ``typed``: 0 exact, 1 prefix, 2 substring, 3 fuzzy,
+    None when it does not fit. Case is ignored."""
+    if not typed:
+        return 1
+    t = typed.lower()
+    c = candidate.lower()
+    if c == t:
+        return 0
+    if c.startswith(t):
+        return 1
+    if t in c:
+        return 2
+    position = 0
+    for ch in t:
+        position = c.find(ch, position) + 1
+        if not position:
+            return None
+    return 3
+
+
+def best(typed: str, items: Iterable[tuple[str, Any]]) -> list[Any]:
+    """The payloads of ``items`` (key, payload) whose key fits ``typed``, best first;
+    ties keep their order."""
+    scored: list[tuple[int, int, Any]] = []
+    for order, (key, payload) in enumerate(items):
+        score = rank(typed, key)
+        if score is not None:
+            scored.append((score, order, payload))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    if scored and scored[0][0] < 3:
+        # Letters-in-order matches only help when nothing starts with or holds the text.
+        return [payload for score, _, payload in scored if score < 3]
+    return [payload for _, _, payload in scored]
+
+
+# -- per-session index -----------------------------------------------------------------
+
+
+def parameter_meta(p: Parameter) -> str:
+    parts = [p.component or "value", p.type_name]
+    parts.append("required" if p.required else f"default {json.dumps(p.default)}")
+    return short(" · ".join(parts))
+
+
+def is_file_parameter(p: Parameter) -> bool:
+    if p.component.lower().replace(" ", "") in FILE_COMPONENTS:
+        return True
+    if "filepath" in p.python_type.lower():
+        return True
+    title = str(p.schema.get("title", "")) if isinstance(p.schema, dict) else ""
+    return title in ("FileData", "ImageData")
+
+
+@dataclass
+class EndpointEntry:
+    endpoint: Endpoint
+    meta: str
+    # Parameters, required first, each with its meta; built on first use.
+    _params: list[tuple[Parameter, str]] | None = None
+
+    @property
+    def params(self) -> list[tuple[Parameter, str]]:
+        if self._params is None:
+            ordered = sorted(self.endpoint.parameters, key=lambda p: not p.required)
+            self._params = [(p, parameter_meta(p)) for p in ordered]
+        return self._params
+
+
+class EndpointIndex:
+    """The endpoints of one app, ready for completion."""
+
+    def __init__(self, endpoints: Sequence[Endpoint]) -> None:
+        self.source = endpoints
+        self.entries = [EndpointEntry(ep, short(ep.signature())) for ep in endpoints]
+        self.by_name: dict[str, EndpointEntry] = {}
+        for entry in self.entries:
+            self.by_name.setdefault(entry.endpoint.name, entry)
+        for entry in self.entries:
+            self.by_name.setdefault(entry.endpoint.name.lower(), entry)
+
+    def find(self, name: str) -> EndpointEntry | None:
+        name = name.lstrip("/")
+        return self.by_name.get(name) or self.by_name.get(name.lower())
+
+
+# -- the completer ---------------------------------------------------------------------
+
+
+class ShellCompleter(Completer):
+    """Completes the shell's command line from the state of ``shell``.
+
+    ``targets`` gives extra ``connect`` targets (recent ones from history), newest first.
+    """
+
+    def __init__(self, shell: Shell, targets: Callable[[], list[str]] | None = None) -> None:
+        self.shell = shell
+        self.targets = targets or (lambda: [])
+        self._indices: weakref.WeakKeyDictionary[GradioApp, EndpointIndex] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def index(self, session: Session) -> EndpointIndex:
+        """The cached index of ``session``'s endpoints (rebuilt when they change)."""
+        app = session.app
+        index = self._indices.get(app)
+        if index is None or index.source is not app.endpoints:
+            index = EndpointIndex(app.endpoints)
+            self._indices[app] = index
+        return index
+
+    def invalidate(self) -> None:
+        self._indices.clear()
+
+    def get_completions(
+        self, document: Document, complete_event: CompleteEvent
+    ) -> Iterator[Completion]:
+        text = document.text_before_cursor
+        context = line_context(text)
+        if context is None:
+            yield from self._quoted_path(text)
+            return
+        words, partial, raw = context
+        yield from self._complete(words, partial, raw)
+
+    def _quoted_path(self, text: str) -> Iterator[Completion]:
+        """Inside an open quote after ``name=`` of a file parameter: local paths, the quote
+        kept open for a directory and closed after a file."""
+        try:
+            parse_line(text)
+        except ParseError as exc:
+            position = exc.position
+            if not exc.incomplete or text[position : position + 1] not in ("'", '"'):
+                return
+        else:
+            return
+        context = line_context(text[:position])
+        if context is None or context[1] is None or context[1].name is None:
+            return
+        words, partial, _ = context
+        entry = self._entry_for(words)
+        if entry is None:
+            return
+        parameter = entry.endpoint.parameter(partial.name or "")
+        if parameter is None or not is_file_parameter(parameter):
+            return
+        mark = text[position]
+        typed = text[position + 1 :]
+        for completion in path_completions(typed, 0):
+            name = completion.display_text
+            shown = typed[: len(typed) - len(os.path.basename(typed))] + name
+            closing = "" if name.endswith("/") else mark
+            yield Completion(
+                mark + shown + closing,
+                -(len(text) - position),
+                display=completion.display,
+                display_meta=completion.display_meta,
+            )
+
+    def _entry_for(self, words: list[Word]) -> EndpointEntry | None:
+        """The endpoint called by a statement's first words, if any."""
+        if not words:
+            return None
+        first = words[0]
+        if first.value.startswith("@") and len(first.value) > 1:
+            session = self.shell.sessions.find(first.value[1:])
+            if session is None or len(words) < 2:
+                return None
+            return self.index(session).find(words[1].value)
+        if COMMANDS.get(first.value) is not None and not first.value.startswith("/"):
+            return None
+        session = self.shell.sessions.default
+        return self.index(session).find(first.value) if session is not None else None
+
+    # -- by position ---------------------------------------------------------------------
+
+    def _complete(self, words: list[Word], partial: Word | None, raw: str) -> Iterator[Completion]:
+        typed = partial.value if partial is not None else ""
+        if not words:
+            yield from self._first_word(typed, raw)
+            return
+        first = words[0]
+        if first.value.startswith("@") and not first.quoted and len(first.value) > 1:
+            session = self.shell.sessions.find(first.value[1:])
+            if session is None:
+                return
+            if len(words) == 1:
+                yield from self._endpoints(session, typed, raw)
+                return
+            entry = self.index(session).find(words[1].value)
+            if entry is not None:
+                yield from self._arguments(entry, words[2:], partial, raw)
+            return
+        builtin = COMMANDS.get(first.value) if not first.quoted else None
+        if builtin is not None and not first.value.startswith("/"):
+            yield from self._command_argument(builtin.name, builtin.argument, words, typed, raw)
+            if typed.startswith("-") or len(words) > 1 or builtin.argument is None:
+                given = {w.value for w in words}
+                options = [(o, o) for o in builtin.options if o not in given]
+                for option in best(typed, options):
+                    yield Completion(option, -len(raw), display_meta=f"{builtin.name} option")
+            return
+        session = self.shell.sessions.default
+        if session is None:
+            return
+        entry = self.index(session).find(first.value)
+        if entry is not None:
+            yield from self._arguments(entry, words[1:], partial, raw)
+
+    def _first_word(self, typed: str, raw: str) -> Iterator[Completion]:
+        start = -len(raw)
+        if typed.startswith("@"):
+            sessions = [("@" + s.name, s) for s in self.shell.sessions]
+            for s in best(typed, sessions):
+                yield Completion("@" + s.name, start, display_meta=short(s.url))
+            return
+        session = self.shell.sessions.default
+        if typed.startswith("/"):
+            if session is not None:
+                yield from self._endpoints(session, typed, raw, slash=True)
+            return
+        # The app's endpoints first: they are what the shell is for.
+        items: list[tuple[str, tuple[str, str, str]]] = []
+        if session is not None:
+            for entry in self.index(session).entries:
+                name = entry.endpoint.name
+                items.append((name, (name, name, entry.meta)))
+        for cmd in COMMANDS:
+            items.append((cmd.name, (cmd.name, cmd.name, cmd.summary)))
+        seen: set[str] = set()
+        for text, display, meta in best(typed, items):
+            if text in seen:
+                continue
+            seen.add(text)
+            yield Completion(text, start, display=display, display_meta=short(meta))
+
+    def _endpoints(
+        self, session: Session, typed: str, raw: str, *, slash: bool = False
+    ) -> Iterator[Completion]:
+        bare = typed.lstrip("/")
+        start = -len(raw)
+        items = [(e.endpoint.name, e) for e in self.index(session).entries]
+        for entry in best(bare, items):
+            text = ("/" if slash else "") + entry.endpoint.name
+            yield Completion(text, start, display_meta=entry.meta)
+
+    def _command_argument(
+        self, name: str, argument: str | None, words: list[Word], typed: str, raw: str
+    ) -> Iterator[Completion]:
+        start = -len(raw)
+        position = len(words)  # 1: the first argument
+        if argument == "session" and position == 1:
+            items = [(s.name, s) for s in self.shell.sessions]
+            for s in best(typed, items):
+                yield Completion(s.name, start, display_meta=short(s.url))
+        elif argument == "topic" and position == 1:
+            yield from self._first_word(typed, raw)
+        elif argument == "target" and position == 1:
+            items2: list[tuple[str, tuple[str, str]]] = []
+            for alias, value in self.shell.settings.targets.items():
+                items2.append((alias, (alias, f"alias: {value}")))
+            for target in self.targets():
+                items2.append((target, (target, "recent")))
+            seen: set[str] = set()
+            for text, meta in best(typed, items2):
+                if text not in seen:
+                    seen.add(text)
+                    yield Completion(quote(text), start, display=text, display_meta=short(meta))
+        elif argument == "target" and position == 2 and rank(typed, "as") is not None:
+            yield Completion("as", start, display_meta="name the session")
+
+    def _arguments(
+        self, entry: EndpointEntry, given: list[Word], partial: Word | None, raw: str
+    ) -> Iterator[Completion]:
+        if partial is not None and partial.name is not None:
+            parameter = entry.endpoint.parameter(partial.name)
+            if parameter is not None:
+                value_raw = raw[partial.value_start - partial.start :]
+                yield from self._values(parameter, partial.value, value_raw)
+            return
+        typed = partial.value if partial is not None else ""
+        used = {w.name.lower() for w in given if w.name is not None}
+        # Positional values fill the first parameters in order.
+        positional = sum(1 for w in given if w.name is None)
+        params = [
+            (p, meta)
+            for p, meta in entry.params
+            if p.name.lower() not in used and p not in entry.endpoint.parameters[:positional]
+        ]
+        start = -len(raw)
+        for p, meta in best(typed, [(p.name, (p, meta)) for p, meta in params]):
+            yield Completion(f"{p.name}=", start, display=f"{p.name}=", display_meta=meta)
+
+    def _values(self, p: Parameter, typed: str, raw: str) -> Iterator[Completion]:
+        start = -len(raw)
+        candidates: list[tuple[str, str]] = []
+        for choice in p.choices:
+            default = p.has_default and choice == p.default
+            candidates.append((str(choice), "choice, default" if default else "choice"))
+        schema_type = p.schema.get("type") if isinstance(p.schema, dict) else None
+        if schema_type == "boolean" or p.python_type == "bool":
+            candidates += [("true", "boolean"), ("false", "boolean")]
+        if p.has_default and p.default is not None:
+            shown = p.default if isinstance(p.default, str) else json.dumps(p.default)
+            candidates.append((shown, "default"))
+        if p.example is not None and p.example != p.default and not p.choices:
+            shown = p.example if isinstance(p.example, str) else json.dumps(p.example)
+            if shown:
+                candidates.append((shown, "example"))
+        seen: set[str] = set()
+        for text, meta in best(typed, [(text, (text, meta)) for text, meta in candidates]):
+            if text in seen:
+                continue
+            seen.add(text)
+            yield Completion(quote(text), start, display=text, display_meta=meta)
+        if is_file_parameter(p):
+            yield from path_completions(typed, start)
+
+
+def path_completions(typed: str, start: int) -> Iterator[Completion]:
+    """Local paths that start with ``typed`` (``~`` expanded); directories end in ``/`` so
+    completing again descends into them."""
+    expanded = os.path.expanduser(typed)
+    directory, prefix = os.path.split(expanded)
+    shown_dir = typed[: len(typed) - len(prefix)]
+    try:
+        entries = sorted(os.scandir(directory or "."), key=lambda e: e.name)
+    except OSError:
+        return
+    for item in entries:
+        if not item.name.startswith(prefix):
+            continue
+        if item.name.startswith(".") and not prefix.startswith("."):
+            continue
+        try:
+            is_dir = item.is_dir()
+        except OSError:
+            is_dir = False
+        name = item.name + ("/" if is_dir else "")
+        text = shown_dir + name
+        yield Completion(
+            quote(text) if not is_dir else _quote_dir(text),
+            start,
+            display=name,
+            display_meta="directory" if is_dir else "file",
+        )
+
+
+def _quote_dir(text: str) -> str:
+    # A quoted directory would close its quote, stopping the next completion from descending.
+    return text if quote(text) == text else text.replace(" ", "\\ ")
+
+
+def line_context(text: str) -> tuple[list[Word], Word | None, str] | None:
+    """Split the text before the cursor into the words of the current statement before the
+    one being typed, the word being typed (None at a word boundary), and its raw text.
+    None when completion makes no sense there (inside a comment or an open quote)."""
+    try:
+        statements = parse_line(text)
+    except ParseError:
+        return None
+    if not text or text[-1] in " \t\r\n;":
+        if text.rstrip(" \t\r\n").endswith(";") or not statements:
+            return [], None, ""
+        statement = statements[-1]
+        if statement.background or _ends_in_comment(text, statement):
+            return None
+        return list(statement.words), None, ""
+    if not statements:
+        return None  # a comment
+    statement: Statement = statements[-1]  # type: ignore[no-redef]
+    last = statement.words[-1]
+    if last.end != len(text) or statement.background:
+        return None
+    return list(statement.words[:-1]), last, text[last.start :]
+
+
+def _ends_in_comment(text: str, statement: Statement) -> bool:
+    end = statement.words[-1].end if statement.words else 0
+    return "#" in text[end:]
+
+
+def endpoint_under_cursor(shell: Shell, text: str) -> tuple[Endpoint, str | None] | None:
+    """The endpoint being called at the end of ``text`` and the parameter being typed (by
+    name, or by position), for the toolbar."""
+    context = line_context(text)
+    if context is None:
+        return None
+    words, partial, _ = context
+    all_words = [*words, *([partial] if partial is not None else [])]
+    if not all_words:
+        return None
+    first = all_words[0]
+    session = shell.sessions.default
+    rest = all_words[1:]
+    if first.value.startswith("@") and len(first.value) > 1:
+        session = shell.sessions.find(first.value[1:])
+        if len(all_words) < 2:
+            return None
+        first, rest = all_words[1], all_words[2:]
+    elif COMMANDS.get(first.value) is not None and not first.value.startswith("/"):
+        return None
+    if session is None or (partial is first):
+        return None
+    try:
+        endpoint = session.app.endpoint(first.value)
+    except Exception:
+        return None
+    current: str | None = None
+    if partial is not None and partial is not first and partial.name is not None:
+        current = partial.name
+    elif partial is not None and partial is not first:
+        index = sum(1 for w in rest if w.name is None) - 1
+        if any(w.name is not None for w in rest):
+            index = -1  # after a named value, a bare word is a name being typed
+        if 0 <= index < len(endpoint.parameters):
+            current = endpoint.parameters[index].name
+        else:
+            match = [p.name for p in endpoint.parameters if p.name.startswith(partial.value)]
+            current = match[0] if match else None
+    elif partial is None:
+        positional = sum(1 for w in rest if w.name is None)
+        named = any(w.name is not None for w in rest)
+        if not named and positional < len(endpoint.parameters):
+            current = endpoint.parameters[positional].name
+    return endpoint, current
+
+
+__all__ = ["ShellCompleter", "best", "endpoint_under_cursor", "line_context", "rank"]

@@ -1,0 +1,240 @@
+"""The config file: where it lives, and how its keys map onto :class:`Settings`.
+
+The file is TOML. Every key the shell knows is one :class:`Key` row in :data:`KEYS`
+(table, name, type, how it changes the settings), so adding a setting is adding a row
+here, a field in ``Settings`` and a commented line in ``data/default_config.toml``.
+A file that cannot be read or parsed gives one message naming the file and line, and
+the shell starts with the defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from gradioshell.shell import Settings
+
+APP_NAME = "gradioshell"
+
+
+def config_path() -> Path:
+    """``$XDG_CONFIG_HOME/gradioshell/config.toml`` (the platform's config dir elsewhere)."""
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME)) / "config.toml"
+
+
+def data_dir() -> Path:
+    """The directory for history and other state, created private (0700)."""
+    from platformdirs import user_data_dir
+
+    path = Path(user_data_dir(APP_NAME))
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def default_config_text() -> str:
+    """The shipped, commented default config."""
+    from importlib.resources import files
+
+    return files("gradioshell").joinpath("data/default_config.toml").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key: ``[table] name = value`` of type ``kind``, applied by ``apply``."""
+
+    table: str
+    name: str
+    kind: type | tuple[type, ...]
+    apply: Callable[[Settings, Any], None]
+    choices: tuple[str, ...] = ()
+
+
+def _set(field_name: str) -> Callable[[Settings, Any], None]:
+    def apply(settings: Settings, value: Any) -> None:
+        setattr(settings, field_name, value)
+
+    return apply
+
+
+def _seconds(value: Any) -> float:
+    if value <= 0:
+        raise ValueError("must be a positive number of seconds")
+    return float(value)
+
+
+def _timeout(field_name: str) -> Callable[[Settings, Any], None]:
+    def apply(settings: Settings, value: Any) -> None:
+        timeouts = dataclasses.replace(settings.timeouts, **{field_name: _seconds(value)})
+        settings.timeouts = timeouts
+
+    return apply
+
+
+def _positive(field_name: str) -> Callable[[Settings, Any], None]:
+    def apply(settings: Settings, value: Any) -> None:
+        setattr(settings, field_name, _seconds(value))
+
+    return apply
+
+
+def _startup(settings: Settings, value: Any) -> None:
+    if not all(isinstance(item, str) for item in value):
+        raise ValueError("must be a list of strings")
+    settings.startup = list(value)
+
+
+def _download_dir(settings: Settings, value: Any) -> None:
+    settings.download_dir = os.path.expanduser(value) if value else ""
+
+
+KEYS: list[Key] = [
+    Key("ui", "theme", str, _set("theme"), choices=("dark", "light")),
+    Key("ui", "vi_mode", bool, _set("vi_mode")),
+    Key("ui", "preview_images", bool, _set("preview_images")),
+    Key("files", "download_dir", str, _download_dir),
+    Key("timeouts", "connect", (int, float), _timeout("connect")),
+    Key("timeouts", "read", (int, float), _timeout("read")),
+    Key("timeouts", "stream_idle", (int, float), _timeout("stream_idle")),
+    Key("hub", "space_wait_timeout", (int, float), _positive("space_wait_timeout")),
+    Key("startup", "commands", list, _startup),
+]
+
+# Tables whose keys are the user's own names, each mapping to a string.
+MAPS: dict[str, Callable[[Settings], dict[str, str]]] = {
+    "targets": lambda settings: settings.targets,
+}
+
+_KIND_NAMES = {bool: "true or false", str: "a string", list: "a list", int: "a number"}
+
+
+class ConfigError(Exception):
+    """A problem in the config file, with the file and line it is on."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}, line {line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+def load(settings: Settings, path: Path | None = None) -> list[ConfigError]:
+    """Apply the config file at ``path`` (default: :func:`config_path`) to ``settings``.
+
+    A missing default file is fine. Returns the problems found: a file that cannot be
+    read or parsed changes nothing; a bad key keeps that key's default.
+    """
+    explicit = path is not None
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [ConfigError(path, None, "no such file")] if explicit else []
+    except (OSError, UnicodeDecodeError) as exc:
+        return [ConfigError(path, None, f"cannot read it: {getattr(exc, 'strerror', exc)}")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\s*\(at line (\d+), column \d+\)", message)
+        line = int(match.group(1)) if match else None
+        if match:
+            message = message[: match.start()] + message[match.end() :]
+        return [ConfigError(path, line, f"not valid TOML: {message}; using the defaults")]
+    return apply(settings, data, path, text)
+
+
+def apply(
+    settings: Settings, data: dict[str, Any], path: Path, text: str = ""
+) -> list[ConfigError]:
+    """Apply parsed config ``data`` to ``settings``; return the problems found."""
+    problems: list[ConfigError] = []
+    known = {(key.table, key.name): key for key in KEYS}
+    tables = {key.table for key in KEYS} | set(MAPS)
+    for table, content in data.items():
+        if table not in tables:
+            problems.append(
+                ConfigError(path, _line_of(text, None, table), f"unknown table [{table}]")
+            )
+            continue
+        if not isinstance(content, dict):
+            problems.append(
+                ConfigError(path, _line_of(text, None, table), f"{table} must be a [table]")
+            )
+            continue
+        if table in MAPS:
+            target = MAPS[table](settings)
+            for name, value in content.items():
+                if isinstance(value, str) and value.strip():
+                    target[name] = value.strip()
+                else:
+                    problems.append(
+                        ConfigError(
+                            path, _line_of(text, table, name), f"[{table}] {name} must be a string"
+                        )
+                    )
+            continue
+        for name, value in content.items():
+            key = known.get((table, name))
+            line = _line_of(text, table, name)
+            if key is None:
+                problems.append(ConfigError(path, line, f"unknown key {name!r} in [{table}]"))
+                continue
+            error = _check(key, value)
+            if error is None:
+                try:
+                    key.apply(settings, value)
+                except ValueError as exc:
+                    error = str(exc)
+            if error is not None:
+                problems.append(
+                    ConfigError(path, line, f"[{table}] {name} {error}; using the default")
+                )
+    return problems
+
+
+def _check(key: Key, value: Any) -> str | None:
+    kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
+    # bool is an int in Python, but `timeout = true` is a mistake.
+    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+    if not ok:
+        return "must be " + " or ".join(_KIND_NAMES.get(k, k.__name__) for k in kinds[:1])
+    if key.choices and value not in key.choices:
+        return "must be one of " + ", ".join(repr(c) for c in key.choices)
+    return None
+
+
+def _line_of(text: str, table: str | None, name: str) -> int | None:
+    """The line where ``name`` is set (inside ``[table]``), or where ``[name]`` starts."""
+    current: str | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = re.match(r"\[\s*([^\]\s]+)\s*\]", stripped)
+        if header:
+            current = header.group(1)
+            if table is None and current == name:
+                return number
+            continue
+        if (
+            table is not None
+            and current == table
+            and re.match(rf"[\"']?{re.escape(name)}[\"']?\s*=", stripped)
+        ):
+            return number
+        if table is not None and current is None and stripped.startswith(f"{table}."):
+            return number
+    return None

@@ -1,0 +1,163 @@
+"""Highlighting of the command line as it is typed.
+
+:class:`ShellLexer` is a pygments lexer of the shell's own grammar (the one ``parser.py``
+reads): a command or endpoint, ``name=value`` arguments, strings, numbers, JSON,
+``$`` references, ``;``, ``&`` and comments. :class:`PromptLexer` wraps it for
+prompt_toolkit and marks a command or endpoint that the shell does not know in the error
+style, before Enter is pressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from prompt_toolkit.document import Document
+from prompt_toolkit.formatted_text import StyleAndTextTuples
+from prompt_toolkit.lexers import Lexer
+from prompt_toolkit.styles.pygments import pygments_token_to_classname
+from pygments.lexer import RegexLexer, bygroups, include
+from pygments.token import (
+    Comment,
+    Error,
+    Keyword,
+    Name,
+    Number,
+    Operator,
+    Punctuation,
+    String,
+    Text,
+    Whitespace,
+)
+
+from gradioshell.commands import COMMANDS
+
+if TYPE_CHECKING:
+    from gradioshell.shell import Shell
+
+_WORD_END = r"(?=[\s;]|$)"
+_NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?" + _WORD_END
+
+
+class ShellLexer(RegexLexer):
+    """The gradioshell command line."""
+
+    name = "gradioshell"
+    aliases = ["gradioshell"]  # noqa: RUF012 - pygments reads a class attribute
+
+    tokens = {  # noqa: RUF012 - pygments reads a class attribute
+        "root": [
+            (r"\s+", Whitespace),
+            (r"#.*$", Comment.Single),
+            (r";", Punctuation),
+            (
+                r"(@[^\s;#]+)(\s+)([^\s;#]+)",
+                bygroups(Name.Namespace, Whitespace, Name.Function),
+                "args",
+            ),
+            (r"@[^\s;#]*", Name.Namespace, "args"),
+            (r"[\"'][^\"']*[\"']?", Name.Function, "args"),
+            (r"[^\s;#=]+", Name.Function, "args"),
+        ],
+        "args": [
+            (r"[ \t]+", Whitespace),
+            (r"\n", Whitespace),
+            (r";", Punctuation, "#pop"),
+            (r"&(?=\s*(?:[;#]|$))", Operator),
+            (r"#.*$", Comment.Single),
+            (r"([A-Za-z_][\w.-]*)(=)", bygroups(Name.Attribute, Operator), "value"),
+            (r"", Text, "value"),
+        ],
+        "value": [
+            (r"(?=[\s;])", Text, "#pop"),
+            include("json"),
+            (r"\$[\w]+(?:\[[^\]\s]*\]|\.[\w-]+)*", Name.Variable),
+            (r"(?:true|false|null)" + _WORD_END, Keyword.Constant),
+            (_NUMBER, Number),
+            (r"[^\s;\"'\[\]{}]+", String.Other),
+            (r"[\]}]", Error),
+        ],
+        "json": [
+            (r'"(?:\\.|[^"\\])*"?', String.Double),
+            (r"'[^']*'?", String.Single),
+            (r"[\[{]", Punctuation, "bracket"),
+        ],
+        "bracket": [
+            (r"\s+", Whitespace),
+            include("json"),
+            (r"[\]}]", Punctuation, "#pop"),
+            (r"[,:]", Punctuation),
+            (r"(?:true|false|null)\b", Keyword.Constant),
+            (r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?", Number),
+            (r"\$[\w]+(?:\[[^\]\s]*\]|\.[\w-]+)*", Name.Variable),
+            (r"[^\s\"'\[\]{},:]+", Error),
+        ],
+    }
+
+
+class PromptLexer(Lexer):
+    """prompt_toolkit lexer: :class:`ShellLexer`, plus unknown commands in the error style.
+
+    ``known(word, session)`` tells whether a first word names a command or endpoint (of
+    ``session`` for ``@SESSION ENDPOINT``); ``has_session(name)`` whether a session exists.
+    """
+
+    def __init__(
+        self,
+        known: Callable[[str, str | None], bool],
+        has_session: Callable[[str], bool] = lambda name: True,
+    ) -> None:
+        self.known = known
+        self.has_session = has_session
+        self.pygments = ShellLexer(stripnl=False, ensurenl=False)
+
+    @classmethod
+    def for_shell(cls, shell: Shell) -> PromptLexer:
+        def known(word: str, session: str | None) -> bool:
+            if session is not None:
+                found = shell.sessions.find(session)
+                if found is None:
+                    return False
+                return _has_endpoint(found.app.endpoints, word)
+            if word.startswith("/"):
+                default = shell.sessions.default
+                return default is not None and _has_endpoint(default.app.endpoints, word)
+            if COMMANDS.get(word) is not None:
+                return True
+            default = shell.sessions.default
+            return default is not None and _has_endpoint(default.app.endpoints, word)
+
+        return cls(known, lambda name: shell.sessions.find(name) is not None)
+
+    def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
+        lines: list[StyleAndTextTuples] = [[]]
+        session: str | None = None
+        for _, token, value in self.pygments.get_tokens_unprocessed(document.text):
+            if token is Name.Namespace:
+                session = value[1:]
+                if not session or not self.has_session(session):
+                    token = Error
+            elif token is Name.Function:
+                word = value.strip("\"'")
+                if not self.known(word, session):
+                    token = Error
+                session = None
+            elif token is Punctuation and value == ";":
+                session = None
+            style = pygments_token_to_classname(token)
+            parts = value.split("\n")
+            for i, part in enumerate(parts):
+                if i:
+                    lines.append([])
+                if part:
+                    lines[-1].append((f"class:{style}", part))
+
+        def get_line(number: int) -> StyleAndTextTuples:
+            return lines[number] if number < len(lines) else []
+
+        return get_line
+
+
+def _has_endpoint(endpoints: list, word: str) -> bool:  # type: ignore[type-arg]
+    name = word.lstrip("/").lower()
+    return any(ep.name.lower() == name for ep in endpoints)

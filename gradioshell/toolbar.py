@@ -1,0 +1,81 @@
+"""The bottom toolbar: the default session, other status, and the endpoint being typed.
+
+Other parts of the shell add status by appending a callable to ``Shell.status_items``
+(for example a count of running jobs); each returns a short text, or None to show nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from prompt_toolkit.formatted_text import StyleAndTextTuples
+
+from gradioshell.completer import endpoint_under_cursor
+from gradioshell.text import safe, short
+
+if TYPE_CHECKING:
+    from gradioshell.gradio import Endpoint
+    from gradioshell.shell import Shell
+
+
+def toolbar(shell: Shell, text: str, width: int = 80) -> StyleAndTextTuples:
+    """The toolbar for the command line ``text`` (the text before the cursor)."""
+    parts: StyleAndTextTuples = []
+    default = shell.sessions.default
+    if default is None:
+        parts.append(("class:toolbar.dim", " not connected: connect URL "))
+    else:
+        parts.append(("class:toolbar.session", f" {default.name} "))
+        parts.append(
+            ("class:toolbar", f" {safe(default.url)} · Gradio {safe(default.app.version)}")
+        )
+        others = len(shell.sessions) - 1
+        if others > 0:
+            parts.append(("class:toolbar.dim", f" · {others} more session{'s' * (others > 1)}"))
+    for item in shell.status_items:
+        try:
+            status = item()
+        except Exception:  # a status must never break the prompt
+            status = None
+        if status:
+            parts.append(("class:toolbar.status", f" · {safe(status)}"))
+    found = endpoint_under_cursor(shell, text)
+    if found is not None:
+        endpoint, current = found
+        parts.append(("", "\n"))
+        parts.extend(signature(endpoint, current, width))
+    return parts
+
+
+def signature(endpoint: Endpoint, current: str | None, width: int) -> StyleAndTextTuples:
+    """``name(prompt, width=256) -> image``, the current parameter highlighted, and a
+    description: the current parameter's, else the endpoint's."""
+    parts: StyleAndTextTuples = [("class:toolbar.endpoint", f" {safe(endpoint.name)}"), ("", " ")]
+    for i, p in enumerate(endpoint.parameters):
+        if i:
+            parts.append(("class:toolbar.dim", ", "))
+        style = "class:toolbar.current" if p.name == current else "class:toolbar.param"
+        label = p.name
+        if p.has_default:
+            label += "=" + json.dumps(p.default, ensure_ascii=False)
+        parts.append((style, safe(short(label, 30))))
+    outs = ", ".join(r.label or "output" for r in endpoint.returns) or "nothing"
+    parts.append(("class:toolbar.dim", f" → {safe(outs)}"))
+    described = None
+    if current is not None:
+        param = endpoint.parameter(current)
+        if param is not None:
+            kind = f"{param.component or 'value'}, {param.type_name}"
+            if param.choices:
+                kind += ": " + ", ".join(map(str, param.choices[:8]))
+                if len(param.choices) > 8:
+                    kind += ", …"
+            about = param.description or (param.label if param.label != param.name else "")
+            described = f"{param.name}: {about} ({kind})" if about else f"{param.name} ({kind})"
+    elif endpoint.description:
+        described = endpoint.description
+    if described:
+        parts.append(("", "\n"))
+        parts.append(("class:toolbar.dim", " " + safe(short(described, max(20, width - 2)))))
+    return parts
