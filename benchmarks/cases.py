@@ -608,7 +608,8 @@ def completion(ctx: Context) -> Result:
         r.skip("shell: keystroke to menu (pty)", f"{type(exc).__name__}: {exc}")
     else:
         r.add("shell: keystroke to menu (pty)", screen)
-        r.checks.append(Check("keystroke to menu on screen, ms", max(screen), 50))
+        r.measured["shell: keystroke to menu (pty), slowest"] = max(screen)
+        r.checks.append(Check("keystroke to menu on screen, slowest, ms", max(screen), 50))
     return r
 
 
@@ -648,6 +649,8 @@ def keystroke_to_menu(ctx: Context, samples: int) -> list[float]:
         timeout=30,
         dimensions=(40, 120),
     )
+    # pexpect sleeps 50 ms before every send unless told not to; that is not the shell's time.
+    child.delaybeforesend = None
     times = []
     prompt = prompt_pattern("app1")
     try:
