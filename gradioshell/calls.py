@@ -12,8 +12,9 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from gradioshell import transfers
 from gradioshell.errors import CallFailed, UsageError
-from gradioshell.gradio import ArgumentError, Endpoint, Failed, bind
+from gradioshell.gradio import ArgumentError, Completed, Endpoint, Failed, GradioError, bind
 from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
@@ -26,12 +27,17 @@ if TYPE_CHECKING:
 async def prepare(
     shell: Shell, session: Session, endpoint: Endpoint, words: Iterable[Word]
 ) -> list[Any]:
-    """The values to send for ``words``: references resolved, bound to parameters, converted."""
+    """The values to send for ``words``: references resolved, bound to parameters, converted.
+
+    Files given to file parameters are checked, then uploaded (see :mod:`gradioshell.transfers`).
+    """
     args, kwargs = split_arguments(words, shell)
+    args, kwargs = transfers.mark_file_arguments(endpoint, args, kwargs)
     try:
-        return bind(endpoint, args, kwargs)
+        data = bind(endpoint, args, kwargs)
     except ArgumentError as exc:
         raise UsageError(str(exc)) from None
+    return await transfers.resolve_file_arguments(shell, session, data)
 
 
 async def run(
@@ -39,15 +45,22 @@ async def run(
 ) -> CallRecord:
     """Submit a call and stream its events to ``reporter``; raise CallFailed if it fails.
 
-    Cancelling the task (Ctrl-C) cancels the call on the app too.
+    The files of the final result are downloaded before the reporter sees it, so it can
+    show where they are. Cancelling the task (Ctrl-C) cancels the call on the app too.
     """
     started = time.monotonic()
     app_call = await session.app.submit(endpoint, data)
     failure: Failed | None = None
+    download_error: GradioError | None = None
     try:
         with reporter:
             try:
                 async for event in app_call:
+                    if isinstance(event, Completed):
+                        try:
+                            await transfers.download_outputs(shell, session, event.data)
+                        except GradioError as exc:  # the result stands; its files stay remote
+                            download_error = exc
                     reporter.event(event)
                     if isinstance(event, Failed):
                         failure = event
@@ -65,6 +78,8 @@ async def run(
         )
     if failure is not None:
         raise CallFailed(failure.message)
+    if download_error is not None:
+        raise download_error
     return record
 
 

@@ -106,6 +106,7 @@ KEYS: list[Key] = [
     Key("ui", "vi_mode", bool, _set("vi_mode")),
     Key("ui", "preview_images", bool, _set("preview_images")),
     Key("files", "download_dir", str, _download_dir),
+    Key("files", "download", bool, _set("download")),
     Key("timeouts", "connect", (int, float), _timeout("connect")),
     Key("timeouts", "read", (int, float), _timeout("read")),
     Key("timeouts", "stream_idle", (int, float), _timeout("stream_idle")),

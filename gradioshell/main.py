@@ -43,6 +43,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="write one JSON object per event")
     parser.add_argument(
+        "--download-dir",
+        metavar="DIR",
+        help="save the files of results in DIR (default: a folder per session)",
+    )
+    parser.add_argument(
+        "--no-download",
+        action="store_true",
+        help="leave the files of results on the app (shown as URLs)",
+    )
+    parser.add_argument(
         "--keep-going", action="store_true", help="in scripts, go on after a failing command"
     )
     parser.add_argument(
@@ -96,6 +106,10 @@ async def _run(args: argparse.Namespace) -> int:
     settings = Settings(keep_going=args.keep_going, debug=args.debug)
     config_problems = config.load(settings, Path(args.config) if args.config else None)
     settings.color = not os.environ.get("NO_COLOR")
+    if args.download_dir:
+        settings.download_dir = args.download_dir
+    if args.no_download:
+        settings.download = False
     script: Iterable[str] | None = None
     connects = list(args.connect)
     if args.commands:
@@ -116,7 +130,8 @@ async def _run(args: argparse.Namespace) -> int:
     elif interactive:
         from rich.console import Console
 
-        output = InteractiveOutput(Console())
+        console = Console()
+        output = InteractiveOutput(console, preview=settings.preview_images and console.is_terminal)
     else:
         output = TextOutput()
     shell = Shell(output, settings, interactive=interactive)

@@ -65,8 +65,9 @@ class Output:
 class InteractiveOutput(Output):
     """At the prompt: rich renderables on the terminal, calls in a live panel."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, *, preview: bool = False) -> None:
         self.console = console
+        self.preview = preview
 
     def info(self, message: str) -> None:
         self.console.print(Text(message, style="dim"))
@@ -78,18 +79,20 @@ class InteractiveOutput(Output):
         self.console.print(renderable)
 
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
-        return LiveReporter(self.console, session, endpoint)
+        return LiveReporter(self.console, session, endpoint, preview=self.preview)
 
 
 class LiveReporter(Reporter):
     """One panel, redrawn in place at a fixed rate however fast events arrive."""
 
-    def __init__(self, console: Console, session: str, endpoint: Endpoint) -> None:
+    def __init__(
+        self, console: Console, session: str, endpoint: Endpoint, *, preview: bool = False
+    ) -> None:
         from rich.live import Live
 
         from gradioshell.render import CallView
 
-        self.view = CallView(session, endpoint)
+        self.view = CallView(session, endpoint, preview=preview)
         self.live = Live(
             self.view,
             console=console,

@@ -23,7 +23,8 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.text import safe, unwrap
+from gradioshell.gradio.files import find_files, is_file_parameter
+from gradioshell.text import files_of, safe, unwrap, with_paths
 
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
@@ -35,8 +36,9 @@ MAX_LOG_LINES = 8
 class CallView:
     """The state of one call as a renderable: rich redraws it at its own pace."""
 
-    def __init__(self, session_name: str, endpoint: Endpoint) -> None:
+    def __init__(self, session_name: str, endpoint: Endpoint, *, preview: bool = False) -> None:
         self.session_name = session_name
+        self.preview = preview
         self.endpoint = endpoint
         self.started = time.monotonic()
         self.run_started: float | None = None
@@ -106,7 +108,7 @@ class CallView:
             line.append(safe(entry.message))
             parts.append(line)
         if self.values:
-            parts.append(outputs_table(self.endpoint, self.values))
+            parts.append(outputs_table(self.endpoint, self.values, preview=self.preview))
         if self.error is not None:
             message = Text(safe(self.error.title or "Error") + ": ", style="bold red")
             message.append(safe(self.error.message), style="red")
@@ -139,32 +141,45 @@ def progress_bars(progress: Progress) -> RenderableType:
     return table
 
 
-def outputs_table(endpoint: Endpoint, values: list[Any]) -> RenderableType:
+def outputs_table(
+    endpoint: Endpoint, values: list[Any], *, preview: bool = False
+) -> RenderableType:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold magenta", no_wrap=True)
     table.add_column(overflow="fold")
     labels = [r.label for r in endpoint.returns]
     for index, value in enumerate(values):
         label = labels[index] if index < len(labels) else f"output {index}"
-        table.add_row(Text(safe(label)), format_value(value))
+        table.add_row(Text(safe(label)), format_value(value, preview=preview))
     return table
 
 
-def format_value(value: Any) -> RenderableType:
+def format_value(value: Any, *, preview: bool = False) -> RenderableType:
+    """An output value: text as is, files as paths (with image previews), the rest as JSON."""
     value = unwrap(value)
     if value is None:
         return Text("—", style="dim")
     if isinstance(value, str):
         return Text(safe(value))
-    if isinstance(value, dict) and isinstance(value.get("path"), str) and "meta" in value:
-        local = value.get("local_path")
-        shown = local if isinstance(local, str) else value.get("url") or value["path"]
-        return Text(safe(str(shown)), style="underline")
+    files = files_of(value)
+    if files is not None:
+        from gradioshell.preview import file_lines
+
+        return file_lines(files, preview=preview, captions=_captions(value))
     from rich.highlighter import JSONHighlighter
 
-    text = Text(safe(json.dumps(value, indent=2, ensure_ascii=False)))
+    text = Text(safe(json.dumps(with_paths(value), indent=2, ensure_ascii=False)))
     JSONHighlighter().highlight(text)
     return text
+
+
+def _captions(value: Any) -> list[str | None]:
+    """The captions of a gallery's items (``{"image": ..., "caption": ...}``)."""
+    items = value if isinstance(value, list) else [value]
+    return [
+        item["caption"] if isinstance(item, dict) and isinstance(item.get("caption"), str) else None
+        for item in items
+    ]
 
 
 def sessions_table(sessions: list[Session], default: Session | None) -> Table:
@@ -277,6 +292,10 @@ def example_call(endpoint: Endpoint) -> str:
     words = [endpoint.name]
     for p in endpoint.parameters:
         value = p.example if p.required and p.example is not None else p.default
+        if is_file_parameter(p):
+            # A file is given as a path or URL: show the example's URL, not its FileData.
+            found = [f.get("url") or f["path"] for f in find_files(value)]
+            value = found[0] if found else ("FILE" if p.required else None)
         if p.required or value is not None:
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             words.append(f"{p.name}={quote(shown)}")

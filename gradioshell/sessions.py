@@ -9,6 +9,7 @@ from typing import Any
 
 from gradioshell.errors import ShellError
 from gradioshell.gradio import GradioApp, normalize_url
+from gradioshell.gradio.files import UploadCache
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Session:
     aliases: list[str] = field(default_factory=list)
     calls: list[CallRecord] = field(default_factory=list)
     connected_at: float = field(default_factory=time.time)
+    uploads: UploadCache = field(default_factory=UploadCache)
 
     @property
     def url(self) -> str:

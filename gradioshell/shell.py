@@ -40,6 +40,8 @@ class Settings:
     download_dir: str = ""
     targets: dict[str, str] = field(default_factory=dict)
     startup: list[str] = field(default_factory=list)
+    download: bool = True
+    """Download the files of results; off (``--no-download``) leaves them as remote FileData."""
 
 
 class Shell:

@@ -6,6 +6,8 @@ import json
 import re
 from typing import Any
 
+from gradioshell.gradio.files import find_files, is_file_data
+
 # Escape sequences (CSI, OSC, other ESC forms) and every C0/C1 control character
 # but newline and tab: a server must not be able to drive the user's terminal.
 _ESCAPES = re.compile(
@@ -30,14 +32,53 @@ def unwrap(value: Any) -> Any:
 
 
 def plain(value: Any) -> str:
-    """A value as one piece of text for scripts: strings as they are, the rest as JSON."""
+    """A value as one piece of text for scripts: strings as they are, the rest as JSON.
+
+    A file is its local path once downloaded (else its URL); a list of files (a gallery)
+    is one path per line; files deeper inside a value are their paths in its JSON.
+    """
     value = unwrap(value)
     if isinstance(value, str):
         return safe(value)
-    if isinstance(value, dict) and isinstance(value.get("path"), str) and "meta" in value:
-        local = value.get("local_path")
-        return safe(local if isinstance(local, str) else value.get("url") or value["path"])
-    return safe(json.dumps(value, ensure_ascii=False))
+    files = files_of(value)
+    if files is not None:
+        return "\n".join(safe(shown_path(f)) for f in files)
+    return safe(json.dumps(with_paths(value), ensure_ascii=False))
+
+
+def shown_path(data: dict[str, Any]) -> str:
+    """What stands for a file: its ``local_path`` once downloaded, else its URL or path."""
+    local = data.get("local_path")
+    if isinstance(local, str):
+        return local
+    url = data.get("url")
+    return str(url if isinstance(url, str) and url else data.get("path", ""))
+
+
+def files_of(value: Any) -> list[dict[str, Any]] | None:
+    """The files of a value that is a file, or a list each of whose items holds one file."""
+    if is_file_data(value):
+        return [value]
+    if not isinstance(value, list) or not value:
+        return None
+    found = []
+    for item in value:
+        inner = list(find_files(item))
+        if len(inner) != 1:
+            return None
+        found.append(inner[0])
+    return found
+
+
+def with_paths(value: Any) -> Any:
+    """``value`` with every file replaced by :func:`shown_path`."""
+    if is_file_data(value):
+        return shown_path(value)
+    if isinstance(value, dict):
+        return {k: with_paths(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_paths(v) for v in value]
+    return value
 
 
 def short(value: Any, width: int = 60) -> str:

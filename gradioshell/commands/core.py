@@ -25,7 +25,9 @@ CALL_SYNTAX = (
     '  e.g. op1 Duration=3, or generateimage prompt="a car flying".\n'
     "Write /NAME to reach an endpoint whose name is also a command (/connect ...).\n"
     "Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).\n"
-    "Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2])."
+    "Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).\n"
+    "File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier\n"
+    "result ($_[0]); the files of results are saved in the download directory."
 )
 
 

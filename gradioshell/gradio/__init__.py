@@ -29,6 +29,7 @@ from gradioshell.gradio.events import (
     Queued,
     Started,
 )
+from gradioshell.gradio.files import FileError, file_kind, is_file_parameter
 from gradioshell.gradio.models import AppConfig, Endpoint, Parameter, Return
 from gradioshell.gradio.values import bind, convert
 
@@ -42,6 +43,7 @@ __all__ = [
     "Endpoint",
     "Event",
     "Failed",
+    "FileError",
     "Generating",
     "GradioApp",
     "GradioError",
@@ -63,5 +65,7 @@ __all__ = [
     "ValidationFailed",
     "bind",
     "convert",
+    "file_kind",
+    "is_file_parameter",
     "normalize_url",
 ]

@@ -1,0 +1,449 @@
+"""Files and media: which parameters take files, uploads, FileData, and safe streamed downloads.
+
+No terminal code here: progress is reported through plain callbacks.
+
+The FileData shape built here is the one of Gradio 4.21 and later (``meta`` with
+``_type: gradio.FileData``), kept in :func:`file_data` so older shapes can branch off it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import mimetypes
+import os
+import re
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import httpx
+
+from gradioshell.gradio.errors import GradioError
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.models import Parameter
+
+FILE_META = {"_type": "gradio.FileData"}
+CHUNK = 256 * 1024
+
+# Components whose values are files whatever their schema says.
+FILE_COMPONENTS = {
+    "image",
+    "audio",
+    "video",
+    "file",
+    "files",
+    "gallery",
+    "model3d",
+    "uploadbutton",
+    "simpleimage",
+    "annotatedimage",
+}
+LIST_COMPONENTS = {"gallery", "files"}
+
+Progress = Callable[[int], None]
+"""Called with the number of bytes just sent or received."""
+
+
+class FileError(GradioError):
+    """A file cannot be used: missing, unreadable, a directory, too large, or a bad answer."""
+
+
+# -- which parameters take files ----------------------------------------------------------
+
+
+def file_kind(param: Parameter) -> Literal["file", "files"] | None:
+    """``"file"`` for a parameter taking one file, ``"files"`` for a list of them, else None."""
+    schema = param.schema
+    if is_filedata_schema(schema, schema):
+        return "file"
+    if schema.get("type") == "array" and is_filedata_schema(schema.get("items"), schema):
+        return "files"
+    component = param.component.lower()
+    if component in FILE_COMPONENTS:
+        if component in LIST_COMPONENTS or param.python_type.startswith("list"):
+            return "files"
+        return "file"
+    return None
+
+
+def is_file_parameter(param: Parameter) -> bool:
+    """Whether ``param`` takes a file or a list of files (a local path on the command line)."""
+    return file_kind(param) is not None
+
+
+def is_filedata_schema(schema: Any, root: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/") and isinstance(root, dict):
+        defs = root.get("$defs")
+        name = ref.rsplit("/", 1)[-1]
+        return name == "FileData" or (
+            isinstance(defs, dict) and is_filedata_schema(defs.get(name), None)
+        )
+    props = schema.get("properties")
+    if not isinstance(props, dict) or "path" not in props:
+        return False
+    return schema.get("title") in ("FileData", "ImageData") or "meta" in props
+
+
+# -- FileData ----------------------------------------------------------------------------
+
+
+def file_data(
+    path: str,
+    *,
+    orig_name: str | None = None,
+    size: int | None = None,
+    mime_type: str | None = None,
+    url: str | None = None,
+) -> dict[str, Any]:
+    """A FileData value as Gradio 4.21+ expects it in an input."""
+    return {
+        "path": path,
+        "url": url,
+        "size": size,
+        "orig_name": orig_name,
+        "mime_type": mime_type,
+        "is_stream": False,
+        "meta": dict(FILE_META),
+    }
+
+
+def url_file_data(url: str) -> dict[str, Any]:
+    """A FileData for an http(s) URL: the app fetches it itself, nothing is uploaded."""
+    name = httpx.URL(url).path.rsplit("/", 1)[-1] or None
+    return file_data(url, url=url, orig_name=name, mime_type=guess_mime(name or ""))
+
+
+def is_file_data(value: Any) -> bool:
+    """Whether ``value`` is a FileData dict (with ``meta``, or the older shape with ``url``)."""
+    if not isinstance(value, dict) or not isinstance(value.get("path"), str):
+        return False
+    meta = value.get("meta")
+    if isinstance(meta, dict) and meta.get("_type") == "gradio.FileData":
+        return True
+    return "orig_name" in value and "url" in value
+
+
+def find_files(value: Any) -> Iterator[dict[str, Any]]:
+    """Every FileData anywhere in ``value``: lists, galleries, chat messages, dicts."""
+    if is_file_data(value):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from find_files(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from find_files(item)
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def guess_mime(name: str) -> str | None:
+    return mimetypes.guess_type(name)[0]
+
+
+# -- local files to upload ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """A readable regular file on this machine, checked before anything is sent."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (str(self.path), self.size, self.mtime_ns)
+
+
+def local_file(text: str, *, max_size: int | None = None) -> LocalFile:
+    """Check that ``text`` (``~`` allowed) names a readable regular file within ``max_size``."""
+    path = Path(os.path.expanduser(text)).absolute()
+    shown = text
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise FileError(f"{shown}: no such file") from None
+    except OSError as exc:
+        raise FileError(f"{shown}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileError(f"{shown}: is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise FileError(f"{shown}: not a regular file")
+    if not os.access(path, os.R_OK):
+        raise FileError(f"{shown}: permission denied")
+    if max_size is not None and info.st_size > max_size:
+        raise FileError(
+            f"{shown}: {human_size(info.st_size)} is above the app's limit of "
+            f"{human_size(max_size)} per file"
+        )
+    return LocalFile(path, info.st_size, info.st_mtime_ns)
+
+
+def expand(text: str) -> list[str]:
+    """A glob pattern's matches, sorted; a text without wildcards as itself."""
+    pattern = os.path.expanduser(text)
+    if not glob.has_magic(pattern):
+        return [text]
+    matches = sorted(glob.glob(pattern))
+    if not matches:
+        raise FileError(f"{text}: no file matches")
+    return matches
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+@dataclass
+class UploadCache:
+    """Server paths of files already uploaded in a session, keyed by path, size and mtime."""
+
+    paths: dict[tuple[str, int, int], str] = field(default_factory=dict)
+
+
+class _ReadCounter:
+    """A file object that reports every chunk httpx reads from it while streaming."""
+
+    def __init__(self, handle: Any, progress: Progress | None) -> None:
+        self._handle = handle
+        self._progress = progress
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self._handle.read(size)
+        if chunk and self._progress is not None:
+            self._progress(len(chunk))
+        return chunk
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return int(self._handle.seek(offset, whence))
+
+    def tell(self) -> int:
+        return int(self._handle.tell())
+
+    def fileno(self) -> int:
+        return int(self._handle.fileno())
+
+
+async def upload(
+    app: GradioApp,
+    files: list[LocalFile],
+    *,
+    cache: UploadCache | None = None,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Upload ``files`` (streamed, one request each) and return their server-side FileData.
+
+    A file already in ``cache`` with the same size and modification time is not sent again.
+    """
+    results = []
+    for item in files:
+        server_path = cache.paths.get(item.key) if cache is not None else None
+        if server_path is None:
+            server_path = await _upload_one(app, item, progress)
+            if cache is not None:
+                cache.paths[item.key] = server_path
+        elif progress is not None:
+            progress(item.size)
+        results.append(
+            file_data(
+                server_path,
+                orig_name=item.path.name,
+                size=item.size,
+                mime_type=guess_mime(item.path.name),
+            )
+        )
+    return results
+
+
+async def _upload_one(app: GradioApp, item: LocalFile, progress: Progress | None) -> str:
+    limit = app.config.max_file_size if app.config else None
+    if limit is not None and item.size > limit:
+        raise FileError(
+            f"{item.path}: {human_size(item.size)} is above the app's limit of "
+            f"{human_size(limit)} per file"
+        )
+    with open(item.path, "rb") as handle:
+        body = _ReadCounter(handle, progress)
+        mime = guess_mime(item.path.name) or "application/octet-stream"
+        try:
+            response = await app.request(
+                "POST",
+                app.api_url + "/upload",
+                files=[("files", (item.path.name, body, mime))],
+                timeout=httpx.Timeout(None, connect=app.timeouts.connect),
+            )
+        except GradioError as exc:
+            status = getattr(exc, "status", None)
+            if status == 413:
+                raise FileError(f"{item.path}: the app refused it as too large") from None
+            raise
+    try:
+        paths = response.json()
+    except ValueError:
+        paths = None
+    if not (isinstance(paths, list) and paths and isinstance(paths[0], str)):
+        raise FileError(f"{item.path}: the app's answer to the upload is not a list of paths")
+    return paths[0]
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*]')
+MAX_NAME = 180
+
+
+def safe_name(name: str | None, fallback: str = "file") -> str:
+    """A base name that cannot leave a directory: no separators, no leading dots, no controls.
+
+    ``../../.bashrc`` → ``bashrc``; ``/etc/passwd`` → ``passwd``; ``..`` or ``""`` → fallback.
+    """
+    text = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    text = _UNSAFE.sub("_", text).strip().lstrip(".").strip()
+    if not text:
+        text = fallback
+    if len(text.encode()) > MAX_NAME:
+        stem, dot, ext = text.rpartition(".")
+        ext = ext[:16] if dot else ""
+        keep = MAX_NAME - len(ext.encode()) - 1
+        stem = (stem if dot else text).encode()[:keep].decode(errors="ignore")
+        text = f"{stem}.{ext}" if ext else stem
+    return text
+
+
+def download_name(data: dict[str, Any]) -> str:
+    """The base name to save a FileData under: its ``orig_name``, else its path's last part."""
+    orig = data.get("orig_name")
+    if isinstance(orig, str) and safe_name(orig, ""):
+        return safe_name(orig)
+    path = data.get("path")
+    return safe_name(path if isinstance(path, str) else None)
+
+
+def file_url(app: GradioApp, data: dict[str, Any]) -> str:
+    """Where to fetch a FileData: its http(s) ``url``, else ``{api_prefix}/file=<path>``."""
+    url = data.get("url")
+    if isinstance(url, str) and is_url(url):
+        return url
+    path = str(data.get("path", ""))
+    if is_url(path):
+        return path
+    return f"{app.api_url}/file={path}"
+
+
+async def download(
+    app: GradioApp,
+    data: dict[str, Any],
+    directory: Path,
+    *,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> Path:
+    """Save the file of ``data`` in ``directory`` and return where it went.
+
+    The body is streamed to a temporary name in ``directory`` that is renamed only once
+    complete (nothing half-written is left if this is cancelled); an existing file is never
+    overwritten (``name-1.ext``...) and no symbolic link is followed when writing.
+    """
+    name = download_name(data)
+    try:
+        return await _download(app, file_url(app, data), directory, name, progress, max_bytes)
+    except OSError as exc:
+        raise FileError(f"cannot save {name} in {directory}: {exc.strerror or exc}") from None
+
+
+async def _download(
+    app: GradioApp,
+    url: str,
+    directory: Path,
+    name: str,
+    progress: Progress | None,
+    max_bytes: int | None,
+) -> Path:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp, handle = _temp_file(directory, name)
+    fd: int | None = handle
+    same_origin = httpx.URL(url).netloc == httpx.URL(app.url).netloc
+    # The app's client carries its headers (tokens); a file elsewhere gets a plain client.
+    client = app.http if same_origin else httpx.AsyncClient(follow_redirects=True)
+    try:
+        timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
+        try:
+            async with client.stream("GET", url, timeout=timeout) as response:
+                if response.status_code >= 400:
+                    raise FileError(f"cannot download {name}: HTTP {response.status_code}")
+                received = 0
+                async for chunk in response.aiter_bytes(CHUNK):
+                    received += len(chunk)
+                    if max_bytes is not None and received > max_bytes:
+                        raise FileError(f"{name}: larger than the limit of {human_size(max_bytes)}")
+                    _write_all(handle, chunk)
+                    if progress is not None:
+                        progress(len(chunk))
+        except httpx.HTTPError as exc:
+            raise FileError(f"cannot download {name}: {exc or type(exc).__name__}") from None
+        fd = None
+        os.close(handle)
+        return _publish(temp, directory, name)
+    finally:
+        if fd is not None:
+            os.close(fd)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        if not same_origin:
+            await client.aclose()
+
+
+def _temp_file(directory: Path, name: str) -> tuple[Path, int]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for n in range(1000):
+        temp = directory / f".{name[:60]}.{os.getpid()}.{n}.part"
+        try:
+            return temp, os.open(temp, flags, 0o666)
+        except FileExistsError:
+            continue
+    raise FileError(f"cannot create a temporary file in {directory}")
+
+
+def _write_all(fd: int, chunk: bytes) -> None:
+    view = memoryview(chunk)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _publish(temp: Path, directory: Path, name: str) -> Path:
+    """Give ``temp`` its final name without replacing anything: ``name``, ``name-1``..."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        stem, ext = name, ""
+    for n in range(10000):
+        candidate = directory / (name if n == 0 else f"{stem}-{n}{'.' + ext if ext else ''}")
+        try:
+            os.link(temp, candidate)
+        except FileExistsError:
+            continue
+        except OSError:
+            # No hard links here (some file systems): check, then rename.
+            if os.path.lexists(candidate):
+                continue
+            os.rename(temp, candidate)
+            return candidate
+        return candidate
+    raise FileError(f"too many files named {name} in {directory}")

@@ -1,0 +1,173 @@
+"""Files in result panels: the local path, an image drawn in half-block characters sized to
+the terminal, and the format and duration of audio and video when they are cheap to read.
+
+Pillow is imported only when an image is drawn, so start-up does not pay for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import wave
+from functools import lru_cache
+from typing import Any
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from gradioshell.gradio.files import human_size
+from gradioshell.text import safe, shown_path
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ico"}
+AUDIO_SUFFIXES = {".wav", ".mp3", ".ogg", ".flac", ".m4a", ".aac", ".opus", ".webm"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
+MAX_PREVIEWS = 4
+"""At most this many images are drawn for one output (a gallery shows its first ones)."""
+
+
+def file_lines(
+    files: list[dict[str, Any]], *, preview: bool, captions: list[str | None] | None = None
+) -> RenderableType:
+    """The files of one output: a line each (with its caption), and previews of images."""
+    parts: list[RenderableType] = []
+    drawn = 0
+    for index, data in enumerate(files):
+        path = shown_path(data)
+        line = Text()
+        line.append(safe(path), style="underline")
+        caption = captions[index] if captions and index < len(captions) else None
+        if caption:
+            line.append(f"  {safe(caption)}", style="italic")
+        local = data.get("local_path")
+        info = media_info(local) if isinstance(local, str) else None
+        if info:
+            line.append(f"  {info}", style="dim")
+        parts.append(line)
+        if preview and isinstance(local, str) and is_image(local) and drawn < MAX_PREVIEWS:
+            parts.append(ImagePreview(local, max_rows=12 if len(files) > 1 else None))
+            drawn += 1
+    return Group(*parts)
+
+
+def is_image(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in IMAGE_SUFFIXES
+
+
+def media_info(path: str) -> str | None:
+    """``WAV audio, 2.5 s`` or ``MP4 video, 1.2 MB``: what can be said without decoding."""
+    suffix = os.path.splitext(path)[1].lower()
+    kind = (
+        "audio"
+        if suffix in AUDIO_SUFFIXES - VIDEO_SUFFIXES
+        else "video"
+        if suffix in VIDEO_SUFFIXES
+        else None
+    )
+    if kind is None:
+        return None
+    parts = [f"{suffix[1:].upper()} {kind}"]
+    if suffix == ".wav":
+        try:
+            with wave.open(path, "rb") as sound:
+                frames, rate = sound.getnframes(), sound.getframerate()
+            if rate:
+                parts.append(f"{frames / rate:.1f} s, {rate / 1000:g} kHz")
+        except (OSError, wave.Error, EOFError):
+            pass
+    with contextlib.suppress(OSError):
+        parts.append(human_size(os.path.getsize(path)))
+    return ", ".join(parts)
+
+
+class ImagePreview:
+    """An image in half-block characters (two pixels a cell), as wide as the space given
+    and at most half the terminal high. Nothing is drawn without colour or if it cannot be
+    decoded."""
+
+    def __init__(self, path: str, max_rows: int | None = None) -> None:
+        self.path = path
+        self.max_rows = max_rows
+
+    def _size(self, console: Console, width: int) -> tuple[int, int] | None:
+        rows = self.max_rows or max(4, console.height // 2)
+        size = _image_size(self.path, _mtime(self.path))
+        if size is None:
+            return None
+        w, h = size
+        cols = max(1, min(width, w))
+        pixel_rows = max(1, round(h * cols / w))
+        if pixel_rows > rows * 2:
+            pixel_rows = rows * 2
+            cols = max(1, min(width, round(w * pixel_rows / h)))
+        return cols, (pixel_rows + 1) // 2
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        size = self._size(console, options.max_width)
+        return Measurement(1, size[0] if size else 1)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if console.no_color or console.color_system is None:
+            return
+        size = self._size(console, options.max_width)
+        if size is None:
+            return
+        for line in _half_blocks(self.path, _mtime(self.path), *size):
+            yield from line
+            yield Segment.line()
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+@lru_cache(maxsize=32)
+def _image_size(path: str, mtime: int) -> tuple[int, int] | None:
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    try:
+        with Image.open(path) as image:
+            w, h = image.size
+    except Exception:  # not an image Pillow can read
+        return None
+    return (w, h) if w > 0 and h > 0 else None
+
+
+@lru_cache(maxsize=16)
+def _half_blocks(path: str, mtime: int, cols: int, rows: int) -> list[list[Segment]]:
+    """The image as rows of ``▀`` cells: the upper pixel as foreground, the lower as background."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as source:
+            source.draft("RGB", (cols, rows * 2))
+            rgba = source.convert("RGBA")
+        # Transparent parts show as black, like the terminal's usual background.
+        background = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+        flat = Image.alpha_composite(background, rgba).convert("RGB")
+        image = flat.resize((cols, rows * 2), Image.Resampling.LANCZOS)
+    except Exception:  # truncated or unreadable: no preview rather than an error
+        return []
+    pixels = image.load()
+    assert pixels is not None
+    lines: list[list[Segment]] = []
+    for y in range(0, rows * 2, 2):
+        line = []
+        for x in range(cols):
+            top = pixels[x, y]
+            bottom = pixels[x, y + 1] if y + 1 < rows * 2 else top
+            line.append(Segment("▀", Style(color=_hex(top), bgcolor=_hex(bottom))))
+        lines.append(line)
+    return lines
+
+
+def _hex(pixel: Any) -> str:
+    r, g, b = pixel[:3]
+    return f"#{r:02x}{g:02x}{b:02x}"
