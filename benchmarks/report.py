@@ -25,10 +25,17 @@ def _suffix(label: str) -> str:
 
 
 def _peer(measured: dict[str, float], prefix: str, label: str) -> float | None:
+    for contender in ("shell", "gradio_client"):
+        if label.startswith(contender + " "):
+            twin = prefix + label[len(contender) :]
+            if twin in measured:
+                return measured[twin]
     suffix = _suffix(label)
     for key, value in measured.items():
         if key.startswith(prefix) and _suffix(key) == suffix and ("CPU" in key) == ("CPU" in label):
             return value
+    if "CPU" not in label and prefix in measured:
+        return measured[prefix]
     return None
 
 
