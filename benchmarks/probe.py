@@ -85,6 +85,7 @@ async def shell_files(url: str, path: str, megabytes: int, downloads: str) -> di
         if await shell.run_line(f"file_size f={path}"):
             raise SystemExit("the upload failed")
         report["upload_s"] = time.perf_counter() - start
+        report["peak_after_upload_mb"] = peak_mb()
         start = time.perf_counter()
         if await shell.run_line(f"make_file megabytes={megabytes}"):
             raise SystemExit("the download failed")
