@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from gradioshell import transfers
 from gradioshell.errors import CallFailed, UsageError
-from gradioshell.gradio import ArgumentError, Completed, Endpoint, Failed, GradioError, bind
+from gradioshell.gradio import (
+    ArgumentError,
+    Call,
+    Completed,
+    Endpoint,
+    Failed,
+    GradioError,
+    bind,
+)
 from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
@@ -41,15 +49,24 @@ async def prepare(
 
 
 async def run(
-    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any], reporter: Reporter
+    shell: Shell,
+    session: Session,
+    endpoint: Endpoint,
+    data: list[Any],
+    reporter: Reporter,
+    *,
+    on_submit: Callable[[Call], None] | None = None,
 ) -> CallRecord:
     """Submit a call and stream its events to ``reporter``; raise CallFailed if it fails.
 
+    ``on_submit`` is told of the call as soon as the app has accepted it (its event id).
     The files of the final result are downloaded before the reporter sees it, so it can
     show where they are. Cancelling the task (Ctrl-C) cancels the call on the app too.
     """
     started = time.monotonic()
     app_call = await session.app.submit(endpoint, data)
+    if on_submit is not None:
+        on_submit(app_call)
     failure: Failed | None = None
     download_error: GradioError | None = None
     try:
@@ -67,6 +84,8 @@ async def run(
             except asyncio.CancelledError:
                 reporter.cancelled()
                 shell.spawn(app_call.cancel())
+                # The app's cancel stops the session's other running calls of this endpoint.
+                shell.jobs.stopped_on_app(session, endpoint)
                 raise
     finally:
         record = shell.record(

@@ -23,6 +23,7 @@ from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
 from gradioshell.commands import COMMANDS
+from gradioshell.gradio.files import is_file_parameter
 from gradioshell.parser import ParseError, Statement, Word, parse_line, quote
 from gradioshell.text import short
 
@@ -30,11 +31,6 @@ if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, GradioApp, Parameter
     from gradioshell.sessions import Session
     from gradioshell.shell import Shell
-
-FILE_COMPONENTS = frozenset(
-    {"file", "image", "audio", "video", "uploadbutton", "model3d", "gallery", "imageeditor"}
-)
-
 
 # -- matching --------------------------------------------------------------------------
 
@@ -82,15 +78,6 @@ def parameter_meta(p: Parameter) -> str:
     parts = [p.component or "value", p.type_name]
     parts.append("required" if p.required else f"default {json.dumps(p.default)}")
     return short(" · ".join(parts))
-
-
-def is_file_parameter(p: Parameter) -> bool:
-    if p.component.lower().replace(" ", "") in FILE_COMPONENTS:
-        return True
-    if "filepath" in p.python_type.lower():
-        return True
-    title = str(p.schema.get("title", "")) if isinstance(p.schema, dict) else ""
-    return title in ("FileData", "ImageData")
 
 
 @dataclass

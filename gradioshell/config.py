@@ -91,6 +91,15 @@ def _positive(field_name: str) -> Callable[[Settings, Any], None]:
     return apply
 
 
+def _count(field_name: str) -> Callable[[Settings, Any], None]:
+    def apply(settings: Settings, value: Any) -> None:
+        if value < 1:
+            raise ValueError("must be a positive whole number")
+        setattr(settings, field_name, value)
+
+    return apply
+
+
 def _startup(settings: Settings, value: Any) -> None:
     if not all(isinstance(item, str) for item in value):
         raise ValueError("must be a list of strings")
@@ -112,6 +121,7 @@ KEYS: list[Key] = [
     Key("timeouts", "stream_idle", (int, float), _timeout("stream_idle")),
     Key("hub", "space_wait_timeout", (int, float), _positive("space_wait_timeout")),
     Key("startup", "commands", list, _startup),
+    Key("batch", "concurrency", int, _count("batch_concurrency")),
 ]
 
 # Tables whose keys are the user's own names, each mapping to a string.

@@ -111,6 +111,7 @@ async def _run(args: argparse.Namespace) -> int:
     if args.no_download:
         settings.download = False
     script: Iterable[str] | None = None
+    script_args: list[str] = []
     connects = list(args.connect)
     if args.commands:
         script = args.commands
@@ -118,6 +119,7 @@ async def _run(args: argparse.Namespace) -> int:
             connects.insert(0, args.target)
     elif args.target and os.path.isfile(args.target):
         script = _read_script(args.target)
+        script_args = [args.target, *args.script_args]
     else:
         if args.target:
             connects.insert(0, args.target)
@@ -137,6 +139,8 @@ async def _run(args: argparse.Namespace) -> int:
     shell = Shell(output, settings, interactive=interactive)
     for problem in config_problems:
         output.error(str(problem))
+    # $0 is the script, $1, $2... its arguments.
+    shell.variables.update({str(i): value for i, value in enumerate(script_args)})
     demo = None
     try:
         status = 0
@@ -159,7 +163,8 @@ async def _run(args: argparse.Namespace) -> int:
                 return exc.code
 
             return await run_repl(shell)
-        return await run_script(shell, script, keep_going=settings.keep_going) or status
+        status = await run_script(shell, script, keep_going=settings.keep_going) or status
+        return await shell.jobs.finish(status)  # background jobs end before the script does
     finally:
         await shell.aclose()
         if demo is not None:

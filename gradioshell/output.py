@@ -200,29 +200,34 @@ class JsonReporter(Reporter):
         self.base = {"session": session, "endpoint": endpoint.api_name}
 
     def event(self, event: Event) -> None:
-        record: dict[str, Any] = {"event": event.kind, **self.base}
-        if isinstance(event, (Generating, Completed)):
-            record["data"] = event.data
-        elif isinstance(event, Queued):
-            record.update(rank=event.rank, queue_size=event.queue_size, eta=event.eta)
-        elif isinstance(event, Started):
-            record["eta"] = event.eta
-        elif isinstance(event, Progress):
-            record["progress"] = [
-                {
-                    "index": u.index,
-                    "length": u.length,
-                    "unit": u.unit,
-                    "progress": u.progress,
-                    "desc": u.desc,
-                }
-                for u in event.units
-            ]
-        elif isinstance(event, Log):
-            record.update(level=event.level, message=event.message, title=event.title)
-        elif isinstance(event, Failed):
-            record.update(message=event.message, title=event.title)
-        self.output.emit(record)
+        self.output.emit({**event_record(event), **self.base})
 
     def cancelled(self) -> None:
         self.output.emit({"event": "cancelled", **self.base})
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event as a JSON object: what ``--json`` writes for it."""
+    record: dict[str, Any] = {"event": event.kind}
+    if isinstance(event, (Generating, Completed)):
+        record["data"] = event.data
+    elif isinstance(event, Queued):
+        record.update(rank=event.rank, queue_size=event.queue_size, eta=event.eta)
+    elif isinstance(event, Started):
+        record["eta"] = event.eta
+    elif isinstance(event, Progress):
+        record["progress"] = [
+            {
+                "index": u.index,
+                "length": u.length,
+                "unit": u.unit,
+                "progress": u.progress,
+                "desc": u.desc,
+            }
+            for u in event.units
+        ]
+    elif isinstance(event, Log):
+        record.update(level=event.level, message=event.message, title=event.title)
+    elif isinstance(event, Failed):
+        record.update(message=event.message, title=event.title)
+    return record

@@ -8,6 +8,7 @@ from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.patch_stdout import patch_stdout
 from prompt_toolkit.styles import Style
 
 from gradioshell.completer import ShellCompleter
@@ -129,12 +130,32 @@ async def run_repl(shell: Shell) -> int:
     session = build_prompt(shell)
     while True:
         try:
-            line = await session.prompt_async(lambda: prompt_fragments(shell))
+            # Background jobs print above the prompt without breaking the line being typed.
+            with patch_stdout(raw=True):
+                line = await session.prompt_async(lambda: prompt_fragments(shell))
         except KeyboardInterrupt:
             continue
         except EOFError:
-            return 0
+            if await confirm_exit(shell):
+                return 0
+            continue
         try:
             await shell.run_line(line, keep_going=True)
         except ExitShell as exc:
-            return exc.code
+            if await confirm_exit(shell):
+                return exc.code
+
+
+async def confirm_exit(shell: Shell) -> bool:
+    """With jobs still running, ask before leaving (leaving cancels them)."""
+    count = len(shell.jobs.running())
+    if not count:
+        return True
+    question = (
+        f"{count} job{'s are' if count > 1 else ' is'} still running; exit and cancel? [y/N] "
+    )
+    try:
+        answer = await PromptSession[str]().prompt_async(question)
+    except (EOFError, KeyboardInterrupt):
+        return False
+    return answer.strip().lower() in ("y", "yes")

@@ -16,6 +16,7 @@ from gradioshell.commands import COMMANDS
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
 from gradioshell.hub import RequestHook, TokenStore
+from gradioshell.jobs import JobManager
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
@@ -42,6 +43,8 @@ class Settings:
     startup: list[str] = field(default_factory=list)
     download: bool = True
     """Download the files of results; off (``--no-download``) leaves them as remote FileData."""
+    batch_concurrency: int = 4
+    """Calls a batch runs at once when neither --concurrency nor the app's /config says."""
 
 
 class Shell:
@@ -60,6 +63,8 @@ class Shell:
         # Short status texts for the prompt's toolbar (e.g. running jobs); None hides one.
         self.status_items: list[Callable[[], str | None]] = []
         self._background: set[asyncio.Task[Any]] = set()
+        self.jobs = JobManager(self)
+        self.status_items.append(self.jobs.status)
 
     # -- running lines -------------------------------------------------------------------
 
@@ -99,8 +104,10 @@ class Shell:
             self.output.error(str(exc))
             return 1
         except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None and current.cancelling():
+            # Python 3.11+ tells a cancel of this task (shut-down) from Ctrl-C's cancel of
+            # the work; on 3.10 every cancel here comes from Ctrl-C.
+            cancelling = getattr(asyncio.current_task(), "cancelling", None)
+            if cancelling is not None and cancelling():
                 raise
             self.output.info("cancelled")
             return 130
@@ -132,14 +139,23 @@ class Shell:
             session = self.sessions.get(name[1:])
             if len(words) < 2:
                 raise UsageError(f"usage: @{session.name} ENDPOINT [ARGS...]")
-            await self.call(session, session.app.endpoint(words[1].value), words[2:])
+            await self.call(
+                session,
+                session.app.endpoint(words[1].value),
+                words[2:],
+                background=statement.background,
+            )
             return
         if name.startswith("/"):
             session = self.require_session()
-            await self.call(session, session.app.endpoint(name), words[1:])
+            await self.call(
+                session, session.app.endpoint(name), words[1:], background=statement.background
+            )
             return
         builtin = COMMANDS.get(name)
         if builtin is not None and not words[0].quoted:
+            if statement.background:
+                raise UsageError(f"'&' runs endpoint calls in the background, not {name!r}")
             await builtin.handler(self, statement)
             return
         session = self.sessions.default
@@ -149,7 +165,7 @@ class Shell:
             except UnknownEndpoint:
                 pass
             else:
-                await self.call(session, endpoint, words[1:])
+                await self.call(session, endpoint, words[1:], background=statement.background)
                 return
         raise ShellError(self._unknown(name))
 
@@ -206,14 +222,26 @@ class Shell:
         return session
 
     async def close_session(self, session: Session) -> None:
+        await self.jobs.stop_session(session)
         self.sessions.remove(session)
         await session.app.close()
 
     # -- calls ---------------------------------------------------------------------------
 
-    async def call(self, session: Session, endpoint: Endpoint, words: Iterable[Word]) -> None:
-        """Call ``endpoint`` with the argument words, streaming its events to the output."""
+    async def call(
+        self,
+        session: Session,
+        endpoint: Endpoint,
+        words: Iterable[Word],
+        *,
+        background: bool = False,
+    ) -> None:
+        """Call ``endpoint`` with the argument words, streaming its events to the output;
+        with ``background``, start it as a job and return at once."""
         data = await calls.prepare(self, session, endpoint, words)
+        if background:
+            self.jobs.say_started(self.jobs.start(session, endpoint, data))
+            return
         await calls.run(self, session, endpoint, data, self.output.reporter(session.name, endpoint))
 
     def record(
@@ -248,9 +276,15 @@ class Shell:
         return task
 
     async def aclose(self) -> None:
-        """Finish background work (briefly) and close every session."""
-        if self._background:
-            await asyncio.wait(list(self._background), timeout=2.0)
+        """Cancel the jobs still running, finish background work (briefly), close sessions."""
+        self.jobs.cancel_all()
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            # Cancelled calls spawn their cancel requests: wait for those too.
+            pending = [task for task in self._background if not task.done()]
+            if not pending:
+                break
+            await asyncio.wait(pending, timeout=deadline - time.monotonic())
         for session in list(self.sessions):
             try:
                 await self.close_session(session)

@@ -20,15 +20,15 @@ if TYPE_CHECKING:
     from gradioshell.sessions import Session
     from gradioshell.shell import Shell
 
-CALL_SYNTAX = (
-    "Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...]\n"
-    '  e.g. op1 Duration=3, or generateimage prompt="a car flying".\n'
-    "Write /NAME to reach an endpoint whose name is also a command (/connect ...).\n"
-    "Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).\n"
-    "Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).\n"
-    "File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier\n"
-    "result ($_[0]); the files of results are saved in the download directory."
-)
+CALL_SYNTAX = """\
+Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...], \
+e.g. op1 Duration=3, or generateimage prompt="a car flying".
+Write /NAME to reach an endpoint whose name is also a command (/connect ...).
+Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).
+Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).
+File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier \
+result ($_[0]); the files of results are saved in the download directory.
+'help COMMAND' shows a command's full usage."""
 
 
 def _positional(statement: Statement) -> list[str]:
@@ -219,7 +219,7 @@ def _overview(shell: Shell) -> Group:
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     for cmd in COMMANDS:
-        table.add_row(cmd.usage, cmd.summary)
+        table.add_row(cmd.name, cmd.summary)
     parts: list[object] = [Text("Commands", style="bold"), table]
     session = shell.sessions.default
     if session is not None:

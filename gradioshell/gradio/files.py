@@ -42,6 +42,7 @@ FILE_COMPONENTS = {
     "uploadbutton",
     "simpleimage",
     "annotatedimage",
+    "imageeditor",
 }
 LIST_COMPONENTS = {"gallery", "files"}
 
@@ -63,8 +64,8 @@ def file_kind(param: Parameter) -> Literal["file", "files"] | None:
         return "file"
     if schema.get("type") == "array" and is_filedata_schema(schema.get("items"), schema):
         return "files"
-    component = param.component.lower()
-    if component in FILE_COMPONENTS:
+    component = param.component.lower().replace(" ", "")
+    if component in FILE_COMPONENTS or "filepath" in param.python_type.lower():
         if component in LIST_COMPONENTS or param.python_type.startswith("list"):
             return "files"
         return "file"
