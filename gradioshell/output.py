@@ -197,7 +197,7 @@ class JsonOutput(Output):
 class JsonReporter(Reporter):
     def __init__(self, output: JsonOutput, session: str, endpoint: Endpoint) -> None:
         self.output = output
-        self.base = {"session": session, "endpoint": endpoint.api_name}
+        self.base = {"session": session, "endpoint": endpoint.api_name or endpoint.name}
 
     def event(self, event: Event) -> None:
         self.output.emit({**event_record(event), **self.base})

@@ -113,7 +113,7 @@ class CallView:
             message = Text(safe(self.error.title or "Error") + ": ", style="bold red")
             message.append(safe(self.error.message), style="red")
             parts.append(message)
-        title = Text(self.endpoint.api_name, style="bold")
+        title = Text(self.endpoint.api_name or self.endpoint.name, style="bold")
         title.append(f" · {safe(self.session_name)}", style="dim")
         border = "red" if self.error else ("green" if self.finished else "blue")
         return Panel(Group(*parts), title=title, title_align="left", border_style=border)
@@ -256,7 +256,7 @@ def endpoint_help(session: Session, endpoint: Endpoint) -> RenderableType:
         parts.append(Text("  nothing", style="dim"))
     parts.append(Text("Example", style="bold"))
     parts.append(Text("  " + safe(example_call(endpoint)), style="green"))
-    title = Text(endpoint.api_name, style="bold")
+    title = Text(endpoint.api_name or endpoint.name, style="bold")
     title.append(f" · {safe(session.name)}", style="dim")
     return Panel(Group(*parts), title=title, title_align="left")
 

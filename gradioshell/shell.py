@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from gradioshell import calls
+from gradioshell import calls, login
 from gradioshell.commands import COMMANDS
+from gradioshell.commands.fn import endpoint_by_index
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp, GradioError, Timeouts, UnknownEndpoint
 from gradioshell.hub import RequestHook, TokenStore
@@ -139,6 +140,10 @@ class Shell:
             session = self.sessions.get(name[1:])
             if len(words) < 2:
                 raise UsageError(f"usage: @{session.name} ENDPOINT [ARGS...]")
+            if words[1].value == "fn" and not words[1].quoted:
+                endpoint, rest = endpoint_by_index(session, words[2:])
+                await self.call(session, endpoint, rest, background=statement.background)
+                return
             await self.call(
                 session,
                 session.app.endpoint(words[1].value),
@@ -198,21 +203,30 @@ class Shell:
         url: str | None = None,
         on_request: RequestHook | None = None,
         aliases: Iterable[str] = (),
+        user: str | None = None,
     ) -> Session:
-        """Connect to ``url`` (default: ``target``); ``aliases`` also name the session."""
+        """Connect to ``url`` (default: ``target``); ``aliases`` also name the session.
+
+        With ``user``, log in as that user (the password is asked for) if the app asks.
+        """
         if name is not None and self.sessions.find(name) is not None:
             raise ShellError(f"a session named {name!r} already exists")
-        app = await GradioApp.connect(
-            url or target,
-            timeouts=self.settings.timeouts,
-            verify=self.settings.verify_tls,
-            on_request=on_request,
-        )
+        auth = await login.credentials(user, target)
+        with login.explained(target, user):
+            app = await GradioApp.connect(
+                url or target,
+                timeouts=self.settings.timeouts,
+                verify=self.settings.verify_tls,
+                on_request=on_request,
+                auth=auth,
+            )
         for other in self.sessions:
-            # Sessions of one app share its parsed endpoints: they are frozen, and on a large
-            # app they are megabytes per session.
+            # Sessions of one app share its parsed endpoints and API description: they are
+            # not changed once made, and on a large app they are megabytes per session.
             if other.app.url == app.url and other.app.endpoints == app.endpoints:
                 app.endpoints = other.app.endpoints
+                if other.app.info == app.info:
+                    app.info = other.app.info
                 break
         free = [a for a in aliases if a != name and self.sessions.find(a) is None]
         session = Session(

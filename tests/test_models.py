@@ -92,3 +92,54 @@ def test_name_from_label() -> None:
     assert name_from_label("Duration, in, seconds") == "duration_in_seconds"
     assert name_from_label("3D model") == "_3d_model"
     assert name_from_label("!!!") == ""
+
+
+# What Gradio 3.50.2 serves for an app with an unnamed event and one off the queue.
+CONFIG_3X = {
+    "version": "3.50.2",
+    "enable_queue": True,
+    "components": [],
+    "dependencies": [
+        {"api_name": None, "queue": None},
+        {"api_name": "echo", "queue": None},
+        {"api_name": "direct", "queue": False},
+    ],
+}
+INFO_3X = {
+    "named_endpoints": {
+        "/echo": {
+            "parameters": [
+                {"label": "Text", "type": {"type": "string"}, "component": "Textbox"},
+                {"label": "Times", "type": {"type": "number"}, "component": "Number"},
+            ],
+            "returns": [{"label": "Echoed", "type": {"type": "string"}}],
+        },
+        "/direct": {"parameters": [], "returns": []},
+    },
+    "unnamed_endpoints": {
+        "0": {
+            "parameters": [{"label": "Duration, in, seconds", "type": {"type": "string"}}],
+            "returns": [{"label": "Resultado", "type": {"type": "string"}}],
+        }
+    },
+}
+
+
+def test_3x_config_has_no_protocol_and_marks_events_off_the_queue() -> None:
+    config = parse_config(CONFIG_3X)
+    assert config.protocol is None and config.api_prefix == ""
+    assert config.api_names == {"/echo": 1, "/direct": 2}
+    assert config.unqueued == frozenset({2})
+    assert parse_config({**CONFIG_3X, "enable_queue": False}).unqueued == frozenset({0, 1, 2})
+
+
+def test_3x_unnamed_events_are_endpoints_called_by_index() -> None:
+    endpoints = parse_info(INFO_3X, parse_config(CONFIG_3X))
+    assert [(ep.name, ep.fn_index, ep.named) for ep in endpoints] == [
+        ("fn 0", 0, False),
+        ("echo", 1, True),
+        ("direct", 2, True),
+    ]
+    assert [p.name for p in endpoints[0].parameters] == ["duration_in_seconds"]
+    assert [p.name for p in endpoints[1].parameters] == ["text", "times"]
+    assert all(p.required for p in endpoints[1].parameters)

@@ -12,6 +12,7 @@ from gradioshell.commands import hub
 from gradioshell.commands.registry import COMMANDS, command
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
+from gradioshell.login import take_user
 from gradioshell.render import endpoint_help, endpoints_table, sessions_table
 from gradioshell.text import safe
 
@@ -47,43 +48,52 @@ def session_record(session: Session) -> dict[str, object]:
         "url": session.url,
         "version": session.app.version,
         "protocol": session.app.protocol,
-        "endpoints": [ep.api_name for ep in session.app.endpoints],
+        "endpoints": [ep.api_name or ep.name for ep in session.app.endpoints],
     }
 
 
 @command(
     "connect",
     "Connect to a Gradio app and make it the default if it is the first",
-    "connect TARGET [as NAME] [--token]",
+    "connect TARGET [as NAME] [--token] [--user NAME]",
     details=(
         "TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out), or a\n"
         "Hugging Face Space: owner/name or https://huggingface.co/spaces/owner/name.\n"
-        "The Hugging Face token goes to Spaces only; --token sends it to a plain URL too."
+        "The Hugging Face token goes to Spaces only; --token sends it to a plain URL too.\n"
+        "--user NAME logs in to an app protected by a password; the password is asked with\n"
+        "hidden input, or read from GRADIOSHELL_PASSWORD."
     ),
     argument="target",
-    options=hub.CONNECT_OPTIONS,
+    options=(*hub.CONNECT_OPTIONS, "--user"),
 )
 async def connect(shell: Shell, statement: Statement) -> None:
     _positional(statement)
     args, send_token = hub.connect_options(statement)
+    user, args = take_user(args)
     name = None
     if len(args) == 3 and args[1] == "as":
         name = args[2]
     elif len(args) != 1:
-        raise UsageError("usage: connect TARGET [as NAME] [--token]")
+        raise UsageError("usage: connect TARGET [as NAME] [--token] [--user NAME]")
     if name is not None and (not name or name.startswith(("@", "/")) or " " in name):
         raise UsageError(f"{name!r} cannot be a session name")
     given = shell.settings.targets.get(args[0], args[0])  # a [targets] alias from the config
     shell.output.info(f"connecting to {given}…")
     target = await hub.resolve_connect(shell, given, send_token=send_token)
     session = await shell.connect(
-        given, name, url=target.url, on_request=target.on_request, aliases=target.aliases
+        given,
+        name,
+        url=target.url,
+        on_request=target.on_request,
+        aliases=target.aliases,
+        user=user,
     )
     app = session.app
     count = len(app.endpoints)
     shell.output.info(
         f"connected {session.name} → {session.url} "
-        f"(Gradio {app.version}, {count} endpoint{'s' if count != 1 else ''})"
+        f"(Gradio {app.version}, {count} endpoint{'s' if count != 1 else ''}"
+        + (f", logged in as {app.user})" if app.user else ")")
     )
     if shell.output.json:
         shell.output.show(Text(""), {"event": "connected", **session_record(session)})
@@ -159,7 +169,7 @@ async def endpoints(shell: Shell, statement: Statement) -> None:
             "session": session.name,
             "endpoints": [
                 {
-                    "name": ep.api_name,
+                    "name": ep.api_name or ep.name,
                     "parameters": [
                         {
                             "name": p.name,

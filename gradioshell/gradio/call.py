@@ -185,6 +185,8 @@ class Call:
 
     def _failure(self, msg: dict[str, Any], output: dict[str, Any]) -> Failed:
         message = _str(output.get("error")) or HIDDEN_ERROR
+        if len(message) > 1 and message[0] == message[-1] == "'":
+            message = message[1:-1]  # Gradio before 4.9 sends repr() of gr.Error's message
         title = _str(msg.get("title")) or _str(output.get("title")) or "Error"
         return Failed(message=message, title=title)
 

@@ -26,19 +26,27 @@ from gradioshell.gradio.errors import (
     ConnectionFailed,
     GradioError,
     HTTPError,
+    LoginFailed,
     NotAGradioApp,
     ProtocolError,
     QueueFull,
     UnknownEndpoint,
-    UnsupportedApp,
     ValidationFailed,
 )
 from gradioshell.gradio.models import AppConfig, Endpoint, parse_config, parse_info
+from gradioshell.gradio.protocols import (
+    DIFF_PROTOCOLS,
+    QUEUE_PROTOCOLS,
+    Transport,
+    check_supported,
+    protocol_name,
+    transport_name,
+)
+from gradioshell.gradio.protocols import load as load_transport
 
 log = logging.getLogger(__name__)
 
-QUEUE_PROTOCOLS = ("sse_v1", "sse_v2", "sse_v2.1", "sse_v3")
-DIFF_PROTOCOLS = ("sse_v2", "sse_v2.1", "sse_v3")
+__all__ = ["DIFF_PROTOCOLS", "QUEUE_PROTOCOLS", "GradioApp", "Timeouts"]
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,12 @@ class GradioApp:
         self.session_hash = uuid.uuid4().hex[:12]
         self.config: AppConfig | None = None
         self.endpoints: list[Endpoint] = []
+        self.info: dict[str, Any] = {}
+        self.verify = True
+        #: Who the app logged in, when it asked for a login.
+        self.user: str | None = None
         self._stream = _SessionStream(self)
+        self._transports: dict[str, Transport] = {}
 
     def __repr__(self) -> str:
         return f"GradioApp({self.url!r}, version={self.version!r})"
@@ -103,9 +116,11 @@ class GradioApp:
         headers: dict[str, str] | None = None,
         timeouts: Timeouts | None = None,
         verify: bool = True,
+        auth: tuple[str, str] | None = None,
         on_request: Callable[[httpx.Request], Awaitable[None]] | None = None,
     ) -> GradioApp:
-        """Reach the app at ``target``, read its config and endpoints.
+        """Reach the app at ``target``, log in with ``auth`` (user, password) if the app
+        asks for a login, and read its config and endpoints.
 
         ``on_request`` runs before every request, redirect hops included (credentials that
         must only reach one origin are added there, not as client-wide headers).
@@ -120,7 +135,10 @@ class GradioApp:
             event_hooks={"request": [on_request] if on_request is not None else []},
         )
         app = cls(url, http, timeouts=timeouts)
+        app.verify = verify
         try:
+            if auth is not None:
+                await app.login(*auth)
             await app.refresh()
         except BaseException:
             await http.aclose()
@@ -133,7 +151,7 @@ class GradioApp:
 
     @property
     def protocol(self) -> str:
-        return (self.config.protocol if self.config else None) or "unknown"
+        return protocol_name(self.config) if self.config else "unknown"
 
     @property
     def api_url(self) -> str:
@@ -143,14 +161,39 @@ class GradioApp:
         """Fetch ``/config`` and ``/info`` again."""
         config_payload = await self._get_json(self.url + "/config", what="config")
         config = parse_config(config_payload)
-        if config.protocol not in QUEUE_PROTOCOLS:
-            raise UnsupportedApp(
-                f"this app runs Gradio {config.version} "
-                f"(protocol {config.protocol or 'websocket'}), which is not supported yet"
-            )
+        check_supported(config)
         self.config = config
-        info = await self._get_json(self.api_url + "/info", what="API description")
+        # 3.x describes the values sent on the wire only when asked not to "serialize".
+        query = "?serialize=False" if config.protocol is None else ""
+        info = await self._get_json(self.api_url + "/info" + query, what="API description")
         self.endpoints = parse_info(info, config)
+        self.info = info
+
+    async def login(self, user: str, password: str) -> None:
+        """Log in with the app's ``/login`` form; the client keeps the cookies it sets."""
+        url = self.url + "/login"
+        try:
+            response = await self.http.post(
+                url, data={"username": user, "password": password}, follow_redirects=False
+            )
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, url) from exc
+        if response.is_redirect:
+            return  # the app has no login: it sends the browser to its page
+        if response.status_code in (400, 401, 403):
+            raise LoginFailed(f"{self.url} refused the user name or password", 400)
+        if response.status_code >= 400:
+            raise status_error(response)
+        self.user = user
+
+    def endpoint_at(self, fn_index: int) -> Endpoint:
+        """An endpoint by its index (``fn N``), for events the app gave no api_name."""
+        for ep in self.endpoints:
+            if ep.fn_index == fn_index:
+                return ep
+        known = ", ".join(str(ep.fn_index) for ep in self.endpoints if not ep.named)
+        hint = f" (unnamed endpoints: {known})" if known else ""
+        raise UnknownEndpoint(f"no endpoint with index {fn_index}{hint}", [])
 
     def endpoint(self, name: str) -> Endpoint:
         """An endpoint by name, with or without its slash; case-insensitive if unambiguous."""
@@ -173,6 +216,13 @@ class GradioApp:
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         """Queue a call of ``endpoint`` with ``data`` (one value per parameter)."""
+        if self.config is not None:
+            name = transport_name(self.config, endpoint)
+            if name is not None:
+                transport = self._transports.get(name)
+                if transport is None:
+                    transport = self._transports[name] = load_transport(name, self)
+                return await transport.submit(endpoint, data)
         payload = {
             "data": data,
             "fn_index": endpoint.fn_index,
@@ -201,7 +251,12 @@ class GradioApp:
             "event_id": call.event_id,
         }
         try:
-            await self.http.post(self.api_url + "/cancel", json=payload, timeout=3.0)
+            response = await self.http.post(self.api_url + "/cancel", json=payload, timeout=3.0)
+            if response.status_code in (404, 405):
+                # Before 4.29 there is no /cancel; /reset stops the event instead.
+                await self.http.post(
+                    self.api_url + "/reset", json={"event_id": call.event_id}, timeout=3.0
+                )
         except httpx.HTTPError as exc:
             log.debug("cancel request failed: %s", exc)
 
@@ -227,6 +282,8 @@ class GradioApp:
             raise ProtocolError(f"the app's {what} is not valid JSON") from None
 
     async def close(self) -> None:
+        for transport in self._transports.values():
+            await transport.close()
         await self._stream.close()
         await self.http.aclose()
 
@@ -430,8 +487,7 @@ def status_error(response: httpx.Response) -> HTTPError:
 
 
 def _auth_error(detail: str | None) -> HTTPError:
-    error = AuthenticationRequired("the app requires a login")
-    return HTTPError(str(error), 401, detail)
+    return AuthenticationRequired("the app requires a login", 401, detail)
 
 
 def _detail(response: httpx.Response) -> str | None:

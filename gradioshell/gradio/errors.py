@@ -22,10 +22,6 @@ class NotAGradioApp(GradioError):
     """Something answered, but it is not a Gradio app."""
 
 
-class AuthenticationRequired(GradioError):
-    """The app is protected by a login."""
-
-
 class HTTPError(GradioError):
     """The app answered with an error status."""
 
@@ -33,6 +29,17 @@ class HTTPError(GradioError):
         super().__init__(message)
         self.status = status
         self.detail = detail
+
+
+class AuthenticationRequired(HTTPError):
+    """The app is protected by a login and this client is not logged in."""
+
+    def __init__(self, message: str, status: int = 401, detail: str | None = None) -> None:
+        super().__init__(message, status, detail)
+
+
+class LoginFailed(AuthenticationRequired):
+    """The app refused the user name or password."""
 
 
 class QueueFull(HTTPError):

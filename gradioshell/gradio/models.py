@@ -62,8 +62,13 @@ class Endpoint:
 
     @property
     def name(self) -> str:
-        """The command name: ``api_name`` without its leading slash."""
-        return self.api_name.lstrip("/")
+        """The command name: ``api_name`` without its leading slash, or ``fn N`` if unnamed."""
+        return self.api_name.lstrip("/") or f"fn {self.fn_index}"
+
+    @property
+    def named(self) -> bool:
+        """Whether the app gave the endpoint an api_name (3.x apps often did not)."""
+        return bool(self.api_name)
 
     def parameter(self, name: str) -> Parameter | None:
         for p in self.parameters:
@@ -92,6 +97,8 @@ class AppConfig:
     enable_queue: bool
     max_file_size: int | None
     api_names: dict[str, int]
+    #: fn_index of the events the app runs outside its queue (``queue=False``, or no queue).
+    unqueued: frozenset[int] = frozenset()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -100,10 +107,10 @@ class AppConfig:
         return int(match.group(1)) if match else 0
 
 
-# The page's description (every component, the layout, every event listener): megabytes of
-# Python objects on a large app, kept once per session. What a client needs of it is parsed
-# into the fields above; the rest of the config stays in ``raw``.
-_UI_KEYS = frozenset({"components", "layout", "page", "dependencies"})
+# The page's description (every component, the layout): megabytes of Python objects on a
+# large app, kept once per session, and nothing an API client reads. The rest of the config
+# (the listeners in "dependencies" among it) stays in ``raw``.
+_UI_KEYS = frozenset({"components", "layout", "page"})
 
 
 def parse_config(payload: Any) -> AppConfig:
@@ -115,6 +122,8 @@ def parse_config(payload: Any) -> AppConfig:
         prefix = ""
     prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
     api_names: dict[str, int] = {}
+    unqueued: set[int] = set()
+    enable_queue = bool(payload.get("enable_queue", True))
     deps = payload.get("dependencies")
     for position, dep in enumerate(deps if isinstance(deps, list) else []):
         if not isinstance(dep, dict):
@@ -125,6 +134,9 @@ def parse_config(payload: Any) -> AppConfig:
         name = dep.get("api_name")
         if isinstance(name, str) and name:
             api_names["/" + name.lstrip("/")] = fn_index
+        queue = dep.get("queue")
+        if queue is False or (queue is None and not enable_queue):
+            unqueued.add(fn_index)
     max_size = payload.get("max_file_size")
     version = payload.get("version")
     protocol = payload.get("protocol")
@@ -132,9 +144,10 @@ def parse_config(payload: Any) -> AppConfig:
         version=version if isinstance(version, str) else "unknown",
         protocol=protocol if isinstance(protocol, str) else None,
         api_prefix=prefix,
-        enable_queue=bool(payload.get("enable_queue", True)),
+        enable_queue=enable_queue,
         max_file_size=max_size if isinstance(max_size, int) else None,
         api_names=api_names,
+        unqueued=frozenset(unqueued),
         raw={k: v for k, v in payload.items() if k not in _UI_KEYS},
     )
 
@@ -147,14 +160,21 @@ def parse_info(payload: Any, config: AppConfig) -> list[Endpoint]:
     if not isinstance(named, dict):
         raise ProtocolError("the app's /info has no named_endpoints")
     endpoints = []
+    listed: list[tuple[str, int, dict[str, Any]]] = []
     for api_name, spec in named.items():
         if not isinstance(api_name, str) or not isinstance(spec, dict):
             continue
-        if spec.get("api_visibility", "public") == "private" or spec.get("show_api") is False:
-            continue
         api_name = "/" + api_name.lstrip("/")
         fn_index = config.api_names.get(api_name)
-        if fn_index is None:
+        if fn_index is not None:
+            listed.append((api_name, fn_index, spec))
+    # 3.x lists the events without an api_name by fn_index; they are called as ``fn N``.
+    unnamed = payload.get("unnamed_endpoints")
+    for key, spec in (unnamed if isinstance(unnamed, dict) else {}).items():
+        if isinstance(spec, dict) and str(key).isdigit():
+            listed.append(("", int(key), spec))
+    for api_name, fn_index, spec in sorted(listed, key=lambda item: item[1]):
+        if spec.get("api_visibility", "public") == "private" or spec.get("show_api") is False:
             continue
         endpoints.append(
             Endpoint(

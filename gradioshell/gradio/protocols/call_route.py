@@ -1,0 +1,91 @@
+"""The ``/call/<api_name>`` routes (4.20+): a fallback for apps whose queue protocol is unknown.
+
+``POST call/<api_name>`` with ``{"data": [...]}`` answers ``{"event_id"}``; then
+``GET call/<api_name>/<event_id>`` streams ``event: generating|complete|error|heartbeat``
+with ``data: <json>``: full values, never diffs. Only named endpoints have these routes;
+cancelling closes the stream (the app has no way to be told).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.errors import ConnectionFailed, ProtocolError, UnknownEndpoint
+from gradioshell.gradio.models import Endpoint
+from gradioshell.gradio.protocols.base import PerCallTransport
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.client import GradioApp
+
+log = logging.getLogger(__name__)
+
+
+class CallRouteTransport(PerCallTransport):
+    def __init__(self, app: GradioApp) -> None:
+        super().__init__()
+        self._app = app
+
+    async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
+        if not endpoint.named:
+            raise UnknownEndpoint(f"{endpoint.name} has no api_name, so cannot be called", [])
+        url = f"{self._app.api_url}/call/{endpoint.api_name.lstrip('/')}"
+
+        async def feed(call: Call, queue: asyncio.Queue[Message]) -> None:
+            await self._stream(call, url, data, queue)
+
+        return self.start(endpoint, feed, url)
+
+    async def _stream(
+        self, call: Call, url: str, data: list[Any], queue: asyncio.Queue[Message]
+    ) -> None:
+        from httpx_sse import aconnect_sse
+
+        from gradioshell.gradio.client import status_error
+
+        app = self._app
+        response = await app.request("POST", url, json={"data": data})
+        try:
+            event_id = response.json().get("event_id")
+        except (ValueError, AttributeError):
+            event_id = None
+        if not isinstance(event_id, str):
+            raise ProtocolError("the app did not return an event id for the call")
+        call.event_id = event_id
+        timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
+        async with aconnect_sse(app.http, "GET", f"{url}/{event_id}", timeout=timeout) as source:
+            if source.response.status_code >= 400:
+                await source.response.aread()
+                raise status_error(source.response)
+            async for sse in source.aiter_sse():
+                try:
+                    value = json.loads(sse.data) if sse.data else None
+                except ValueError:
+                    log.debug("ignoring a stream line that is not JSON: %.200r", sse.data)
+                    continue
+                if sse.event == "generating" and isinstance(value, list):
+                    queue.put_nowait({"msg": "process_generating", "output": {"data": value}})
+                elif sse.event == "complete":
+                    output = {"data": value} if isinstance(value, list) else {}
+                    queue.put_nowait({"msg": "process_completed", "output": output})
+                    return
+                elif sse.event == "error":
+                    queue.put_nowait(
+                        {"msg": "process_completed", "success": False, "output": _error(value)}
+                    )
+                    return
+        raise ConnectionFailed(f"the connection to {app.url} was lost during the call")
+
+
+def _error(value: Any) -> dict[str, Any]:
+    """The ``error`` event's data: the output dict (6.13+), a message, or null before."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str):
+        return {"error": value}
+    return {"error": None}

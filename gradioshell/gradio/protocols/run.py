@@ -1,0 +1,58 @@
+"""3.x events that skip the queue: ``POST run/<api_name>`` answers with the outputs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.models import Endpoint
+from gradioshell.gradio.protocols.base import PerCallTransport
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.client import GradioApp
+
+
+class RunTransport(PerCallTransport):
+    """One HTTP request per call; cancelling abandons it (the app has no way to stop it)."""
+
+    def __init__(self, app: GradioApp) -> None:
+        super().__init__()
+        self._app = app
+
+    async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
+        # Unnamed events go through the generic route with their fn_index.
+        route = endpoint.api_name.lstrip("/") if endpoint.named else "predict"
+        url = f"{self._app.api_url}/run/{route}"
+
+        async def feed(call: Call, queue: asyncio.Queue[Message]) -> None:
+            await self._post(url, endpoint, data, queue)
+
+        return self.start(endpoint, feed, url)
+
+    async def _post(
+        self, url: str, endpoint: Endpoint, data: list[Any], queue: asyncio.Queue[Message]
+    ) -> None:
+        from gradioshell.gradio.client import status_error
+
+        app = self._app
+        payload = {
+            "data": data,
+            "fn_index": endpoint.fn_index,
+            "session_hash": app.session_hash,
+            "event_data": None,
+        }
+        response = await app.http.post(url, json=payload)
+        body: Any = None
+        with contextlib.suppress(ValueError):
+            body = response.json()
+        if response.status_code == 500 and isinstance(body, dict) and "error" in body:
+            # The function raised: {"error": message, or null unless show_error}.
+            queue.put_nowait({"msg": "process_completed", "success": False, "output": body})
+            return
+        if response.status_code >= 400:
+            raise status_error(response)
+        if not isinstance(body, dict):
+            body = {}
+        queue.put_nowait({"msg": "process_completed", "success": True, "output": body})

@@ -1,0 +1,84 @@
+"""One app that runs unchanged on every Gradio major version from 3.x to 6.x.
+
+The conformance tests start it with each release's interpreter. ``--auth USER:PASSWORD``
+protects it with a login; ``--no-queue`` leaves the 3.x queue off.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr
+
+MAJOR = int(gr.__version__.split(".")[0])
+
+
+def Op1(Duration):
+    """Count the seconds of a duration, yielding as it goes."""
+    yield f"Dur:{Duration}"
+    start = time.time()
+    while time.time() - start < float(Duration):
+        time.sleep(0.5)
+        yield str(round(time.time() - start, 1))
+    yield "Finished"
+
+
+def echo(text, n):
+    return str(text) * int(n)
+
+
+def fail(text):
+    raise gr.Error(f"failed on purpose: {text}")
+
+
+def direct(text):
+    return f"direct:{text}"
+
+
+def wait(seconds):
+    """Wait, yielding often: between two values the app can stop a cancelled run."""
+    start = time.time()
+    while time.time() - start < float(seconds):
+        yield "waiting"
+        time.sleep(0.2)
+    yield "waited"
+
+
+def build(generators: bool = True) -> gr.Blocks:
+    with gr.Blocks() as demo:
+        duration = gr.Textbox(label="Duration, in, seconds", value="5")
+        result = gr.Textbox(label="Resultado")
+        if generators:
+            # No api_name: named after the function from 4.0, unnamed (called by index) in 3.x.
+            gr.Button("Op1").click(Op1, duration, result)
+        text = gr.Textbox(label="Text")
+        times = gr.Number(label="Times", value=2, precision=0)
+        out = gr.Textbox(label="Echoed")
+        gr.Button("echo").click(echo, [text, times], out, api_name="echo")
+        gr.Button("fail").click(fail, text, out, api_name="fail")
+        gr.Button("direct").click(direct, text, out, api_name="direct", queue=False)
+        if generators:
+            seconds = gr.Number(label="Seconds", value=30)
+            gr.Button("wait").click(wait, seconds, out, api_name="wait")
+    return demo
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--auth", help="USER:PASSWORD")
+    parser.add_argument("--no-queue", action="store_true")
+    args = parser.parse_args()
+    demo = build(generators=not args.no_queue)  # 3.x runs generators only on its queue
+    if not args.no_queue:
+        demo = demo.queue()
+    auth = tuple(args.auth.split(":", 1)) if args.auth else None
+    demo.launch(server_name="127.0.0.1", server_port=args.port, auth=auth, show_error=False)
+
+
+if __name__ == "__main__":
+    main()
