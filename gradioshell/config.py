@@ -121,6 +121,7 @@ KEYS: list[Key] = [
     Key("timeouts", "stream_idle", (int, float), _timeout("stream_idle")),
     Key("hub", "space_wait_timeout", (int, float), _positive("space_wait_timeout")),
     Key("startup", "commands", list, _startup),
+    Key("startup", "restore", bool, _set("restore")),
     Key("batch", "concurrency", int, _count("batch_concurrency")),
 ]
 

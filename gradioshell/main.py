@@ -24,7 +24,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "target",
         nargs="?",
-        help="an app to connect to at start, or a script file to run",
+        metavar="TARGET",
+        help=(
+            "an app to connect to at start (a URL, a Space id or a name from the [targets] "
+            "table of the config), or a script file to run"
+        ),
     )
     parser.add_argument("script_args", nargs="*", help=argparse.SUPPRESS)
     parser.add_argument(
@@ -73,19 +77,40 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not use colours (the NO_COLOR environment variable does the same)",
     )
+    parser.add_argument(
+        "--restore",
+        action="store_true",
+        help="reconnect the sessions saved with 'save' at start",
+    )
+    parser.add_argument(
+        "--print-completion",
+        choices=("bash", "zsh", "fish"),
+        metavar="SHELL",
+        help="print the completion script for SHELL (bash, zsh or fish) and exit",
+    )
     parser.add_argument("--version", action="version", version=f"gradioshell {__version__}")
     return parser
 
 
 def _config_path() -> str:
+    """The config file, with the home directory written as ``~``."""
     from gradioshell.config import config_path
 
-    return str(config_path())
+    path = str(config_path())
+    home = os.path.expanduser("~")
+    if home != os.sep and path.startswith(home + os.sep):
+        return "~" + path[len(home) :]
+    return path
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.print_completion:
+        from gradioshell.completions import generate
+
+        sys.stdout.write(generate(args.print_completion))
+        return 0
     if args.no_color:
         os.environ["NO_COLOR"] = "1"  # read by rich and prompt_toolkit alike
     if args.debug:
@@ -148,6 +173,10 @@ async def _run(args: argparse.Namespace) -> int:
             demo = await _start_demo(shell)
             if demo is None:
                 return 1
+        if args.restore or (interactive and settings.restore):
+            status = await shell.run_line("restore")
+            if status and not interactive and not settings.keep_going:
+                return status
         for target in connects:
             status = await shell.run_line(f"connect {_quote(target)}")
             if status and not interactive:

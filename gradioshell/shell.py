@@ -42,6 +42,8 @@ class Settings:
     download_dir: str = ""
     targets: dict[str, str] = field(default_factory=dict)
     startup: list[str] = field(default_factory=list)
+    restore: bool = False
+    """Reconnect the sessions saved with ``save`` when the interactive shell starts."""
     download: bool = True
     """Download the files of results; off (``--no-download``) leaves them as remote FileData."""
     batch_concurrency: int = 4

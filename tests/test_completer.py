@@ -225,9 +225,9 @@ def test_command_arguments(shell: Shell) -> None:
 
 
 def test_use_switches_completion(shell: Shell) -> None:
-    assert texts(shell, "tr") == []
+    assert "translate" not in texts(shell, "tr")
     shell.sessions.default = shell.sessions.get("app2")
-    assert texts(shell, "tr") == ["translate"]
+    assert texts(shell, "tr")[0] == "translate"
 
 
 def test_index_is_rebuilt_when_endpoints_change(shell: Shell) -> None:

@@ -218,9 +218,14 @@ def test_refresh_reads_the_endpoints_again(run_shell, demo_url: str) -> None:
     assert result.returncode != 0
 
 
-def test_help_names_the_config_file(run_shell, shell_env: dict[str, str]) -> None:
+def test_help_names_the_config_file(run_shell, shell_env: dict[str, str], tmp_path) -> None:
+    # Under the home directory, the path is written with ~.
+    assert Path(shell_env["XDG_CONFIG_HOME"]) == Path(shell_env["HOME"]) / ".config"
     result = run_shell("--help", env={"COLUMNS": "300"})
-    assert str(Path(shell_env["XDG_CONFIG_HOME"]) / "gradioshell" / "config.toml") in result.stdout
+    assert "~/.config/gradioshell/config.toml" in result.stdout
+    elsewhere = tmp_path / "elsewhere"
+    result = run_shell("--help", env={"COLUMNS": "300", "XDG_CONFIG_HOME": str(elsewhere)})
+    assert str(elsewhere / "gradioshell" / "config.toml") in result.stdout
 
 
 COLOUR = re.compile(r"\x1b\[[0-9;]*;3[0-7]")

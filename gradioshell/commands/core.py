@@ -79,15 +79,7 @@ async def connect(shell: Shell, statement: Statement) -> None:
         raise UsageError(f"{name!r} cannot be a session name")
     given = shell.settings.targets.get(args[0], args[0])  # a [targets] alias from the config
     shell.output.info(f"connecting to {given}…")
-    target = await hub.resolve_connect(shell, given, send_token=send_token)
-    session = await shell.connect(
-        given,
-        name,
-        url=target.url,
-        on_request=target.on_request,
-        aliases=target.aliases,
-        user=user,
-    )
+    session = await open_session(shell, given, name, send_token=send_token, user=user)
     app = session.app
     count = len(app.endpoints)
     shell.output.info(
@@ -99,6 +91,26 @@ async def connect(shell: Shell, statement: Statement) -> None:
         shell.output.show(Text(""), {"event": "connected", **session_record(session)})
     elif shell.interactive:
         shell.output.show(endpoints_table(session))
+
+
+async def open_session(
+    shell: Shell,
+    target: str,
+    name: str | None = None,
+    *,
+    send_token: bool = False,
+    user: str | None = None,
+) -> Session:
+    """Connect to ``target`` (a URL or a Space id) as ``connect`` and ``restore`` do."""
+    resolved = await hub.resolve_connect(shell, target, send_token=send_token)
+    return await shell.connect(
+        target,
+        name,
+        url=resolved.url,
+        on_request=resolved.on_request,
+        aliases=resolved.aliases,
+        user=user,
+    )
 
 
 @command("sessions", "List the open sessions; * marks the default", "sessions")

@@ -33,7 +33,10 @@ class DemoServer:
         try:
             import gradio  # noqa: F401
         except ImportError:
-            raise DemoError("the demo needs Gradio: pip install 'gradioshell[demo]'") from None
+            raise DemoError(
+                "the demo needs Gradio: pip install 'gradioshell[demo]' "
+                "(with pipx: pipx inject gradioshell gradio)"
+            ) from None
         env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gradioshell.demo.app", "--port", str(self.port)],
