@@ -231,6 +231,14 @@ class Shell:
                 on_request=on_request,
                 auth=auth,
             )
+        for other in self.sessions:
+            # Sessions of one app share its parsed endpoints and API description: they are
+            # not changed once made, and on a large app they are megabytes per session.
+            if other.app.url == app.url and other.app.endpoints == app.endpoints:
+                app.endpoints = other.app.endpoints
+                if other.app.info == app.info:
+                    app.info = other.app.info
+                break
         free = [a for a in aliases if a != name and self.sessions.find(a) is None]
         session = Session(
             name=name or self.sessions.next_name(), target=target, app=app, aliases=free

@@ -7,8 +7,10 @@ import builtins
 import contextlib
 import difflib
 import errno
+import functools
 import logging
 import socket
+import ssl
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -63,6 +65,16 @@ class Timeouts:
 
     def httpx(self) -> httpx.Timeout:
         return httpx.Timeout(self.read, connect=self.connect)
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context every session shares.
+
+    Loading the CA bundle is most of the cost of a new httpx client (tens of milliseconds,
+    more than the /config and /info requests of a local app), so it is done once.
+    """
+    return httpx.create_ssl_context()
 
 
 def normalize_url(target: str) -> str:
@@ -131,7 +143,7 @@ class GradioApp:
             headers={"User-Agent": f"gradioshell/{__version__}", **(headers or {})},
             follow_redirects=True,
             timeout=timeouts.httpx(),
-            verify=verify,
+            verify=tls_context() if verify else False,
             event_hooks={"request": [on_request] if on_request is not None else []},
         )
         app = cls(url, http, timeouts=timeouts, limits=limits)

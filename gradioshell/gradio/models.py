@@ -107,6 +107,12 @@ class AppConfig:
         return int(match.group(1)) if match else 0
 
 
+# The page's description (every component, the layout): megabytes of Python objects on a
+# large app, kept once per session, and nothing an API client reads. The rest of the config
+# (the listeners in "dependencies" among it) stays in ``raw``.
+_UI_KEYS = frozenset({"components", "layout", "page"})
+
+
 def parse_config(payload: Any) -> AppConfig:
     """Parse a ``/config`` answer; raise :class:`NotAGradioApp` when it is not one."""
     if not isinstance(payload, dict) or not ("dependencies" in payload or "components" in payload):
@@ -142,7 +148,7 @@ def parse_config(payload: Any) -> AppConfig:
         max_file_size=max_size if isinstance(max_size, int) else None,
         api_names=api_names,
         unqueued=frozenset(unqueued),
-        raw=payload,
+        raw={k: v for k, v in payload.items() if k not in _UI_KEYS},
     )
 
 
