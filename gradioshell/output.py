@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import sys
 from typing import Any, TextIO
 
@@ -21,10 +19,9 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.text import plain, safe
+from gradioshell.text import json_text, plain, safe
 
 REFRESH_PER_SECOND = 15
-_C1 = re.compile("[\x80-\x9f]")
 
 
 class Reporter:
@@ -179,11 +176,7 @@ class JsonOutput(Output):
         self.stdout = stdout or sys.stdout
 
     def emit(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, default=str)
-        # JSON escapes C0 controls itself; C1 ones (8-bit CSI...) are escaped here, so a
-        # terminal showing the output is safe while the data stays the same.
-        line = _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
-        self.stdout.write(line + "\n")
+        self.stdout.write(json_text(record) + "\n")
         self.stdout.flush()
 
     def info(self, message: str) -> None:

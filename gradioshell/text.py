@@ -19,6 +19,17 @@ _ESCAPES = re.compile(
 )
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON that is safe to print: JSON escapes C0 controls itself, and C1 ones
+    (an 8-bit CSI...) are escaped here too, so the data stays the same and a terminal
+    showing it cannot be driven by it."""
+    text = json.dumps(value, ensure_ascii=False, default=str, indent=indent)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def safe(value: str) -> str:
     """``value`` with terminal escape sequences and control characters removed."""
     return _ESCAPES.sub("", value)

@@ -76,6 +76,16 @@ def test_hostile_strings_in_script_output(run_shell, hostile_app: RunningApp) ->
     assert "exploded PINK" in result.stderr
 
 
+def test_hostile_strings_in_raw_json_commands(run_shell, hostile_app: RunningApp) -> None:
+    # 'events' and 'info' print JSON even without --json; escapes stay escaped, not raw.
+    result = run_shell(
+        "-c", f"connect {hostile_app.url}; submit shout hello; wait 1; events 1; info"
+    )
+    assert result.returncode == 0, result.stderr
+    assert_harmless(result.stdout + result.stderr)
+    assert "\\u009b31m" in result.stdout  # the 8-bit CSI, escaped but kept
+
+
 @pytest.fixture(scope="module")
 def broken_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = start_app(

@@ -13,7 +13,7 @@ from rich.text import Text
 from gradioshell.commands.registry import command
 from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, cancelling, event_json
-from gradioshell.text import safe
+from gradioshell.text import json_text, safe
 
 if TYPE_CHECKING:
     from gradioshell.parser import Statement, Word
@@ -242,7 +242,7 @@ def _json_writer(shell: Shell) -> Any:
     import sys
 
     def write(record: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(json_text(record) + "\n")
         sys.stdout.flush()
 
     return write
@@ -290,7 +290,7 @@ async def info(shell: Shell, statement: Statement) -> None:
         return
     import sys
 
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(payload, indent=2) + "\n")
     sys.stdout.flush()
 
 
