@@ -24,7 +24,7 @@ from gradioshell.gradio import (
     Started,
 )
 from gradioshell.gradio.files import find_files, is_file_parameter
-from gradioshell.text import files_of, safe, unwrap, with_paths
+from gradioshell.text import files_of, json_text, safe, unwrap, with_paths
 
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
@@ -169,6 +169,15 @@ def format_value(value: Any, *, preview: bool = False) -> RenderableType:
     from rich.highlighter import JSONHighlighter
 
     text = Text(safe(json.dumps(with_paths(value), indent=2, ensure_ascii=False)))
+    JSONHighlighter().highlight(text)
+    return text
+
+
+def json_view(value: Any, *, indent: int | None = 2) -> Text:
+    """Raw JSON of an app's answer, highlighted, with its control characters kept escaped."""
+    from rich.highlighter import JSONHighlighter
+
+    text = Text(json_text(value, indent=indent), no_wrap=indent is None)
     JSONHighlighter().highlight(text)
     return text
 

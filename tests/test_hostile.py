@@ -56,6 +56,9 @@ def test_hostile_strings_are_shown_as_text_at_the_prompt(
     child.expect_exact("app1>")
     child.sendline("evilfile x")
     child.expect_exact("app1>")
+    child.sendline("info")  # the app's raw /info, drawn as JSON
+    child.expect_exact("named_endpoints")
+    child.expect_exact("app1>")
     child.sendline("exit")
     child.expect(pexpect.EOF)
     text = screen.getvalue()

@@ -235,10 +235,10 @@ def _json_writer(shell: Shell) -> Any:
     from gradioshell.output import InteractiveOutput
 
     if isinstance(output, InteractiveOutput):
+        from gradioshell.render import json_view
+
         console = output.console
-        return lambda record: console.print_json(
-            json.dumps(record, ensure_ascii=False, default=str), indent=None
-        )
+        return lambda record: console.print(json_view(record, indent=None))
     import sys
 
     def write(record: dict[str, Any]) -> None:
@@ -284,9 +284,9 @@ async def info(shell: Shell, statement: Statement) -> None:
     from gradioshell.output import InteractiveOutput
 
     if isinstance(shell.output, InteractiveOutput):
-        from rich.json import JSON
+        from gradioshell.render import json_view
 
-        shell.output.show(JSON(json.dumps(payload, ensure_ascii=False)))
+        shell.output.show(json_view(payload))
         return
     import sys
 
