@@ -15,7 +15,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -45,6 +46,9 @@ from gradioshell.gradio.protocols import (
     transport_name,
 )
 from gradioshell.gradio.protocols import load as load_transport
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.legacy_files import FileCodec
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +117,10 @@ class GradioApp:
         self.verify = True
         #: Who the app logged in, when it asked for a login.
         self.user: str | None = None
+        #: Server paths of this session's uploads → the local files they came from.
+        self.uploaded_from: dict[str, Path] = {}
+        #: How file values travel to and from this app's release (None: as FileData).
+        self.file_codec: FileCodec | None = None
         self._stream = _SessionStream(self)
         self._transports: dict[str, Transport] = {}
 
@@ -181,6 +189,9 @@ class GradioApp:
         self.endpoints = parse_info(info, config)
         self.info = info
         self.stale = False
+        from gradioshell.gradio.legacy_files import codec_for
+
+        self.file_codec = codec_for(config, self.api_url)
 
     #: After this many seconds without an answer, a call first checks the app was not restarted.
     REVALIDATE_AFTER = 10.0
@@ -264,7 +275,14 @@ class GradioApp:
                 transport = self._transports.get(name)
                 if transport is None:
                     transport = self._transports[name] = load_transport(name, self)
+                if self.file_codec is not None:
+                    data = await self.file_codec.encode(self, endpoint, data)
+                    call = await transport.submit(endpoint, data)
+                    call.decode = functools.partial(self.file_codec.decode, endpoint)
+                    return call
                 return await transport.submit(endpoint, data)
+        if self.file_codec is not None:
+            data = await self.file_codec.encode(self, endpoint, data)
         payload = {
             "data": data,
             "fn_index": endpoint.fn_index,
@@ -277,7 +295,7 @@ class GradioApp:
         if not isinstance(event_id, str):
             raise ProtocolError("the app did not return an event id for the call")
         queue = self._stream.listen(event_id)
-        return Call(
+        call = Call(
             endpoint,
             event_id,
             queue,
@@ -285,6 +303,9 @@ class GradioApp:
             on_cancel=self._cancel,
             on_finish=lambda call: self._stream.forget(call.event_id),
         )
+        if self.file_codec is not None:
+            call.decode = functools.partial(self.file_codec.decode, endpoint)
+        return call
 
     def _current(self, endpoint: Endpoint) -> Endpoint:
         """``endpoint`` as the app describes it now (after a refresh its index may differ)."""
