@@ -18,6 +18,9 @@ import pexpect
 import pytest
 
 from gradioshell.gradio import Completed, Failed, Generating, GradioApp
+from gradioshell.gradio.client import Timeouts
+from gradioshell.gradio.errors import ConnectionFailed, ResponseTooLarge
+from gradioshell.gradio.limits import Limits
 from tests.conftest import APPS, RunningApp, start_app
 from tests.gradio_versions import RELEASES, python_for
 
@@ -260,6 +263,29 @@ def test_typed_url_input(run_shell, versioned, demo_url: str, tmp_path: Path) ->
     assert Path(result.stdout.strip()).read_text(encoding="utf-8") == "TYPED"
 
 
+def test_silent_call_hits_the_stream_idle_limit(versioned) -> None:
+    """Every transport gives up on a call that says nothing (heartbeats aside) for too long."""
+    _, url = versioned
+    with pytest.raises(ConnectionFailed, match=r"sent nothing.* for 1 s \(the stream idle limit\)"):
+        asyncio.run(_call_once(url, "silent", [4], timeouts=Timeouts(stream_idle=1.0)))
+
+
+def test_answer_over_the_size_limit_is_refused(versioned) -> None:
+    """Every transport stops reading an answer past the JSON size limit."""
+    _, url = versioned
+    with pytest.raises(ResponseTooLarge, match="larger than 1 MiB"):
+        asyncio.run(_call_once(url, "echo", ["x", 2_000_000], limits=Limits(json=1024 * 1024)))
+    assert asyncio.run(_call_once(url, "echo", ["x", 3])) == ["xxx"]
+
+
+async def _call_once(url: str, name: str, data: list[object], **options: object) -> list[object]:
+    app = await GradioApp.connect(url, **options)  # type: ignore[arg-type]
+    try:
+        return await (await app.submit(app.endpoint(name), data)).result()
+    finally:
+        await app.close()
+
+
 def test_cancel_stops_the_call_on_the_app(versioned) -> None:
     """After a cancel, the same event runs again at once: the cancelled run no longer
     holds its one concurrency slot (it would for two minutes if it were still running)."""
@@ -359,6 +385,15 @@ def test_3x_without_queue_calls_over_http(run_shell, unqueued_3x: str) -> None:
     failed = run_shell("-c", f"connect {unqueued_3x}; fail oops")
     assert failed.returncode == 1
     assert "failed on purpose: oops" in failed.stderr
+
+
+def test_3x_without_queue_limits(unqueued_3x: str) -> None:
+    """A POST /run answer waits as long as a stream may idle, and is read up to the limit."""
+    with pytest.raises(ConnectionFailed, match="timed out"):
+        asyncio.run(_call_once(unqueued_3x, "silent", [4], timeouts=Timeouts(stream_idle=1.0)))
+    with pytest.raises(ResponseTooLarge, match="larger than 1 MiB"):
+        big = ["x", 2_000_000]
+        asyncio.run(_call_once(unqueued_3x, "echo", big, limits=Limits(json=1024 * 1024)))
 
 
 def test_3x_without_queue_files(run_shell, unqueued_3x: str, tmp_path: Path) -> None:

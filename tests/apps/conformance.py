@@ -50,6 +50,12 @@ def wait(seconds):
     yield "waited"
 
 
+def silent(seconds):
+    """Work without a word: no yield, no progress, for a while."""
+    time.sleep(float(seconds))
+    return "spoke at last"
+
+
 def upper_file(file):
     """A text file, upper-cased, as a new file (3.x hands over a temporary file object)."""
     path = Path(file if isinstance(file, str) else file.name)
@@ -78,6 +84,7 @@ def build(generators: bool = True) -> gr.Blocks:
         gr.Button("echo").click(echo, [text, times], out, api_name="echo")
         gr.Button("fail").click(fail, text, out, api_name="fail")
         gr.Button("direct").click(direct, text, out, api_name="direct", queue=False)
+        gr.Button("silent").click(silent, times, out, api_name="silent")
         file_in = gr.File(label="File", type="filepath" if MAJOR >= 4 else "file")
         file_out = gr.File(label="Upper")
         gr.Button("upper").click(upper_file, file_in, file_out, api_name="upper_file")
