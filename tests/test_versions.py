@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -359,6 +360,23 @@ def _tuple(version: str) -> tuple[int, ...]:
 
 async def _collect(call):  # type: ignore[no-untyped-def]
     return [event async for event in call]
+
+
+@pytest.mark.parametrize("version", ["4.44.1", "5.50.0", "6.31.0"])
+def test_app_sees_the_session_leave(run_shell, version: str, tmp_path: Path) -> None:
+    """The session heartbeat (4.25+) is held from the first call; when the shell leaves,
+    the app runs its unload events."""
+    marker = tmp_path / "left"
+    app = _start(version, tmp_path, "--unload-file", str(marker))
+    try:
+        result = run_shell("-c", f"connect {app.url}; echo hi 2")
+        assert result.returncode == 0, result.stderr
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.read_text(encoding="utf-8") == "left"
+    finally:
+        app.stop()
 
 
 # -- 3.x without its queue: every call is a POST /run ----------------------------------------

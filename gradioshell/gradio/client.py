@@ -44,10 +44,12 @@ from gradioshell.gradio.protocols import (
     check_supported,
     protocol_name,
     transport_name,
+    version_tuple,
 )
 from gradioshell.gradio.protocols import load as load_transport
 
 if TYPE_CHECKING:
+    from gradioshell.gradio.heartbeat import Heartbeat
     from gradioshell.gradio.legacy_files import FileCodec
 
 log = logging.getLogger(__name__)
@@ -121,6 +123,7 @@ class GradioApp:
         self.uploaded_from: dict[str, Path] = {}
         #: How file values travel to and from this app's release (None: as FileData).
         self.file_codec: FileCodec | None = None
+        self._heartbeat: Heartbeat | None = None
         self._stream = _SessionStream(self)
         self._transports: dict[str, Transport] = {}
 
@@ -189,9 +192,12 @@ class GradioApp:
         self.endpoints = parse_info(info, config)
         self.info = info
         self.stale = False
+        from gradioshell.gradio import heartbeat
         from gradioshell.gradio.legacy_files import codec_for
 
         self.file_codec = codec_for(config, self.api_url)
+        if heartbeat.wanted(version_tuple(config.version)):
+            self._heartbeat = self._heartbeat or heartbeat.Heartbeat(self)
 
     #: After this many seconds without an answer, a call first checks the app was not restarted.
     REVALIDATE_AFTER = 10.0
@@ -269,6 +275,8 @@ class GradioApp:
         if self.stale or time.monotonic() - self._last_answer >= self.REVALIDATE_AFTER:
             await self.revalidate()
             endpoint = self._current(endpoint)
+        if self._heartbeat is not None:
+            self._heartbeat.ensure()
         if self.config is not None:
             name = transport_name(self.config, endpoint)
             if name is not None:
@@ -376,6 +384,8 @@ class GradioApp:
             raise ProtocolError(f"the app's {what} is not valid JSON") from None
 
     async def close(self) -> None:
+        if self._heartbeat is not None:
+            await self._heartbeat.close()
         for transport in self._transports.values():
             await transport.close()
         await self._stream.close()

@@ -38,6 +38,7 @@ from gradioshell.gradio.files import (
     is_file_data,
     is_url,
 )
+from gradioshell.gradio.protocols import version_tuple
 
 if TYPE_CHECKING:
     from gradioshell.gradio.client import GradioApp
@@ -59,20 +60,12 @@ class FileCodec(Protocol):
 
 def codec_for(config: AppConfig, api_url: str) -> FileCodec | None:
     """The codec an app's release needs, or None when it speaks FileData as it is."""
-    version = _version(config.version)
+    version = version_tuple(config.version)
     if config.protocol is None or version < (4,):
         return Gradio3Files(api_url)
     if version < (4, 21):
         return Gradio4Files(api_url)
     return None
-
-
-def _version(text: str) -> tuple[int, ...]:
-    parts = []
-    for piece in text.split(".")[:2]:
-        digits = "".join(c for c in piece if c.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
 
 
 def _map_files(value: Any, convert: Any) -> Any:

@@ -102,8 +102,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--auth", help="USER:PASSWORD")
     parser.add_argument("--no-queue", action="store_true")
+    parser.add_argument("--unload-file", help="written when a session leaves (4.44+)")
     args = parser.parse_args()
     demo = build(generators=not args.no_queue)  # 3.x runs generators only on its queue
+    if args.unload_file:
+        with demo:
+            demo.unload(lambda: Path(args.unload_file).write_text("left", encoding="utf-8"))
     if not args.no_queue:
         demo = demo.queue()
     auth = tuple(args.auth.split(":", 1)) if args.auth else None
