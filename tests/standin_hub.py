@@ -443,8 +443,11 @@ class StandInHub:
             await send(
                 {"type": "http.response.start", "status": response.status_code, "headers": out}
             )
-            async for chunk in response.aiter_raw():
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            try:
+                async for chunk in response.aiter_raw():
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            except httpx.HTTPError:
+                pass  # the Space stopped mid-stream (a held stream at teardown): end it here too
             await send({"type": "http.response.body", "body": b""})
         finally:
             await response.aclose()
