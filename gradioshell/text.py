@@ -63,7 +63,9 @@ def shown_path(data: dict[str, Any]) -> str:
     if isinstance(local, str):
         return local
     url = data.get("url")
-    return str(url if isinstance(url, str) and url else data.get("path", ""))
+    if isinstance(url, str) and url and not url.startswith("data:"):
+        return url
+    return str(data.get("path", ""))
 
 
 def files_of(value: Any) -> list[dict[str, Any]] | None:

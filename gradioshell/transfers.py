@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,16 @@ LOCAL_PATH = "local_path"
 """Key the shell adds to a downloaded FileData: where the file was saved on this machine."""
 PROGRESS_FROM = 1024 * 1024
 """Uploads of at least this many bytes in all show a progress bar at the prompt."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A file another open session returned and nothing saved here: it is fetched from that
+    app (with that session's credentials) and uploaded, since the app it goes to may be
+    unable to fetch it itself (a private Space, a local app, an address it refuses)."""
+
+    source: Session
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -83,17 +94,26 @@ async def resolve_file_arguments(shell: Shell, session: Session, data: list[Any]
             continue
         kind = file_kind(value.param)
         try:
-            items = _plan(session, value.value, kind == "files", limit)
+            items = _plan(shell, session, value.value, kind == "files", limit)
         except FileError as exc:
             raise ShellError(f"{value.param.name}: {exc}") from None
         gallery = value.param.component.lower() == "gallery"
         plans.append((index, items, kind == "files", gallery))
-    uploads = [item for _, items, _, _ in plans for item in items if isinstance(item, LocalFile)]
-    uploaded: dict[LocalFile, dict[str, Any]] = {}
-    if uploads:
-        with upload_progress(shell, sum(f.size for f in uploads)) as progress:
-            results = await upload(session.app, uploads, cache=session.uploads, progress=progress)
-        uploaded = dict(zip(uploads, results, strict=True))
+    remote = any(isinstance(i, RemoteFile) for _, items, _, _ in plans for i in items)
+    with tempfile.TemporaryDirectory(prefix="gradioshell-") if remote else nullcontext() as fetched:
+        if fetched is not None:
+            for _, items, _, _ in plans:
+                for n, item in enumerate(items):
+                    if isinstance(item, RemoteFile):
+                        items[n] = await _fetch_remote(item, Path(fetched), limit)
+        uploads = [i for _, items, _, _ in plans for i in items if isinstance(i, LocalFile)]
+        uploaded: dict[LocalFile, dict[str, Any]] = {}
+        if uploads:
+            with upload_progress(shell, sum(f.size for f in uploads)) as progress:
+                results = await upload(
+                    session.app, uploads, cache=session.uploads, progress=progress
+                )
+            uploaded = dict(zip(uploads, results, strict=True))
     out = list(data)
     for index, items, many, gallery in plans:
         values = [uploaded[i] if isinstance(i, LocalFile) else i for i in items]
@@ -106,8 +126,19 @@ async def resolve_file_arguments(shell: Shell, session: Session, data: list[Any]
     return out
 
 
-def _plan(session: Session, value: Any, many: bool, limit: int | None) -> list[Any]:
-    """What to send for one argument: LocalFile (to upload) or ready FileData, per file."""
+async def _fetch_remote(item: RemoteFile, directory: Path, limit: int | None) -> LocalFile:
+    from gradioshell.gradio.files import download
+
+    try:
+        saved = await download(item.source.app, item.data, directory, max_bytes=limit)
+    except FileError as exc:
+        raise FileError(f"from {item.source.name}: {exc}") from None
+    return local_file(str(saved), max_size=limit)
+
+
+def _plan(shell: Shell, session: Session, value: Any, many: bool, limit: int | None) -> list[Any]:
+    """What to send for one argument, per file: LocalFile or RemoteFile (to upload), or
+    ready FileData."""
     if value is None:
         return []
     if many:
@@ -119,17 +150,19 @@ def _plan(session: Session, value: Any, many: bool, limit: int | None) -> list[A
                 except ValueError:
                     raise FileError(f"{text!r} is not a valid JSON list") from None
             else:
-                return [_plan_one(session, name, limit) for name in _expand(text)]
+                return [_plan_one(shell, session, name, limit) for name in _expand(text)]
         if isinstance(value, list):
-            return [_plan_one(session, item, limit) for item in value]
-    return [_plan_one(session, value, limit)]
+            return [_plan_one(shell, session, item, limit) for item in value]
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]  # a call's outputs ($_, $rN) holding the one file
+    return [_plan_one(shell, session, value, limit)]
 
 
 def _expand(text: str) -> list[str]:
     return [text] if is_url(text) else expand(text)
 
 
-def _plan_one(session: Session, value: Any, limit: int | None) -> Any:
+def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None) -> Any:
     if isinstance(value, str) and value.lstrip().startswith("{"):
         try:
             value = json.loads(value)  # a FileData written out, as in the app's examples
@@ -147,17 +180,21 @@ def _plan_one(session: Session, value: Any, limit: int | None) -> Any:
         if len(inner) == 1:  # a gallery item or chat message holding one file
             value = inner[0]
     if is_file_data(value):
-        return _from_result(session, value, limit)
+        return _from_result(shell, session, value, limit)
     raise FileError(f"expected a file path or URL, got {json.dumps(value)[:80]}")
 
 
-def _from_result(session: Session, data: dict[str, Any], limit: int | None) -> Any:
+def _from_result(shell: Shell, session: Session, data: dict[str, Any], limit: int | None) -> Any:
     """An earlier result's file: by its server path on the same app, else re-sent."""
-    if origin_of(data) == session.url:
+    origin = origin_of(data)
+    if origin == session.url:
         return _clean(data)
     local = data.get(LOCAL_PATH)
     if isinstance(local, str) and os.path.isfile(local):
         return local_file(local, max_size=limit)
+    source = shell.sessions.find(origin) if origin else None
+    if source is not None and source.url == origin:
+        return RemoteFile(source, data)
     for key in ("url", "path"):
         url = data.get(key)
         if isinstance(url, str) and is_url(url):
@@ -249,13 +286,6 @@ async def download_outputs(shell: Shell, session: Session, outputs: list[Any]) -
         data[ORIGIN] = session.url
         key = str(data.get("url") or data["path"])
         if key not in done:
-            if not _downloadable(session, data):
-                continue
             saved = await download(session.app, data, directory)
             done[key] = str(saved)
         data[LOCAL_PATH] = done[key]
-
-
-def _downloadable(session: Session, data: dict[str, Any]) -> bool:
-    url = data.get("url")
-    return not (isinstance(url, str) and url.startswith("data:"))

@@ -61,6 +61,7 @@ RELEASES = {
         Release("4.8.0", "sse", ("gradio==4.8.0", *OLD_PINS), OLD_PYTHON),
         Release("4.16.0", "sse_v1", ("gradio==4.16.0", *OLD_PINS), OLD_PYTHON),
         Release("4.20.1", "sse_v2", ("gradio==4.20.1", *OLD_PINS), OLD_PYTHON),
+        Release("4.21.0", "sse_v2.1", ("gradio==4.21.0", *OLD_PINS), OLD_PYTHON),
         Release("4.44.1", "sse_v3", ("gradio==4.44.1", *OLD_PINS), OLD_PYTHON),
         Release("5.50.0", "sse_v3", ("gradio==5.50.0",)),
         Release("6.31.0", "sse_v3", ("gradio==6.31.0",)),

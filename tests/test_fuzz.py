@@ -48,6 +48,14 @@ def test_sse_basics() -> None:
     assert list(decode(["data: never ended\n"], 1000)) == []
 
 
+def test_sse_event_names() -> None:
+    """The /call routes name their events; a name lasts for one event only."""
+    decoder = SSEDecoder(1000)
+    stream = "event: generating\ndata: [1]\n\ndata: [2]\n\nevent: heartbeat\n\nevent: complete\r\n"
+    assert decoder.feed_named(stream) == [("generating", "[1]"), ("", "[2]")]
+    assert decoder.feed_named("data: null\n\n") == [("complete", "null")]
+
+
 @settings(deadline=None)
 @given(st.lists(json_values, max_size=5), st.lists(st.integers(0, 10_000), max_size=8))
 def test_sse_events_survive_any_chunking(values: list[Any], cuts: list[int]) -> None:

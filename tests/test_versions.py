@@ -10,13 +10,18 @@ import asyncio
 import dataclasses
 import json
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pexpect
 import pytest
 
 from gradioshell.gradio import Completed, Failed, Generating, GradioApp
+from gradioshell.gradio.client import Timeouts
+from gradioshell.gradio.errors import ConnectionFailed, ResponseTooLarge
+from gradioshell.gradio.limits import Limits
 from tests.conftest import APPS, RunningApp, start_app
 from tests.gradio_versions import RELEASES, python_for
 
@@ -125,6 +130,163 @@ def test_app_error(run_shell, versioned) -> None:
     assert "Traceback" not in result.stderr + result.stdout
 
 
+def _two_colour_image(path: Path) -> Path:
+    """A 4×2 image, red on the left half and blue on the right: a mirror swaps them."""
+    from PIL import Image
+
+    image = Image.new("RGB", (4, 2), (255, 0, 0))
+    for x in (2, 3):
+        for y in (0, 1):
+            image.putpixel((x, y), (0, 0, 255))
+    image.save(path)
+    return path
+
+
+def _left_pixel(path: str) -> tuple[int, ...]:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        red, green, blue = image.convert("RGB").getpixel((0, 0))[:3]
+    # Lossy formats (6.x returns WebP) move a channel by a few units: round to the colour.
+    return tuple(255 if c > 128 else 0 for c in (red, green, blue))
+
+
+def test_file_in_and_out(run_shell, versioned, tmp_path: Path) -> None:
+    """A local file is uploaded, the app's file comes back and is saved, and that result
+    goes straight into the next call (by its path on the app, not uploaded again)."""
+    _, url = versioned
+    source = tmp_path / "notes.txt"
+    source.write_text("hello, files\n", encoding="utf-8")
+    downloads = tmp_path / "downloads"
+    result = run_shell(
+        "--download-dir",
+        str(downloads),
+        "-c",
+        f"connect {url}; upper_file {source}; upper_file $_",
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = (Path(line) for line in result.stdout.splitlines())
+    assert first.parent == second.parent == downloads
+    assert first.name == "upper-notes.txt" and second.name == "upper-upper-notes.txt"
+    assert first.read_text(encoding="utf-8") == "HELLO, FILES\n"
+    assert second.read_text(encoding="utf-8") == "HELLO, FILES\n"
+
+
+def test_file_outputs_in_json(run_shell, versioned, tmp_path: Path) -> None:
+    """Whatever the release sends, --json shows one FileData shape, with where it was saved."""
+    _, url = versioned
+    source = tmp_path / "a.txt"
+    source.write_text("abc", encoding="utf-8")
+    result = run_shell(
+        "--json", "--download-dir", str(tmp_path / "d"), "-c", f"connect {url}; upper_file {source}"
+    )
+    assert result.returncode == 0, result.stderr
+    complete = json.loads(result.stdout.splitlines()[-1])
+    assert complete["event"] == "complete"
+    (item,) = complete["data"]
+    assert item["meta"] == {"_type": "gradio.FileData"}
+    assert item["orig_name"] == "upper-a.txt"
+    assert "/file=" in item["url"] and item["url"].startswith(url)
+    assert Path(item["local_path"]).read_text(encoding="utf-8") == "ABC"
+
+
+def test_image_in_and_out(run_shell, versioned, tmp_path: Path) -> None:
+    """3.x takes and returns images as base64; later releases as files. Same commands."""
+    _, url = versioned
+    source = _two_colour_image(tmp_path / "two.png")
+    downloads = tmp_path / "downloads"
+    result = run_shell(
+        "--download-dir", str(downloads), "-c", f"connect {url}; flip {source}; flip $_"
+    )
+    assert result.returncode == 0, result.stderr
+    flipped, back = result.stdout.splitlines()
+    assert Path(flipped).parent == downloads
+    assert _left_pixel(flipped) == (0, 0, 255)
+    assert _left_pixel(back) == (255, 0, 0)
+
+
+def test_files_cross_between_releases(run_shell, versioned, demo_url: str, tmp_path: Path) -> None:
+    """A file from an app of one release is sent to an app of another, both ways."""
+    _, url = versioned
+    source = tmp_path / "x.txt"
+    source.write_text("mixed", encoding="utf-8")
+    result = run_shell(
+        "--download-dir",
+        str(tmp_path / "d"),
+        "-c",
+        f"connect {url} as old; connect {demo_url} as new; "
+        f"@old upper_file {source}; @new upper_file $_; @old upper_file $_",
+    )
+    assert result.returncode == 0, result.stderr
+    saved = [Path(line) for line in result.stdout.splitlines()]
+    assert len(saved) == 3
+    assert all(path.read_text(encoding="utf-8") == "MIXED" for path in saved)
+
+
+def test_file_of_another_app_not_saved_here(
+    run_shell, versioned, demo_url: str, tmp_path: Path
+) -> None:
+    """Without downloads, another session's file is fetched from its app and uploaded: the
+    app it goes to may not be able to fetch it (5.x and later refuse loopback addresses)."""
+    _, url = versioned
+    source = tmp_path / "u.txt"
+    source.write_text("by url", encoding="utf-8")
+    result = run_shell(
+        "--json",
+        "--no-download",
+        "-c",
+        f"connect {demo_url} as new; connect {url} as old; "
+        f"@new upper_file {source}; @old upper_file $_",
+    )
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    done = [r for r in records if r["event"] == "complete"]
+    assert done[0]["data"][0]["url"].startswith(demo_url)
+    (sent_back,) = done[1]["data"]
+    assert sent_back["url"].startswith(url) and "local_path" not in sent_back
+    assert httpx.get(sent_back["url"]).text == "BY URL"
+
+
+def test_typed_url_input(run_shell, versioned, demo_url: str, tmp_path: Path) -> None:
+    """A URL typed as a file goes as a URL; 3.x cannot fetch one, so it gets the file inline."""
+    version, url = versioned
+    if RELEASES[version].major >= 5:
+        pytest.skip("5.x and later refuse to fetch loopback addresses, where the test files are")
+    source = tmp_path / "t.txt"
+    source.write_text("typed", encoding="utf-8")
+    first = run_shell("--json", "--no-download", "-c", f"connect {demo_url}; upper_file {source}")
+    assert first.returncode == 0, first.stderr
+    file_url = json.loads(first.stdout.splitlines()[-1])["data"][0]["url"]
+    result = run_shell(
+        "--download-dir", str(tmp_path / "d"), "-c", f"connect {url}; upper_file {file_url}"
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).read_text(encoding="utf-8") == "TYPED"
+
+
+def test_silent_call_hits_the_stream_idle_limit(versioned) -> None:
+    """Every transport gives up on a call that says nothing (heartbeats aside) for too long."""
+    _, url = versioned
+    with pytest.raises(ConnectionFailed, match=r"sent nothing.* for 1 s \(the stream idle limit\)"):
+        asyncio.run(_call_once(url, "silent", [4], timeouts=Timeouts(stream_idle=1.0)))
+
+
+def test_answer_over_the_size_limit_is_refused(versioned) -> None:
+    """Every transport stops reading an answer past the JSON size limit."""
+    _, url = versioned
+    with pytest.raises(ResponseTooLarge, match="larger than 1 MiB"):
+        asyncio.run(_call_once(url, "echo", ["x", 2_000_000], limits=Limits(json=1024 * 1024)))
+    assert asyncio.run(_call_once(url, "echo", ["x", 3])) == ["xxx"]
+
+
+async def _call_once(url: str, name: str, data: list[object], **options: object) -> list[object]:
+    app = await GradioApp.connect(url, **options)  # type: ignore[arg-type]
+    try:
+        return await (await app.submit(app.endpoint(name), data)).result()
+    finally:
+        await app.close()
+
+
 def test_cancel_stops_the_call_on_the_app(versioned) -> None:
     """After a cancel, the same event runs again at once: the cancelled run no longer
     holds its one concurrency slot (it would for two minutes if it were still running)."""
@@ -200,6 +362,23 @@ async def _collect(call):  # type: ignore[no-untyped-def]
     return [event async for event in call]
 
 
+@pytest.mark.parametrize("version", ["4.44.1", "5.50.0", "6.31.0"])
+def test_app_sees_the_session_leave(run_shell, version: str, tmp_path: Path) -> None:
+    """The session heartbeat (4.25+) is held from the first call; when the shell leaves,
+    the app runs its unload events."""
+    marker = tmp_path / "left"
+    app = _start(version, tmp_path, "--unload-file", str(marker))
+    try:
+        result = run_shell("-c", f"connect {app.url}; echo hi 2")
+        assert result.returncode == 0, result.stderr
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.read_text(encoding="utf-8") == "left"
+    finally:
+        app.stop()
+
+
 # -- 3.x without its queue: every call is a POST /run ----------------------------------------
 
 
@@ -224,6 +403,31 @@ def test_3x_without_queue_calls_over_http(run_shell, unqueued_3x: str) -> None:
     failed = run_shell("-c", f"connect {unqueued_3x}; fail oops")
     assert failed.returncode == 1
     assert "failed on purpose: oops" in failed.stderr
+
+
+def test_3x_without_queue_limits(unqueued_3x: str) -> None:
+    """A POST /run answer waits as long as a stream may idle, and is read up to the limit."""
+    with pytest.raises(ConnectionFailed, match="timed out"):
+        asyncio.run(_call_once(unqueued_3x, "silent", [4], timeouts=Timeouts(stream_idle=1.0)))
+    with pytest.raises(ResponseTooLarge, match="larger than 1 MiB"):
+        big = ["x", 2_000_000]
+        asyncio.run(_call_once(unqueued_3x, "echo", big, limits=Limits(json=1024 * 1024)))
+
+
+def test_3x_without_queue_files(run_shell, unqueued_3x: str, tmp_path: Path) -> None:
+    source = tmp_path / "n.txt"
+    source.write_text("no queue", encoding="utf-8")
+    image = _two_colour_image(tmp_path / "i.png")
+    result = run_shell(
+        "--download-dir",
+        str(tmp_path / "d"),
+        "-c",
+        f"connect {unqueued_3x}; upper_file {source}; flip {image}",
+    )
+    assert result.returncode == 0, result.stderr
+    text, flipped = result.stdout.splitlines()
+    assert Path(text).read_text(encoding="utf-8") == "NO QUEUE"
+    assert _left_pixel(flipped) == (0, 0, 255)
 
 
 # -- login-protected apps ----------------------------------------------------------------

@@ -67,6 +67,8 @@ class Call:
         self._stale = False
         self._finished = False
         self.cancelled = False
+        #: Turns the outputs of an older release into the current shapes (files), if set.
+        self.decode: Callable[[list[Any]], list[Any]] | None = None
 
     @property
     def finished(self) -> bool:
@@ -172,6 +174,8 @@ class Call:
                 self._stale = True
                 return []
         self._last = data
+        if self.decode is not None:
+            data = self.decode(data)
         return [Generating(data=data)]
 
     def _completed(self, msg: dict[str, Any]) -> Event:
@@ -183,6 +187,8 @@ class Call:
         data = output.get("data")
         if not isinstance(data, list):
             data = self._last or []
+        if self.decode is not None:
+            data = self.decode(data)
         return Completed(data=data, duration=_float(output.get("duration")))
 
     def _failure(self, msg: dict[str, Any], output: dict[str, Any]) -> Failed:

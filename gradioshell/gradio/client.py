@@ -15,7 +15,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -43,8 +44,13 @@ from gradioshell.gradio.protocols import (
     check_supported,
     protocol_name,
     transport_name,
+    version_tuple,
 )
 from gradioshell.gradio.protocols import load as load_transport
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.heartbeat import Heartbeat
+    from gradioshell.gradio.legacy_files import FileCodec
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +119,11 @@ class GradioApp:
         self.verify = True
         #: Who the app logged in, when it asked for a login.
         self.user: str | None = None
+        #: Server paths of this session's uploads → the local files they came from.
+        self.uploaded_from: dict[str, Path] = {}
+        #: How file values travel to and from this app's release (None: as FileData).
+        self.file_codec: FileCodec | None = None
+        self._heartbeat: Heartbeat | None = None
         self._stream = _SessionStream(self)
         self._transports: dict[str, Transport] = {}
 
@@ -181,6 +192,12 @@ class GradioApp:
         self.endpoints = parse_info(info, config)
         self.info = info
         self.stale = False
+        from gradioshell.gradio import heartbeat
+        from gradioshell.gradio.legacy_files import codec_for
+
+        self.file_codec = codec_for(config, self.api_url)
+        if heartbeat.wanted(version_tuple(config.version)):
+            self._heartbeat = self._heartbeat or heartbeat.Heartbeat(self)
 
     #: After this many seconds without an answer, a call first checks the app was not restarted.
     REVALIDATE_AFTER = 10.0
@@ -258,13 +275,22 @@ class GradioApp:
         if self.stale or time.monotonic() - self._last_answer >= self.REVALIDATE_AFTER:
             await self.revalidate()
             endpoint = self._current(endpoint)
+        if self._heartbeat is not None:
+            self._heartbeat.ensure()
         if self.config is not None:
             name = transport_name(self.config, endpoint)
             if name is not None:
                 transport = self._transports.get(name)
                 if transport is None:
                     transport = self._transports[name] = load_transport(name, self)
+                if self.file_codec is not None:
+                    data = await self.file_codec.encode(self, endpoint, data)
+                    call = await transport.submit(endpoint, data)
+                    call.decode = functools.partial(self.file_codec.decode, endpoint)
+                    return call
                 return await transport.submit(endpoint, data)
+        if self.file_codec is not None:
+            data = await self.file_codec.encode(self, endpoint, data)
         payload = {
             "data": data,
             "fn_index": endpoint.fn_index,
@@ -277,7 +303,7 @@ class GradioApp:
         if not isinstance(event_id, str):
             raise ProtocolError("the app did not return an event id for the call")
         queue = self._stream.listen(event_id)
-        return Call(
+        call = Call(
             endpoint,
             event_id,
             queue,
@@ -285,6 +311,9 @@ class GradioApp:
             on_cancel=self._cancel,
             on_finish=lambda call: self._stream.forget(call.event_id),
         )
+        if self.file_codec is not None:
+            call.decode = functools.partial(self.file_codec.decode, endpoint)
+        return call
 
     def _current(self, endpoint: Endpoint) -> Endpoint:
         """``endpoint`` as the app describes it now (after a refresh its index may differ)."""
@@ -354,6 +383,8 @@ class GradioApp:
             raise ProtocolError(f"the app's {what} is not valid JSON") from None
 
     async def close(self) -> None:
+        if self._heartbeat is not None:
+            await self._heartbeat.close()
         for transport in self._transports.values():
             await transport.close()
         await self._stream.close()

@@ -301,6 +301,7 @@ async def _upload_one(app: GradioApp, item: LocalFile, progress: Progress | None
         paths = None
     if not (isinstance(paths, list) and paths and isinstance(paths[0], str)):
         raise FileError(f"{item.path}: the app's answer to the upload is not a list of paths")
+    app.uploaded_from[paths[0]] = item.path
     return paths[0]
 
 
@@ -366,7 +367,10 @@ async def download(
     name = download_name(data)
     if max_bytes is None:
         max_bytes = app.limits.file
+    url = data.get("url")
     try:
+        if isinstance(url, str) and url.startswith("data:"):
+            return _save_inline(url, directory, name, progress, max_bytes)
         return await _download(app, file_url(app, data), directory, name, progress, max_bytes)
     except OSError as exc:
         raise FileError(f"cannot save {name} in {directory}: {exc.strerror or exc}") from None
@@ -412,6 +416,28 @@ async def _download(
             os.unlink(temp)
         if not same_origin:
             await client.aclose()
+
+
+def _save_inline(
+    url: str, directory: Path, name: str, progress: Progress | None, max_bytes: int | None
+) -> Path:
+    """Save a file the app sent inline (a base64 ``data:`` URL, as Gradio 3.x does)."""
+    from gradioshell.gradio.legacy_files import decode_data_url
+
+    content = decode_data_url(url, max_bytes if max_bytes is not None else len(url))
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp, handle = _temp_file(directory, name)
+    try:
+        try:
+            _write_all(handle, content)
+        finally:
+            os.close(handle)
+        if progress is not None:
+            progress(len(content))
+        return _publish(temp, directory, name)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
 
 
 async def _error_text(response: httpx.Response) -> str:

@@ -36,11 +36,17 @@ class SSEDecoder:
         self._pending = ""
         self._data: list[str] = []
         self._size = 0
+        self._event = ""
 
     def feed(self, text: str) -> list[str]:
         """Feed a chunk; return the data of every event it completes."""
+        return [data for _, data in self.feed_named(text)]
+
+    def feed_named(self, text: str) -> list[tuple[str, str]]:
+        """Feed a chunk; return (event name, data) of every event it completes (the name
+        is ``""`` when the event has none)."""
         self._pending += text
-        events: list[str] = []
+        events: list[tuple[str, str]] = []
         start = 0
         for match in _LINE_END.finditer(self._pending):
             if match.group() == "\r" and match.end() == len(self._pending):
@@ -56,26 +62,35 @@ class SSEDecoder:
 
     def close(self) -> list[str]:
         """End of the stream: a final unterminated event is dropped, as the standard says."""
-        events = self.feed("\n") if self._pending.endswith("\r") else []
+        return [data for _, data in self.close_named()]
+
+    def close_named(self) -> list[tuple[str, str]]:
+        events = self.feed_named("\n") if self._pending.endswith("\r") else []
         self._pending = ""
         self._data = []
         self._size = 0
+        self._event = ""
         return events
 
-    def _line(self, line: str) -> str | None:
+    def _line(self, line: str) -> tuple[str, str] | None:
         if not line:
             if not self._data:
+                self._event = ""
                 return None
             data = "\n".join(self._data)
+            event = self._event
             self._data = []
             self._size = 0
-            return data
+            self._event = ""
+            return event, data
         if line.startswith(":"):
             return None
         name, colon, value = line.partition(":")
         if colon and value.startswith(" "):
             value = value[1:]
-        if name == "data":
+        if name == "event":
+            self._event = value[:200]
+        elif name == "data":
             self._data.append(value)
             self._size += len(value) + 1
             if self._size > self.limit:
@@ -99,6 +114,18 @@ async def events(response: httpx.Response, limit: int, what: str) -> AsyncIterat
             yield data
     for data in decoder.close():
         yield data
+
+
+async def named_events(
+    response: httpx.Response, limit: int, what: str
+) -> AsyncIterator[tuple[str, str]]:
+    """(event name, data) of each event of a streamed ``response``, each at most ``limit``."""
+    decoder = SSEDecoder(limit, what)
+    async for text in response.aiter_text():
+        for item in decoder.feed_named(text):
+            yield item
+    for item in decoder.close_named():
+        yield item
 
 
 async def messages(

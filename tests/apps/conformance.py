@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -48,6 +50,27 @@ def wait(seconds):
     yield "waited"
 
 
+def silent(seconds):
+    """Work without a word: no yield, no progress, for a while."""
+    time.sleep(float(seconds))
+    return "spoke at last"
+
+
+def upper_file(file):
+    """A text file, upper-cased, as a new file (3.x hands over a temporary file object)."""
+    path = Path(file if isinstance(file, str) else file.name)
+    out = Path(tempfile.mkdtemp()) / f"upper-{path.name}"
+    out.write_text(path.read_text(encoding="utf-8").upper(), encoding="utf-8")
+    return str(out)
+
+
+def flip(image):
+    """An image, mirrored left to right."""
+    from PIL import ImageOps
+
+    return ImageOps.mirror(image)
+
+
 def build(generators: bool = True) -> gr.Blocks:
     with gr.Blocks() as demo:
         duration = gr.Textbox(label="Duration, in, seconds", value="5")
@@ -61,6 +84,13 @@ def build(generators: bool = True) -> gr.Blocks:
         gr.Button("echo").click(echo, [text, times], out, api_name="echo")
         gr.Button("fail").click(fail, text, out, api_name="fail")
         gr.Button("direct").click(direct, text, out, api_name="direct", queue=False)
+        gr.Button("silent").click(silent, times, out, api_name="silent")
+        file_in = gr.File(label="File", type="filepath" if MAJOR >= 4 else "file")
+        file_out = gr.File(label="Upper")
+        gr.Button("upper").click(upper_file, file_in, file_out, api_name="upper_file")
+        image_in = gr.Image(label="Image", type="pil")
+        image_out = gr.Image(label="Flipped", type="pil")
+        gr.Button("flip").click(flip, image_in, image_out, api_name="flip")
         if generators:
             seconds = gr.Number(label="Seconds", value=30)
             gr.Button("wait").click(wait, seconds, out, api_name="wait")
@@ -72,8 +102,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--auth", help="USER:PASSWORD")
     parser.add_argument("--no-queue", action="store_true")
+    parser.add_argument("--unload-file", help="written when a session leaves (4.44+)")
     args = parser.parse_args()
     demo = build(generators=not args.no_queue)  # 3.x runs generators only on its queue
+    if args.unload_file:
+        with demo:
+            demo.unload(lambda: Path(args.unload_file).write_text("left", encoding="utf-8"))
     if not args.no_queue:
         demo = demo.queue()
     auth = tuple(args.auth.split(":", 1)) if args.auth else None

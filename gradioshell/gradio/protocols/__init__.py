@@ -66,7 +66,7 @@ def transport_name(config: AppConfig, endpoint: Endpoint) -> str | None:
 
 def has_call_routes(config: AppConfig) -> bool:
     """Whether the app serves ``/call/<api_name>`` (from 4.20)."""
-    return _version(config.version) >= (4, 20)
+    return version_tuple(config.version) >= (4, 20)
 
 
 def check_supported(config: AppConfig) -> None:
@@ -100,7 +100,8 @@ def load(name: str, app: GradioApp) -> Transport:
     raise ValueError(f"no transport {name!r}")
 
 
-def _version(text: str) -> tuple[int, ...]:
+def version_tuple(text: str) -> tuple[int, ...]:
+    """``"4.44.1"`` → ``(4, 44)``: the release's major and minor numbers."""
     parts = []
     for piece in text.split(".")[:2]:
         digits = "".join(c for c in piece if c.isdigit())

@@ -5,19 +5,48 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 import httpx
 
 from gradioshell.gradio.call import Call, Message
-from gradioshell.gradio.errors import GradioError, ProtocolError
+from gradioshell.gradio.errors import ConnectionFailed, GradioError, ProtocolError
 from gradioshell.gradio.models import Endpoint
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 #: The work of one call: reads the app's messages and puts them on the call's queue.
 Feeder = Callable[[Call, "asyncio.Queue[Message]"], Coroutine[Any, Any, None]]
+
+
+async def idle_limited(
+    items: AsyncIterable[T],
+    limit: float,
+    who: str,
+    heartbeat: Callable[[T], bool] | None = None,
+) -> AsyncIterator[T]:
+    """``items`` as they come, until ``limit`` seconds pass with nothing but heartbeats
+    (or nothing at all): then :class:`ConnectionFailed`, as the call is taken to be stuck."""
+    iterator = aiter(items)
+    last = time.monotonic()
+    while True:
+        remaining = last + limit - time.monotonic()
+        try:
+            item = await asyncio.wait_for(anext(iterator), max(remaining, 0.0))
+        except StopAsyncIteration:
+            return
+        except asyncio.TimeoutError:
+            what = "nothing but heartbeats" if heartbeat is not None else "nothing"
+            raise ConnectionFailed(
+                f"{who} sent {what} for {limit:g} s (the stream idle limit); gave up waiting"
+            ) from None
+        if heartbeat is None or not heartbeat(item):
+            last = time.monotonic()
+        yield item
 
 
 class PerCallTransport:

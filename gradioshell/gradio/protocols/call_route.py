@@ -18,7 +18,7 @@ import httpx
 from gradioshell.gradio.call import Call, Message
 from gradioshell.gradio.errors import ConnectionFailed, ProtocolError, UnknownEndpoint
 from gradioshell.gradio.models import Endpoint
-from gradioshell.gradio.protocols.base import PerCallTransport
+from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 
 if TYPE_CHECKING:
     from gradioshell.gradio.client import GradioApp
@@ -44,8 +44,7 @@ class CallRouteTransport(PerCallTransport):
     async def _stream(
         self, call: Call, url: str, data: list[Any], queue: asyncio.Queue[Message]
     ) -> None:
-        from httpx_sse import aconnect_sse
-
+        from gradioshell.gradio import sse
         from gradioshell.gradio.client import status_error
 
         app = self._app
@@ -58,23 +57,29 @@ class CallRouteTransport(PerCallTransport):
             raise ProtocolError("the app did not return an event id for the call")
         call.event_id = event_id
         timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        async with aconnect_sse(app.http, "GET", f"{url}/{event_id}", timeout=timeout) as source:
-            if source.response.status_code >= 400:
-                await source.response.aread()
-                raise status_error(source.response)
-            async for sse in source.aiter_sse():
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+        async with app.http.stream(
+            "GET", f"{url}/{event_id}", headers=headers, timeout=timeout
+        ) as response:
+            if response.status_code >= 400:
+                await response.aread()
+                raise status_error(response)
+            stream = sse.named_events(response, app.limits.json, "event stream")
+            async for event, text in idle_limited(
+                stream, app.timeouts.stream_idle, app.url, _heartbeat
+            ):
                 try:
-                    value = json.loads(sse.data) if sse.data else None
+                    value = json.loads(text) if text else None
                 except ValueError:
-                    log.debug("ignoring a stream line that is not JSON: %.200r", sse.data)
+                    log.debug("ignoring a stream line that is not JSON: %.200r", text)
                     continue
-                if sse.event == "generating" and isinstance(value, list):
+                if event == "generating" and isinstance(value, list):
                     queue.put_nowait({"msg": "process_generating", "output": {"data": value}})
-                elif sse.event == "complete":
+                elif event == "complete":
                     output = {"data": value} if isinstance(value, list) else {}
                     queue.put_nowait({"msg": "process_completed", "output": output})
                     return
-                elif sse.event == "error":
+                elif event == "error":
                     queue.put_nowait(
                         {"msg": "process_completed", "success": False, "output": _error(value)}
                     )
@@ -89,3 +94,7 @@ def _error(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return {"error": value}
     return {"error": None}
+
+
+def _heartbeat(item: tuple[str, str]) -> bool:
+    return item[0] == "heartbeat"

@@ -16,7 +16,7 @@ import httpx
 from gradioshell.gradio.call import Call, Message
 from gradioshell.gradio.errors import ConnectionFailed
 from gradioshell.gradio.models import Endpoint
-from gradioshell.gradio.protocols.base import PerCallTransport
+from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 
 if TYPE_CHECKING:
     from gradioshell.gradio.client import GradioApp
@@ -63,7 +63,8 @@ class SSETransport(PerCallTransport):
             if response.status_code >= 400:
                 await response.aread()
                 raise status_error(response)
-            async for msg in sse.messages(response, app.limits.json):
+            stream = sse.messages(response, app.limits.json)
+            async for msg in idle_limited(stream, app.timeouts.stream_idle, app.url, _heartbeat):
                 kind = msg.get("msg")
                 if kind == "heartbeat":
                     continue
@@ -93,3 +94,7 @@ class SSETransport(PerCallTransport):
             )
         except httpx.HTTPError as exc:
             log.debug("reset request failed: %s", exc)
+
+
+def _heartbeat(msg: dict[str, Any]) -> bool:
+    return msg.get("msg") == "heartbeat"

@@ -20,8 +20,9 @@ import httpx
 
 from gradioshell.gradio.call import Call, Message
 from gradioshell.gradio.errors import AuthenticationRequired, ConnectionFailed, HTTPError
+from gradioshell.gradio.limits import too_large
 from gradioshell.gradio.models import Endpoint
-from gradioshell.gradio.protocols.base import PerCallTransport
+from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 
 if TYPE_CHECKING:
     from gradioshell.gradio.client import GradioApp
@@ -33,6 +34,8 @@ TERMINAL = ("process_completed", "queue_full")
 SKIPPED_HEADERS = ("accept", "accept-encoding", "connection", "user-agent", "host")
 #: The close code 3.x uses when a protected app gets a socket without a login.
 POLICY_VIOLATION = 1008
+#: The close code sent when a message is over the size limit.
+MESSAGE_TOO_BIG = 1009
 
 
 class WebSocketTransport(PerCallTransport):
@@ -84,10 +87,11 @@ class WebSocketTransport(PerCallTransport):
                 additional_headers=await self._headers(),
                 user_agent_header=app.http.headers.get("user-agent"),
                 open_timeout=app.timeouts.connect,
-                max_size=None,
+                max_size=app.limits.json,
                 ssl=self._ssl(),
             ) as socket:
-                async for raw in socket:
+                # 3.x sends no heartbeats: a call that says nothing for the idle limit is stuck.
+                async for raw in idle_limited(socket, app.timeouts.stream_idle, app.url):
                     try:
                         msg = json.loads(raw)
                     except ValueError:
@@ -111,6 +115,8 @@ class WebSocketTransport(PerCallTransport):
                 raise AuthenticationRequired("the app requires a login", status) from None
             raise HTTPError(f"/queue/join: HTTP {status}", status) from None
         except ConnectionClosed as exc:
+            if exc.sent is not None and exc.sent.code == MESSAGE_TOO_BIG:
+                raise too_large("stream message", app.limits.json) from None
             code = exc.rcvd.code if exc.rcvd is not None else None
         except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
             reason = str(exc) or type(exc).__name__

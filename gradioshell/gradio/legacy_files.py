@@ -1,0 +1,277 @@
+"""File values as Gradio releases before 4.21 put them on the wire.
+
+Everything above the protocol layer deals in one shape, the FileData of Gradio 4.21 and
+later (:func:`~gradioshell.gradio.files.file_data`). A :class:`FileCodec` turns the inputs of
+a call into the shape an older app expects and its outputs back into that one shape, so
+uploads, downloads, previews and chaining work the same on every release:
+
+==========  ======================================================================
+Gradio      on the wire
+==========  ======================================================================
+3.x         files are ``{"name", "data", "is_file", "orig_name", "size"}`` dicts:
+            ``name`` is a server path when ``is_file`` is true, else ``data``
+            holds the file as base64. ``Image`` takes and returns a bare base64
+            data URL instead.
+4.0 – 4.20  FileData without ``meta`` and ``is_stream``; before 4.20 the
+            outputs carry no ``url`` either.
+4.21 +      FileData with ``meta`` (no codec: nothing to convert).
+==========  ======================================================================
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import mimetypes
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+
+from gradioshell.gradio.files import (
+    FILE_META,
+    FileError,
+    file_data,
+    file_url,
+    guess_mime,
+    human_size,
+    is_file_data,
+    is_url,
+)
+from gradioshell.gradio.protocols import version_tuple
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.models import AppConfig, Endpoint
+
+
+class FileCodec(Protocol):
+    """Converts file values between the shell's FileData and one release's wire shape."""
+
+    async def encode(self, app: GradioApp, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+        """The inputs of a call as the app expects them."""
+        ...
+
+    def decode(self, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+        """The outputs of a call with every file as a FileData (a new list; ``data`` is
+        left as it is, since later diffs apply to it)."""
+        ...
+
+
+def codec_for(config: AppConfig, api_url: str) -> FileCodec | None:
+    """The codec an app's release needs, or None when it speaks FileData as it is."""
+    version = version_tuple(config.version)
+    if config.protocol is None or version < (4,):
+        return Gradio3Files(api_url)
+    if version < (4, 21):
+        return Gradio4Files(api_url)
+    return None
+
+
+def _map_files(value: Any, convert: Any) -> Any:
+    """``value`` rebuilt with ``convert(item)`` in place of every FileData in it."""
+    if is_file_data(value):
+        return convert(value)
+    if isinstance(value, dict):
+        return {k: _map_files(v, convert) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_files(v, convert) for v in value]
+    return value
+
+
+# -- 4.0 to 4.20 -------------------------------------------------------------------------
+
+
+class Gradio4Files:
+    """FileData without ``meta``/``is_stream`` in; outputs given ``meta`` and their ``url``."""
+
+    def __init__(self, api_url: str) -> None:
+        self.api_url = api_url
+
+    async def encode(self, app: GradioApp, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+        return [_map_files(v, self._strip) for v in data]
+
+    @staticmethod
+    def _strip(item: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in item.items() if k not in ("meta", "is_stream")}
+
+    def decode(self, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+        return [self._decode(v) for v in data]
+
+    def _decode(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            if _is_old_file_data(value):
+                item = {**value, "meta": dict(FILE_META)}
+                if not item.get("url") and not is_url(item["path"]):
+                    item["url"] = f"{self.api_url}/file={item['path']}"
+                return item
+            return {k: self._decode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._decode(v) for v in value]
+        return value
+
+
+def _is_old_file_data(value: dict[str, Any]) -> bool:
+    """A FileData of 4.0–4.20: a ``path`` with the FileData keys, but no ``meta``."""
+    return (
+        isinstance(value.get("path"), str)
+        and "orig_name" in value
+        and ("mime_type" in value or "url" in value)
+    )
+
+
+# -- 3.x ---------------------------------------------------------------------------------
+
+IMAGE_COMPONENTS = {"image"}
+
+
+class Gradio3Files:
+    """Files as 3.x dicts; images as base64 data URLs."""
+
+    def __init__(self, api_url: str) -> None:
+        self.api_url = api_url
+
+    # inputs
+
+    async def encode(self, app: GradioApp, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+        out = []
+        for index, value in enumerate(data):
+            param = endpoint.parameters[index] if index < len(endpoint.parameters) else None
+            component = param.component.lower() if param is not None else ""
+            if component in IMAGE_COMPONENTS and is_file_data(value):
+                out.append(await _data_url(app, value))
+            else:
+                out.append(await self._encode_files(app, value))
+        return out
+
+    async def _encode_files(self, app: GradioApp, value: Any) -> Any:
+        if is_file_data(value):
+            return await self._file_dict(app, value)
+        if isinstance(value, dict):
+            return {k: await self._encode_files(app, v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [await self._encode_files(app, v) for v in value]
+        return value
+
+    async def _file_dict(self, app: GradioApp, item: dict[str, Any]) -> dict[str, Any]:
+        path = item["path"]
+        name = item.get("orig_name") or Path(path).name or "file"
+        url = item.get("url")
+        on_server = not is_url(path) and not (isinstance(url, str) and url.startswith("data:"))
+        if on_server:
+            # A path the app handed out (an upload or an earlier output): sent by reference.
+            return {
+                "name": path,
+                "data": None,
+                "is_file": True,
+                "orig_name": name,
+                "size": item.get("size"),
+            }
+        # 3.x cannot fetch a URL itself: the file goes inline, as base64.
+        encoded = await _data_url(app, item)
+        return {"name": name, "data": encoded, "is_file": False, "orig_name": name}
+
+    # outputs
+
+    def decode(self, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+        out = []
+        for index, value in enumerate(data):
+            ret = endpoint.returns[index] if index < len(endpoint.returns) else None
+            component = ret.component.lower() if ret is not None else ""
+            if component in IMAGE_COMPONENTS and _is_data_url(value):
+                out.append(_inline_file(value, None, "image"))
+            else:
+                out.append(self._decode(value))
+        return out
+
+    def _decode(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            item = self._from_file_dict(value)
+            if item is not None:
+                return item
+            return {k: self._decode(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._decode(v) for v in value]
+        return value
+
+    def _from_file_dict(self, value: dict[str, Any]) -> dict[str, Any] | None:
+        name = value.get("name")
+        if not isinstance(name, str) or not ("is_file" in value or "data" in value):
+            return None
+        orig = value.get("orig_name")
+        orig = orig if isinstance(orig, str) and orig else Path(name).name
+        size = value.get("size") if isinstance(value.get("size"), int) else None
+        if value.get("is_file"):
+            url = name if is_url(name) else f"{self.api_url}/file={name}"
+            return file_data(name, orig_name=orig, size=size, mime_type=guess_mime(orig), url=url)
+        encoded = value.get("data")
+        if isinstance(encoded, str) and encoded:
+            return _inline_file(encoded, orig, "file")
+        return None
+
+
+# -- inline (base64) files ----------------------------------------------------------------
+
+
+def _is_data_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("data:") and ";base64," in value[:200]
+
+
+def _inline_file(encoded: str, name: str | None, stem: str) -> dict[str, Any]:
+    """A FileData for a file the app sent inline: ``url`` is its data URL."""
+    if not encoded.startswith("data:"):
+        guessed = guess_mime(name or "") or "application/octet-stream"
+        encoded = f"data:{guessed};base64,{encoded}"
+    mime = encoded[5:].split(";", 1)[0] or None
+    if not name:
+        ext = (mimetypes.guess_extension(mime) if mime else None) or ""
+        name = stem + ext
+    payload = encoded.split(",", 1)[1]
+    size = len(payload) * 3 // 4 - payload[-2:].count("=")
+    return file_data(name, orig_name=name, size=size, mime_type=mime, url=encoded)
+
+
+def decode_data_url(url: str, limit: int) -> bytes:
+    """The bytes of a base64 ``data:`` URL, checked against ``limit``."""
+    header, _, payload = url.partition(",")
+    if not header.endswith(";base64"):
+        raise FileError("the app sent an inline file that is not base64")
+    if len(payload) * 3 // 4 > limit:
+        raise FileError(f"the app's inline file is larger than {human_size(limit)}")
+    try:
+        return base64.b64decode(payload, validate=False)
+    except (binascii.Error, ValueError):
+        raise FileError("the app sent an inline file that is not valid base64") from None
+
+
+async def _data_url(app: GradioApp, item: dict[str, Any]) -> str:
+    """The file of ``item`` as a base64 data URL (3.x takes images, and URLs, only so)."""
+    url = item.get("url")
+    if isinstance(url, str) and url.startswith("data:"):
+        return url
+    limit = app.limits.json
+    name = item.get("orig_name") or Path(item["path"]).name
+    local = app.uploaded_from.get(item["path"])
+    if local is not None and local.is_file() and local.stat().st_size <= limit:
+        content = local.read_bytes()
+    else:
+        content = await _fetch(app, file_url(app, item), limit, name)
+    mime = item.get("mime_type") or guess_mime(name) or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+async def _fetch(app: GradioApp, url: str, limit: int, name: str) -> bytes:
+    if httpx.URL(url).netloc == httpx.URL(app.url).netloc:
+        response = await app.request("GET", url)
+        return response.content
+    # A file elsewhere: fetched with a plain client, so the app's credentials stay with it.
+    from gradioshell.gradio.limits import read_capped
+
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        try:
+            async with client.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    raise FileError(f"cannot fetch {name}: HTTP {response.status_code}")
+                return await read_capped(response, limit, f"file {name}")
+        except httpx.HTTPError as exc:
+            raise FileError(f"cannot fetch {name}: {exc or type(exc).__name__}") from None
