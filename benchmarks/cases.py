@@ -276,25 +276,37 @@ def connect(ctx: Context) -> Result:
     r = Result("connect", "connect", "`connect URL` ≤ 1.2× the floor (/config + /info)")
     n = ctx.counts.repeats * 4
 
-    async def shell_connects(url: str) -> list[float]:
-        times = []
-        for _ in range(n):
-            shell, _ = shell_objects()
-            start = time.perf_counter()
-            code = await shell.run_line(f"connect {url}")
-            times.append(time.perf_counter() - start)
-            assert code == 0
-            await shell.aclose()
-        return times
+    async def shell_connect(url: str) -> float:
+        shell, _ = shell_objects()
+        start = time.perf_counter()
+        code = await shell.run_line(f"connect {url}")
+        elapsed = time.perf_counter() - start
+        assert code == 0
+        await shell.aclose()
+        return elapsed
 
-    async def floor_connects(url: str) -> list[float]:
-        times = []
-        for _ in range(n):
-            start = time.perf_counter()
-            client = await FloorClient(url).connect()
-            times.append(time.perf_counter() - start)
-            await client.close()
-        return times
+    async def floor_connect(url: str) -> float:
+        start = time.perf_counter()
+        client = await FloorClient(url).connect()
+        elapsed = time.perf_counter() - start
+        await client.close()
+        return elapsed
+
+    async def shell_connects(url: str) -> list[float]:
+        return [await shell_connect(url) for _ in range(n)]
+
+    async def interleaved(url: str, count: int) -> tuple[list[float], list[float]]:
+        """Floor and shell by turns, each first every other time: noise hits both alike."""
+        floor: list[float] = []
+        shell: list[float] = []
+        for i in range(count):
+            if i % 2:
+                shell.append(await shell_connect(url))
+                floor.append(await floor_connect(url))
+            else:
+                floor.append(await floor_connect(url))
+                shell.append(await shell_connect(url))
+        return floor, shell
 
     def client_connects(url: str, count: int) -> list[float]:
         from gradio_client import Client
@@ -306,10 +318,12 @@ def connect(ctx: Context) -> Result:
             client.close()
         return times
 
-    for label, url in (("", ctx.url), (" (300×20 app)", ctx.wide_url)):
-        asyncio.run(floor_connects(url))  # warm the server's caches for everyone alike
-        r.add("floor" + label, asyncio.run(floor_connects(url)))
-        r.add("shell" + label, asyncio.run(shell_connects(url)))
+    # A connect to the small app takes milliseconds: five times the samples cost little.
+    for label, url, count in (("", ctx.url, n * 5), (" (300×20 app)", ctx.wide_url, n)):
+        asyncio.run(interleaved(url, 2))  # warm the server's caches for everyone alike
+        floor, shell = asyncio.run(interleaved(url, count))
+        r.add("floor" + label, floor)
+        r.add("shell" + label, shell)
         profile_name = "connect" + label.strip(" ()").replace("×", "x").replace(" ", "-")
         profile(ctx, profile_name, lambda url=url: shell_connects(url))
         r.add("gradio_client" + label, client_connects(url, max(1, n // 4)))

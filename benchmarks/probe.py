@@ -16,20 +16,45 @@ import resource
 from pathlib import Path
 
 
-def rss_mb() -> float:
-    """Resident set size now, in MB (peak if /proc is not there)."""
+def _status_mb(key: str) -> float | None:
     try:
         with open("/proc/self/status") as handle:
             for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None
+
+
+def rss_mb() -> float:
+    """Resident set size now, in MB (peak if /proc is not there)."""
+    now = _status_mb("VmRSS")
+    return now if now is not None else peak_mb()
 
 
 def peak_mb() -> float:
+    """This process's peak resident set size, in MB.
+
+    From ``VmHWM``, the high-water mark of this process's own memory. Not from
+    ``getrusage``: on Linux its ``ru_maxrss`` carries over ``execve`` the peak of the process
+    that was replaced, and a child started by ``subprocess`` is a copy of its parent until it
+    execs, so a probe started by a runner holding 200 MB reported a peak of 200 MB whatever
+    it did itself.
+    """
+    peak = _status_mb("VmHWM")
+    if peak is not None:
+        return peak
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> None:
+    """Start the peak over from the RSS of now (Linux 4.0+; elsewhere the peak since start)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
 
 
 async def shell_memory(url: str, call: str, sessions: int, calls: int) -> dict[str, object]:
@@ -81,6 +106,7 @@ async def shell_files(url: str, path: str, megabytes: int, downloads: str) -> di
         ):
             raise SystemExit("the warm-up transfers failed")
         report: dict[str, object] = {"rss_connected_mb": rss_mb()}
+        reset_peak()  # the peak from here on is the transfers' own
         start = time.perf_counter()
         if await shell.run_line(f"file_size f={path}"):
             raise SystemExit("the upload failed")

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from gradioshell.gradio.errors import NotAGradioApp, ProtocolError
@@ -143,3 +145,53 @@ def test_3x_unnamed_events_are_endpoints_called_by_index() -> None:
     assert [p.name for p in endpoints[0].parameters] == ["duration_in_seconds"]
     assert [p.name for p in endpoints[1].parameters] == ["text", "times"]
     assert all(p.required for p in endpoints[1].parameters)
+
+
+def test_endpoints_parse_their_parameters_when_first_read_and_equal_eager_ones() -> None:
+    from gradioshell.gradio.models import Endpoint, Parameter, Return
+
+    info = copy_of(INFO)
+    op1 = parse_info(info, parse_config(CONFIG))[0]
+    # A change to the description before the first read shows: nothing was parsed at connect.
+    info["named_endpoints"]["/Op1"]["parameters"][0]["parameter_name"] = "late"
+    assert [p.name for p in op1.parameters] == ["late"]
+    # Once read, the parsed parameters are kept (an endpoint does not change).
+    info["named_endpoints"]["/Op1"]["parameters"][0]["parameter_name"] = "later"
+    assert [p.name for p in op1.parameters] == ["late"]
+    eager = Endpoint(
+        "/Op1",
+        0,
+        (
+            Parameter(
+                name="late",
+                label="Duration, in, seconds",
+                component="Textbox",
+                schema={"type": "string"},
+                python_type="str",
+                has_default=True,
+                default="5",
+                example="Hello!!",
+            ),
+        ),
+        (Return(label="Resultado", schema={"type": "string"}),),
+    )
+    assert op1 == eager and eager == op1 and hash(op1) == hash(eager)
+    assert op1 != Endpoint("/Op1", 0) and op1 != Endpoint("/Op1", 1, eager.parameters)
+    assert "late" in repr(op1)
+    with pytest.raises(AttributeError):
+        op1.api_name = "/other"
+
+
+def test_endpoints_of_equal_descriptions_are_equal() -> None:
+    config = parse_config(CONFIG)
+    first, second = parse_info(INFO, config), parse_info(copy_of(INFO), config)
+    assert first == second
+    changed = copy_of(INFO)
+    changed["named_endpoints"]["/pick"]["parameters"][0]["type"]["enum"] = ["blue"]
+    assert parse_info(changed, config) != first
+
+
+def copy_of(value: Any) -> Any:
+    import copy
+
+    return copy.deepcopy(value)

@@ -73,10 +73,10 @@ class ConnectTarget:
 async def resolve_connect(shell: Shell, target: str, *, send_token: bool = False) -> ConnectTarget:
     """A plain URL as it is (the token only when asked); a Space id through the Hub."""
     space_id = space_id_of(target)
+    if space_id is None and not send_token:
+        return ConnectTarget(normalize_url(target))  # no token goes there: none is looked up
     token = shell.tokens.current()
     if space_id is None:
-        if not send_token:
-            return ConnectTarget(normalize_url(target))
         if token is None:
             raise ShellError("--token: there is no Hugging Face token to send (see 'token set')")
         url = normalize_url(target)

@@ -348,11 +348,10 @@ class GradioApp:
         The answer is read whole, up to the JSON size limit.
         """
         try:
-            response = await self.http.send(
-                self.http.build_request(method, url, **kwargs), stream=True
-            )
+            request = self.http.build_request(method, url, **kwargs)
+            response = await self.http.send(request, stream=True)
             try:
-                what = "answer to " + httpx.URL(url).path
+                what = "answer to " + request.url.path  # parsed once, by build_request
                 body = await read_capped(response, self.limits.json, what)
             finally:
                 await response.aclose()

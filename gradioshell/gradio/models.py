@@ -50,15 +50,92 @@ class Return:
     python_type: str = ""
 
 
-@dataclass(frozen=True)
 class Endpoint:
-    """A callable API route of an app, such as ``/predict``."""
+    """A callable API route of an app, such as ``/predict``.
+
+    Immutable once made. Made from an app's ``/info`` (:func:`parse_info`), its parameters
+    and returns are parsed from the app's description when first read: connecting to an
+    app of hundreds of endpoints parses only the few that are used.
+    """
+
+    __slots__ = ("_parameters", "_returns", "_spec", "api_name", "description", "fn_index")
 
     api_name: str
     fn_index: int
-    parameters: tuple[Parameter, ...] = ()
-    returns: tuple[Return, ...] = ()
-    description: str = ""
+    description: str
+    _parameters: tuple[Parameter, ...] | None
+    _returns: tuple[Return, ...] | None
+    _spec: dict[str, Any] | None
+
+    def __init__(
+        self,
+        api_name: str,
+        fn_index: int,
+        parameters: tuple[Parameter, ...] = (),
+        returns: tuple[Return, ...] = (),
+        description: str = "",
+    ) -> None:
+        _init = object.__setattr__
+        _init(self, "api_name", api_name)
+        _init(self, "fn_index", fn_index)
+        _init(self, "description", description)
+        _init(self, "_parameters", tuple(parameters))
+        _init(self, "_returns", tuple(returns))
+        _init(self, "_spec", None)
+
+    @classmethod
+    def from_spec(cls, api_name: str, fn_index: int, spec: dict[str, Any]) -> Endpoint:
+        """An endpoint described by ``spec`` (one entry of ``/info``), parsed when first read."""
+        endpoint = cls(api_name, fn_index, description=_text(spec.get("description")))
+        object.__setattr__(endpoint, "_parameters", None)
+        object.__setattr__(endpoint, "_returns", None)
+        object.__setattr__(endpoint, "_spec", spec)
+        return endpoint
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"an Endpoint cannot be changed (tried to set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"an Endpoint cannot be changed (tried to delete {name!r})")
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        params = self._parameters
+        if params is None:
+            params = _parse_parameters(self._spec.get("parameters") if self._spec else None)
+            object.__setattr__(self, "_parameters", params)
+        return params
+
+    @property
+    def returns(self) -> tuple[Return, ...]:
+        returns = self._returns
+        if returns is None:
+            returns = _parse_returns(self._spec.get("returns") if self._spec else None)
+            object.__setattr__(self, "_returns", returns)
+        return returns
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Endpoint):
+            return NotImplemented
+        if (self.api_name, self.fn_index, self.description) != (
+            other.api_name,
+            other.fn_index,
+            other.description,
+        ):
+            return False
+        if self._spec is not None and self._spec == other._spec:
+            return True  # the same description parses to the same parameters and returns
+        return self.parameters == other.parameters and self.returns == other.returns
+
+    def __hash__(self) -> int:
+        return hash((self.api_name, self.fn_index))
+
+    def __repr__(self) -> str:
+        return (
+            f"Endpoint(api_name={self.api_name!r}, fn_index={self.fn_index!r}, "
+            f"parameters={self.parameters!r}, returns={self.returns!r}, "
+            f"description={self.description!r})"
+        )
 
     @property
     def name(self) -> str:
@@ -176,15 +253,7 @@ def parse_info(payload: Any, config: AppConfig) -> list[Endpoint]:
     for api_name, fn_index, spec in sorted(listed, key=lambda item: item[1]):
         if spec.get("api_visibility", "public") == "private" or spec.get("show_api") is False:
             continue
-        endpoints.append(
-            Endpoint(
-                api_name=api_name,
-                fn_index=fn_index,
-                parameters=_parse_parameters(spec.get("parameters")),
-                returns=_parse_returns(spec.get("returns")),
-                description=_text(spec.get("description")),
-            )
-        )
+        endpoints.append(Endpoint.from_spec(api_name, fn_index, spec))
     return endpoints
 
 
