@@ -313,7 +313,7 @@ def machine() -> dict[str, Any]:
                 "gradio",
                 "gradio_client",
                 "httpx",
-                "httpx-sse",
+                "websockets",
                 "rich",
                 "prompt_toolkit",
             )

@@ -278,11 +278,14 @@ async def download_outputs(shell: Shell, session: Session, outputs: list[Any]) -
     """
     if not shell.settings.download:
         return
+    files = list(find_files(outputs))
+    if not files:
+        return  # most results: no directory to work out
     from gradioshell.gradio.files import download
 
     directory = download_directory(shell, session)
     done: dict[str, str] = {}
-    for data in find_files(outputs):
+    for data in files:
         data[ORIGIN] = session.url
         key = str(data.get("url") or data["path"])
         if key not in done:
