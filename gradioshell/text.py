@@ -63,7 +63,10 @@ def shown_path(data: dict[str, Any]) -> str:
     if isinstance(local, str):
         return local
     url = data.get("url")
-    if isinstance(url, str) and url and not url.startswith("data:"):
+    if isinstance(url, str) and url.startswith("data:"):
+        # Sent inline (Gradio 3.x) and not saved: there is no path or URL to give.
+        return f"{data.get('orig_name') or 'file'} (inline, not saved)"
+    if isinstance(url, str) and url:
         return url
     return str(data.get("path", ""))
 

@@ -205,6 +205,19 @@ def test_image_in_and_out(run_shell, versioned, tmp_path: Path) -> None:
     assert _left_pixel(back) == (255, 0, 0)
 
 
+def test_image_output_without_download(run_shell, versioned, tmp_path: Path) -> None:
+    """Not saved, a file shows as its URL; 3.x's inline image has none, and says so."""
+    version, url = versioned
+    source = _two_colour_image(tmp_path / "two.png")
+    result = run_shell("--no-download", "-c", f"connect {url}; flip {source}")
+    assert result.returncode == 0, result.stderr
+    shown = result.stdout.strip()
+    if RELEASES[version].major == 3:
+        assert shown == "image.png (inline, not saved)"
+    else:
+        assert shown.startswith(url) and "/file=" in shown
+
+
 def test_files_cross_between_releases(run_shell, versioned, demo_url: str, tmp_path: Path) -> None:
     """A file from an app of one release is sent to an app of another, both ways."""
     _, url = versioned
