@@ -277,20 +277,23 @@ class GradioApp:
             endpoint = self._current(endpoint)
         if self._heartbeat is not None:
             self._heartbeat.ensure()
+        codec = self.file_codec
+        if codec is not None:
+            data = await codec.encode(self, endpoint, data)
+        call = await self._start(endpoint, data)
+        if codec is not None:
+            call.decode = functools.partial(codec.decode, endpoint)
+        return call
+
+    async def _start(self, endpoint: Endpoint, data: list[Any]) -> Call:
+        """Send the call over the app's transport: the session stream, or one per call."""
         if self.config is not None:
             name = transport_name(self.config, endpoint)
             if name is not None:
                 transport = self._transports.get(name)
                 if transport is None:
                     transport = self._transports[name] = load_transport(name, self)
-                if self.file_codec is not None:
-                    data = await self.file_codec.encode(self, endpoint, data)
-                    call = await transport.submit(endpoint, data)
-                    call.decode = functools.partial(self.file_codec.decode, endpoint)
-                    return call
                 return await transport.submit(endpoint, data)
-        if self.file_codec is not None:
-            data = await self.file_codec.encode(self, endpoint, data)
         payload = {
             "data": data,
             "fn_index": endpoint.fn_index,
@@ -303,7 +306,7 @@ class GradioApp:
         if not isinstance(event_id, str):
             raise ProtocolError("the app did not return an event id for the call")
         queue = self._stream.listen(event_id)
-        call = Call(
+        return Call(
             endpoint,
             event_id,
             queue,
@@ -311,9 +314,6 @@ class GradioApp:
             on_cancel=self._cancel,
             on_finish=lambda call: self._stream.forget(call.event_id),
         )
-        if self.file_codec is not None:
-            call.decode = functools.partial(self.file_codec.decode, endpoint)
-        return call
 
     def _current(self, endpoint: Endpoint) -> Endpoint:
         """``endpoint`` as the app describes it now (after a refresh its index may differ)."""
@@ -342,8 +342,11 @@ class GradioApp:
         except httpx.HTTPError as exc:
             log.debug("cancel request failed: %s", exc)
 
-    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send a request; raise a :class:`GradioError` for faults and error statuses.
+    async def request(
+        self, method: str, url: str, *, check: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        """Send a request; raise a :class:`GradioError` for faults, and for error statuses
+        unless ``check`` is false (the caller reads the app's answer to a failure itself).
 
         The answer is read whole, up to the JSON size limit.
         """
@@ -367,7 +370,7 @@ class GradioApp:
         response = httpx.Response(
             response.status_code, headers=headers, content=body, request=response.request
         )
-        if response.status_code >= 400:
+        if check and response.status_code >= 400:
             raise status_error(response)
         return response
 

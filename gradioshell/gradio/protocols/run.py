@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from gradioshell.gradio.call import Call, Message
-from gradioshell.gradio.limits import read_capped
 from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport
 
@@ -48,18 +47,7 @@ class RunTransport(PerCallTransport):
         }
         # One answer at the end of the whole run: it may take as long as a stream may idle.
         timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        request = app.http.build_request("POST", url, json=payload, timeout=timeout)
-        streamed = await app.http.send(request, stream=True)
-        try:
-            content = await read_capped(streamed, app.limits.json, "answer to " + url)
-        finally:
-            await streamed.aclose()
-        response = httpx.Response(
-            streamed.status_code,
-            headers={"content-type": streamed.headers.get("content-type", "")},
-            content=content,
-            request=request,
-        )
+        response = await app.request("POST", url, check=False, json=payload, timeout=timeout)
         body: Any = None
         with contextlib.suppress(ValueError):
             body = response.json()
