@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from gradioshell.gradio.files import find_files, is_file_data
+from gradioshell.gradio.files import find_files, is_file_data, map_files
 
 # Escape sequences (CSI, OSC, other ESC forms) and every C0/C1 control character
 # but newline and tab: a server must not be able to drive the user's terminal.
@@ -88,13 +88,7 @@ def files_of(value: Any) -> list[dict[str, Any]] | None:
 
 def with_paths(value: Any) -> Any:
     """``value`` with every file replaced by :func:`shown_path`."""
-    if is_file_data(value):
-        return shown_path(value)
-    if isinstance(value, dict):
-        return {k: with_paths(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [with_paths(v) for v in value]
-    return value
+    return map_files(value, shown_path)
 
 
 def short(value: Any, width: int = 60) -> str:

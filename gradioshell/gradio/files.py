@@ -14,7 +14,7 @@ import mimetypes
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -142,6 +142,22 @@ def find_files(value: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(value, (list, tuple)):
         for item in value:
             yield from find_files(item)
+
+
+def map_files(
+    value: Any,
+    convert: Callable[[dict[str, Any]], Any],
+    match: Callable[[Any], bool] = is_file_data,
+) -> Any:
+    """``value`` rebuilt with ``convert(item)`` in place of every file in it: each FileData,
+    or each item ``match`` recognises (another release's shape of a file)."""
+    if match(value):
+        return convert(value)
+    if isinstance(value, dict):
+        return {k: map_files(v, convert, match) for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_files(v, convert, match) for v in value]
+    return value
 
 
 def is_url(text: str) -> bool:
@@ -370,7 +386,7 @@ async def download(
     url = data.get("url")
     try:
         if isinstance(url, str) and url.startswith("data:"):
-            return _save_inline(url, directory, name, progress, max_bytes)
+            return await _save(_inline(url, max_bytes), directory, name, progress, max_bytes)
         return await _download(app, file_url(app, data), directory, name, progress, max_bytes)
     except OSError as exc:
         raise FileError(f"cannot save {name} in {directory}: {exc.strerror or exc}") from None
@@ -384,28 +400,38 @@ async def _download(
     progress: Progress | None,
     max_bytes: int | None,
 ) -> Path:
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temp, handle = _temp_file(directory, name)
-    fd: int | None = handle
-    same_origin = httpx.URL(url).netloc == httpx.URL(app.url).netloc
-    # The app's client carries its headers (tokens); a file elsewhere gets a plain client.
-    client = app.http if same_origin else httpx.AsyncClient(follow_redirects=True)
-    try:
-        timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
+    timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
+    async with client_for(app, url) as client:
         try:
             async with client.stream("GET", url, timeout=timeout) as response:
                 if response.status_code >= 400:
                     raise FileError(f"cannot download {name}: {await _error_text(response)}")
-                received = 0
-                async for chunk in response.aiter_bytes(CHUNK):
-                    received += len(chunk)
-                    if max_bytes is not None and received > max_bytes:
-                        raise FileError(f"{name}: larger than the limit of {human_size(max_bytes)}")
-                    _write_all(handle, chunk)
-                    if progress is not None:
-                        progress(len(chunk))
+                chunks = response.aiter_bytes(CHUNK)
+                return await _save(chunks, directory, name, progress, max_bytes)
         except httpx.HTTPError as exc:
             raise FileError(f"cannot download {name}: {exc or type(exc).__name__}") from None
+
+
+async def _save(
+    chunks: AsyncIterable[bytes],
+    directory: Path,
+    name: str,
+    progress: Progress | None,
+    max_bytes: int | None,
+) -> Path:
+    """Write ``chunks`` to a temporary name in ``directory``, then publish it as ``name``."""
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp, handle = _temp_file(directory, name)
+    fd: int | None = handle
+    try:
+        received = 0
+        async for chunk in chunks:
+            received += len(chunk)
+            if max_bytes is not None and received > max_bytes:
+                raise FileError(f"{name}: larger than the limit of {human_size(max_bytes)}")
+            _write_all(handle, chunk)
+            if progress is not None:
+                progress(len(chunk))
         fd = None
         os.close(handle)
         return _publish(temp, directory, name)
@@ -414,30 +440,38 @@ async def _download(
             os.close(fd)
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
-        if not same_origin:
-            await client.aclose()
 
 
-def _save_inline(
-    url: str, directory: Path, name: str, progress: Progress | None, max_bytes: int | None
-) -> Path:
-    """Save a file the app sent inline (a base64 ``data:`` URL, as Gradio 3.x does)."""
+async def _inline(url: str, max_bytes: int | None) -> AsyncIterator[bytes]:
+    """The content of a file the app sent inline (a base64 ``data:`` URL, as 3.x does)."""
     from gradioshell.gradio.legacy_files import decode_data_url
 
-    content = decode_data_url(url, max_bytes if max_bytes is not None else len(url))
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temp, handle = _temp_file(directory, name)
-    try:
+    yield decode_data_url(url, max_bytes if max_bytes is not None else len(url))
+
+
+@contextlib.asynccontextmanager
+async def client_for(app: GradioApp, url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The client to fetch ``url`` with: the app's own for its files (its headers carry
+    the app's credentials), a plain one for a file elsewhere, so they never leave the app."""
+    if httpx.URL(url).netloc == httpx.URL(app.url).netloc:
+        yield app.http
+        return
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+        yield client
+
+
+async def fetch_bytes(app: GradioApp, url: str, limit: int, name: str) -> bytes:
+    """The whole content of the file at ``url``, read up to ``limit`` bytes."""
+    from gradioshell.gradio.limits import read_capped
+
+    async with client_for(app, url) as client:
         try:
-            _write_all(handle, content)
-        finally:
-            os.close(handle)
-        if progress is not None:
-            progress(len(content))
-        return _publish(temp, directory, name)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+            async with client.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    raise FileError(f"cannot fetch {name}: {await _error_text(response)}")
+                return await read_capped(response, limit, f"file {name}")
+        except httpx.HTTPError as exc:
+            raise FileError(f"cannot fetch {name}: {exc or type(exc).__name__}") from None
 
 
 async def _error_text(response: httpx.Response) -> str:

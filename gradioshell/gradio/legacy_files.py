@@ -26,17 +26,17 @@ import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-import httpx
-
 from gradioshell.gradio.files import (
     FILE_META,
     FileError,
+    fetch_bytes,
     file_data,
     file_url,
     guess_mime,
     human_size,
     is_file_data,
     is_url,
+    map_files,
 )
 from gradioshell.gradio.protocols import version_tuple
 
@@ -68,17 +68,6 @@ def codec_for(config: AppConfig, api_url: str) -> FileCodec | None:
     return None
 
 
-def _map_files(value: Any, convert: Any) -> Any:
-    """``value`` rebuilt with ``convert(item)`` in place of every FileData in it."""
-    if is_file_data(value):
-        return convert(value)
-    if isinstance(value, dict):
-        return {k: _map_files(v, convert) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_map_files(v, convert) for v in value]
-    return value
-
-
 # -- 4.0 to 4.20 -------------------------------------------------------------------------
 
 
@@ -89,32 +78,27 @@ class Gradio4Files:
         self.api_url = api_url
 
     async def encode(self, app: GradioApp, endpoint: Endpoint, data: list[Any]) -> list[Any]:
-        return [_map_files(v, self._strip) for v in data]
+        return [map_files(v, self._strip) for v in data]
 
     @staticmethod
     def _strip(item: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in item.items() if k not in ("meta", "is_stream")}
 
     def decode(self, endpoint: Endpoint, data: list[Any]) -> list[Any]:
-        return [self._decode(v) for v in data]
+        return [map_files(v, self._current, _is_old_file_data) for v in data]
 
-    def _decode(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            if _is_old_file_data(value):
-                item = {**value, "meta": dict(FILE_META)}
-                if not item.get("url") and not is_url(item["path"]):
-                    item["url"] = f"{self.api_url}/file={item['path']}"
-                return item
-            return {k: self._decode(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._decode(v) for v in value]
-        return value
+    def _current(self, value: dict[str, Any]) -> dict[str, Any]:
+        item = {**value, "meta": dict(FILE_META)}
+        if not item.get("url") and not is_url(item["path"]):
+            item["url"] = f"{self.api_url}/file={item['path']}"
+        return item
 
 
-def _is_old_file_data(value: dict[str, Any]) -> bool:
+def _is_old_file_data(value: Any) -> bool:
     """A FileData of 4.0–4.20: a ``path`` with the FileData keys, but no ``meta``."""
     return (
-        isinstance(value.get("path"), str)
+        isinstance(value, dict)
+        and isinstance(value.get("path"), str)
         and "orig_name" in value
         and ("mime_type" in value or "url" in value)
     )
@@ -181,33 +165,26 @@ class Gradio3Files:
             if component in IMAGE_COMPONENTS and _is_data_url(value):
                 out.append(_inline_file(value, None, "image"))
             else:
-                out.append(self._decode(value))
+                out.append(map_files(value, self._from_file_dict, _is_3x_file))
         return out
 
-    def _decode(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            item = self._from_file_dict(value)
-            if item is not None:
-                return item
-            return {k: self._decode(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self._decode(v) for v in value]
-        return value
-
-    def _from_file_dict(self, value: dict[str, Any]) -> dict[str, Any] | None:
-        name = value.get("name")
-        if not isinstance(name, str) or not ("is_file" in value or "data" in value):
-            return None
+    def _from_file_dict(self, value: dict[str, Any]) -> dict[str, Any]:
+        name = value["name"]
         orig = value.get("orig_name")
         orig = orig if isinstance(orig, str) and orig else Path(name).name
         size = value.get("size") if isinstance(value.get("size"), int) else None
         if value.get("is_file"):
             url = name if is_url(name) else f"{self.api_url}/file={name}"
             return file_data(name, orig_name=orig, size=size, mime_type=guess_mime(orig), url=url)
-        encoded = value.get("data")
-        if isinstance(encoded, str) and encoded:
-            return _inline_file(encoded, orig, "file")
-        return None
+        return _inline_file(value["data"], orig, "file")
+
+
+def _is_3x_file(value: Any) -> bool:
+    """A 3.x file dict: a ``name`` with the file on the server, or inline in ``data``."""
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+        return False
+    encoded = value.get("data")
+    return bool(value.get("is_file")) or (isinstance(encoded, str) and bool(encoded))
 
 
 # -- inline (base64) files ----------------------------------------------------------------
@@ -255,23 +232,6 @@ async def _data_url(app: GradioApp, item: dict[str, Any]) -> str:
     if local is not None and local.is_file() and local.stat().st_size <= limit:
         content = local.read_bytes()
     else:
-        content = await _fetch(app, file_url(app, item), limit, name)
+        content = await fetch_bytes(app, file_url(app, item), limit, name)
     mime = item.get("mime_type") or guess_mime(name) or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
-
-
-async def _fetch(app: GradioApp, url: str, limit: int, name: str) -> bytes:
-    if httpx.URL(url).netloc == httpx.URL(app.url).netloc:
-        response = await app.request("GET", url)
-        return response.content
-    # A file elsewhere: fetched with a plain client, so the app's credentials stay with it.
-    from gradioshell.gradio.limits import read_capped
-
-    async with httpx.AsyncClient(follow_redirects=True) as client:
-        try:
-            async with client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    raise FileError(f"cannot fetch {name}: HTTP {response.status_code}")
-                return await read_capped(response, limit, f"file {name}")
-        except httpx.HTTPError as exc:
-            raise FileError(f"cannot fetch {name}: {exc or type(exc).__name__}") from None
