@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from gradioshell.commands import hub
-from gradioshell.commands.registry import COMMANDS, command
+from gradioshell.commands.registry import COMMANDS, command, positional
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
 from gradioshell.login import take_user
@@ -30,16 +30,6 @@ Values are converted to the parameter's type; lists and objects are JSON (data=[
 File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier \
 result ($_[0]); the files of results are saved in the download directory.
 'help COMMAND' shows a command's full usage."""
-
-
-def _positional(statement: Statement) -> list[str]:
-    for word in statement.args:
-        if word.name is not None:
-            raise UsageError(
-                f"{statement.command}: unexpected {word.name}=...; usage: "
-                f"{COMMANDS.get(statement.command).usage}"
-            )  # type: ignore[union-attr]
-    return [w.value for w in statement.args]
 
 
 def session_record(session: Session) -> dict[str, object]:
@@ -67,7 +57,7 @@ def session_record(session: Session) -> dict[str, object]:
     options=(*hub.CONNECT_OPTIONS, "--user"),
 )
 async def connect(shell: Shell, statement: Statement) -> None:
-    _positional(statement)
+    positional(statement)
     args, send_token = hub.connect_options(statement)
     user, args = take_user(args)
     name = None
@@ -115,7 +105,7 @@ async def open_session(
 
 @command("sessions", "List the open sessions; * marks the default", "sessions")
 async def sessions(shell: Shell, statement: Statement) -> None:
-    _positional(statement)
+    positional(statement)
     items = list(shell.sessions)
     if not items:
         if shell.output.json:
@@ -137,7 +127,7 @@ async def sessions(shell: Shell, statement: Statement) -> None:
 
 @command("use", "Make another session the default", "use NAME|URL", argument="session")
 async def use(shell: Shell, statement: Statement) -> None:
-    args = _positional(statement)
+    args = positional(statement)
     if len(args) != 1:
         raise UsageError("usage: use NAME|URL")
     session = shell.sessions.get(args[0])
@@ -152,7 +142,7 @@ async def use(shell: Shell, statement: Statement) -> None:
     argument="session",
 )
 async def close(shell: Shell, statement: Statement) -> None:
-    args = _positional(statement)
+    args = positional(statement)
     if len(args) > 1:
         raise UsageError("usage: close [NAME]")
     session = shell.require_session(args[0] if args else None)
@@ -170,7 +160,7 @@ async def close(shell: Shell, statement: Statement) -> None:
     argument="session",
 )
 async def endpoints(shell: Shell, statement: Statement) -> None:
-    args = _positional(statement)
+    args = positional(statement)
     if len(args) > 1:
         raise UsageError("usage: endpoints [SESSION]")
     session = shell.require_session(args[0] if args else None)
@@ -206,7 +196,7 @@ async def endpoints(shell: Shell, statement: Statement) -> None:
     argument="topic",
 )
 async def help_(shell: Shell, statement: Statement) -> None:
-    args = _positional(statement)
+    args = positional(statement)
     if len(args) > 1:
         raise UsageError("usage: help [COMMAND|ENDPOINT]")
     if not args:
@@ -267,7 +257,7 @@ async def exit_(shell: Shell, statement: Statement) -> None:
     argument="session",
 )
 async def refresh(shell: Shell, statement: Statement) -> None:
-    args = _positional(statement)
+    args = positional(statement)
     if len(args) > 1:
         raise UsageError("usage: refresh [SESSION]")
     session = shell.require_session(args[0] if args else None)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from gradioshell.commands.registry import command
+from gradioshell.commands.registry import command, plain_words, positional
 from gradioshell.errors import ShellError, UsageError
 from gradioshell.gradio import normalize_url
 from gradioshell.hub import (
@@ -185,7 +185,7 @@ def connect_options(statement: Statement) -> tuple[list[str], bool]:
     options=("set", "clear", "--save"),
 )
 async def token_(shell: Shell, statement: Statement) -> None:
-    args = _plain(statement)
+    args = positional(statement)
     if not args:
         _show_token(shell)
     elif args[0] == "set" and set(args[1:]) <= {"--save"}:
@@ -252,7 +252,7 @@ def _clear_token(shell: Shell) -> None:
 
 @command("whoami", "Show the Hugging Face account of the current token", "whoami")
 async def whoami(shell: Shell, statement: Statement) -> None:
-    if _plain(statement):
+    if positional(statement):
         raise UsageError("usage: whoami")
     async with hub_client(shell) as hub:
         me = await hub.whoami()
@@ -305,7 +305,7 @@ async def hub(shell: Shell, statement: Statement) -> None:
     if sub in KINDS:
         await _list(shell, sub, words[1:])
     elif sub in ("space", "model"):
-        rest = _plain_words(words[1:], f"hub {sub} ID")
+        rest = plain_words(words[1:], f"hub {sub}", f"hub {sub} ID")
         if len(rest) != 1:
             raise UsageError(f"usage: hub {sub} ID")
         await (_space_details if sub == "space" else _model_details)(shell, rest[0])
@@ -486,7 +486,7 @@ def _json_text(data: Any) -> Text:
     options=("restart", "wait"),
 )
 async def space(shell: Shell, statement: Statement) -> None:
-    args = _plain(statement)
+    args = positional(statement)
     if len(args) != 2 or args[0] not in ("restart", "wait"):
         raise UsageError("usage: space restart ID | space wait ID")
     action, target = args
@@ -508,14 +508,3 @@ async def space(shell: Shell, statement: Statement) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
-
-
-def _plain(statement: Statement) -> list[str]:
-    return _plain_words(statement.args, statement.command)
-
-
-def _plain_words(words: list[Word], usage: str) -> list[str]:
-    for word in words:
-        if word.name is not None:
-            raise UsageError(f"unexpected {word.name}=...; usage: {usage}")
-    return [w.value for w in words]

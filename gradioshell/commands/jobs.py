@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rich.table import Table
 from rich.text import Text
 
-from gradioshell.commands.registry import command
+from gradioshell.commands.registry import command, positional
 from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, cancelling, event_json
 from gradioshell.text import json_text, safe
@@ -21,13 +21,6 @@ if TYPE_CHECKING:
     from gradioshell.shell import Shell
 
 STATUS_STYLES = {DONE: "green", FAILED: "red", CANCELLED: "red", RUNNING: "yellow"}
-
-
-def _plain_args(statement: Statement) -> list[str]:
-    for word in statement.args:
-        if word.name is not None:
-            raise UsageError(f"{statement.command}: unexpected {word.name}=...")
-    return [w.value for w in statement.args]
 
 
 def jobs_table(jobs: list[Job]) -> Table:
@@ -53,7 +46,7 @@ def jobs_table(jobs: list[Job]) -> Table:
     details="Start a job by ending a call with '&' (op1 Duration=3 &), or with 'submit'.",
 )
 async def jobs(shell: Shell, statement: Statement) -> None:
-    if _plain_args(statement):
+    if positional(statement):
         raise UsageError("usage: jobs")
     items = list(shell.jobs)
     if not items and not shell.output.json:
@@ -70,7 +63,7 @@ async def jobs(shell: Shell, statement: Statement) -> None:
     "Fails when a job it waited for failed.",
 )
 async def wait(shell: Shell, statement: Statement) -> None:
-    selected = shell.jobs.select(_plain_args(statement))
+    selected = shell.jobs.select(positional(statement))
     pending = [job for job in selected if not job.finished]
     from gradioshell.output import InteractiveOutput
 
@@ -112,7 +105,7 @@ async def wait(shell: Shell, statement: Statement) -> None:
     "result N",
 )
 async def result(shell: Shell, statement: Statement) -> None:
-    args = _plain_args(statement)
+    args = positional(statement)
     if len(args) != 1:
         raise UsageError("usage: result N")
     job = shell.jobs.get(args[0])
@@ -147,7 +140,7 @@ async def result(shell: Shell, statement: Statement) -> None:
 
 @command("cancel", "Cancel a background job, or all of them", "cancel N|all")
 async def cancel(shell: Shell, statement: Statement) -> None:
-    args = _plain_args(statement)
+    args = positional(statement)
     if not args:
         raise UsageError("usage: cancel N|all")
     if args == ["all"]:
@@ -215,7 +208,7 @@ def _target(shell: Shell, words: list[Word]) -> tuple[Session, str, list[Word]]:
     details="Events already received come first, so it may follow a 'submit' at any time.",
 )
 async def events(shell: Shell, statement: Statement) -> None:
-    args = _plain_args(statement)
+    args = positional(statement)
     if len(args) != 1:
         raise UsageError("usage: events N")
     job = shell.jobs.get(args[0])
@@ -255,7 +248,7 @@ def _json_writer(shell: Shell) -> Any:
     argument="session",
 )
 async def info(shell: Shell, statement: Statement) -> None:
-    args = _plain_args(statement)
+    args = positional(statement)
     if len(args) > 1:
         raise UsageError("usage: info [URL|SPACE|SESSION]")
     session = shell.sessions.find(args[0]) if args else shell.require_session()
@@ -345,7 +338,7 @@ def _value(shell: Shell, word: Word) -> Any:
 async def batch(shell: Shell, statement: Statement) -> None:
     from gradioshell.batch import BatchOptions, run_batch
 
-    options = BatchOptions.parse(_plain_args(statement))
+    options = BatchOptions.parse(positional(statement))
     first = options.endpoint[0]
     if first.startswith("@") and len(options.endpoint) == 2:
         session, name = shell.sessions.get(first[1:]), options.endpoint[1]

@@ -6,8 +6,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from gradioshell.errors import UsageError
+
 if TYPE_CHECKING:
-    from gradioshell.parser import Statement
+    from gradioshell.parser import Statement, Word
     from gradioshell.shell import Shell
 
 Handler = Callable[["Shell", "Statement"], Awaitable[None]]
@@ -69,3 +71,19 @@ class CommandRegistry:
 
 COMMANDS = CommandRegistry()
 command = COMMANDS.command
+
+
+def positional(statement: Statement) -> list[str]:
+    """The statement's words, for a command that takes no ``name=value``: one is a usage
+    error that shows the command's usage."""
+    spec = COMMANDS.get(statement.command)
+    return plain_words(statement.args, statement.command, spec.usage if spec else None)
+
+
+def plain_words(words: list[Word], what: str, usage: str | None) -> list[str]:
+    """The values of ``words``, none of which may be ``name=value``."""
+    for word in words:
+        if word.name is not None:
+            shown = f"; usage: {usage}" if usage else ""
+            raise UsageError(f"{what}: unexpected {word.name}=...{shown}")
+    return [w.value for w in words]
