@@ -108,11 +108,7 @@ def decode(chunks: Iterable[str], limit: int) -> Iterator[str]:
 
 async def events(response: httpx.Response, limit: int, what: str) -> AsyncIterator[str]:
     """The data of each event of a streamed ``response``, each at most ``limit`` characters."""
-    decoder = SSEDecoder(limit, what)
-    async for text in response.aiter_text():
-        for data in decoder.feed(text):
-            yield data
-    for data in decoder.close():
+    async for _, data in named_events(response, limit, what):
         yield data
 
 
