@@ -3,7 +3,7 @@
 It knows nothing of the terminal; the shell imports it, never the reverse.
 """
 
-from gradioshell.gradio.call import Call, SessionNotFound
+from gradioshell.gradio.call import HIDDEN_ERROR, Call, SessionNotFound
 from gradioshell.gradio.client import GradioApp, Timeouts, normalize_url
 from gradioshell.gradio.errors import (
     ArgumentError,
@@ -37,6 +37,7 @@ from gradioshell.gradio.models import AppConfig, Endpoint, Parameter, Return
 from gradioshell.gradio.values import bind, convert
 
 __all__ = [
+    "HIDDEN_ERROR",
     "AppConfig",
     "ArgumentError",
     "AuthenticationRequired",

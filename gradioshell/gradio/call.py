@@ -29,9 +29,7 @@ Message = dict[str, Any] | BaseException
 
 SESSION_LOST = "the app was restarted and lost this call; run it again (the next call reconnects)"
 
-HIDDEN_ERROR = (
-    "the app raised an error without a message (the app can show it with show_error=True)"
-)
+HIDDEN_ERROR = "the app failed without saying why (it does not send its error messages)"
 
 
 class SessionNotFound(GradioError):
@@ -174,9 +172,7 @@ class Call:
                 self._stale = True
                 return []
         self._last = data
-        if self.decode is not None:
-            data = self.decode(data)
-        return [Generating(data=data)]
+        return [Generating(data=self._shown(data))]
 
     def _completed(self, msg: dict[str, Any]) -> Event:
         output = msg.get("output")
@@ -187,9 +183,12 @@ class Call:
         data = output.get("data")
         if not isinstance(data, list):
             data = self._last or []
-        if self.decode is not None:
-            data = self.decode(data)
-        return Completed(data=data, duration=_float(output.get("duration")))
+        return Completed(data=self._shown(data), duration=_float(output.get("duration")))
+
+    def _shown(self, data: list[Any]) -> list[Any]:
+        """The outputs as users see them, from the values the app sent (diffs applied)."""
+        data = self.endpoint.shown_outputs(data)
+        return self.decode(data) if self.decode is not None else data
 
     def _failure(self, msg: dict[str, Any], output: dict[str, Any]) -> Failed:
         message = _str(output.get("error")) or HIDDEN_ERROR

@@ -280,7 +280,7 @@ class GradioApp:
         codec = self.file_codec
         if codec is not None:
             data = await codec.encode(self, endpoint, data)
-        call = await self._start(endpoint, data)
+        call = await self._start(endpoint, endpoint.wire_inputs(data))
         if codec is not None:
             call.decode = functools.partial(codec.decode, endpoint)
         return call

@@ -11,6 +11,49 @@ from gradioshell.gradio.errors import NotAGradioApp, ProtocolError
 _MISSING: Any = object()
 
 
+#: Component types the official client leaves out of an endpoint's values when the app's
+#: ``/config`` does not say (``skip_api``, from 4.0): state and layout blocks.
+SKIP_TYPES = frozenset(
+    {
+        "state",
+        "row",
+        "column",
+        "tabs",
+        "tab",
+        "tabitem",
+        "box",
+        "form",
+        "accordion",
+        "group",
+        "interpretation",
+        "dataset",
+        "sidebar",
+    }
+)
+
+#: The few properties of a component the shell reads (ranges, formats); the rest of a
+#: component's description (its value, label, layout) is left out to keep sessions small.
+KEPT_PROPS = frozenset(
+    {"minimum", "maximum", "step", "multiselect", "type", "file_count", "language", "format"}
+)
+
+
+@dataclass(frozen=True)
+class Component:
+    """A component an event reads or writes, as the app's ``/config`` describes it."""
+
+    id: int
+    #: The block's type in lower case: ``textbox``, ``state``, ``chatbot``...
+    type: str
+    #: Whether API clients leave its value out (gr.State, buttons, layout blocks).
+    skip_api: bool = False
+    props: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def is_state(self) -> bool:
+        return self.type == "state"
+
+
 @dataclass(frozen=True)
 class Parameter:
     """One input of an endpoint, as the user names it on the command line."""
@@ -24,6 +67,13 @@ class Parameter:
     has_default: bool = False
     default: Any = None
     example: Any = None
+    #: What ``/config`` says of the component behind it (ranges, formats), when known.
+    props: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def kind(self) -> str:
+        """The component's type in lower case without spaces: ``multimodaltextbox``..."""
+        return self.component.lower().replace(" ", "").replace("_", "")
 
     @property
     def required(self) -> bool:
@@ -58,11 +108,24 @@ class Endpoint:
     app of hundreds of endpoints parses only the few that are used.
     """
 
-    __slots__ = ("_parameters", "_returns", "_spec", "api_name", "description", "fn_index")
+    __slots__ = (
+        "_parameters",
+        "_returns",
+        "_spec",
+        "api_name",
+        "description",
+        "fn_index",
+        "inputs",
+        "outputs",
+    )
 
     api_name: str
     fn_index: int
     description: str
+    #: The components the app's event reads and writes, in the app's order, hidden ones
+    #: (gr.State, buttons, layout) included; empty when the app's config does not say.
+    inputs: tuple[Component, ...]
+    outputs: tuple[Component, ...]
     _parameters: tuple[Parameter, ...] | None
     _returns: tuple[Return, ...] | None
     _spec: dict[str, Any] | None
@@ -74,19 +137,37 @@ class Endpoint:
         parameters: tuple[Parameter, ...] = (),
         returns: tuple[Return, ...] = (),
         description: str = "",
+        *,
+        inputs: tuple[Component, ...] = (),
+        outputs: tuple[Component, ...] = (),
     ) -> None:
         _init = object.__setattr__
         _init(self, "api_name", api_name)
         _init(self, "fn_index", fn_index)
         _init(self, "description", description)
+        _init(self, "inputs", tuple(inputs))
+        _init(self, "outputs", tuple(outputs))
         _init(self, "_parameters", tuple(parameters))
         _init(self, "_returns", tuple(returns))
         _init(self, "_spec", None)
 
     @classmethod
-    def from_spec(cls, api_name: str, fn_index: int, spec: dict[str, Any]) -> Endpoint:
-        """An endpoint described by ``spec`` (one entry of ``/info``), parsed when first read."""
-        endpoint = cls(api_name, fn_index, description=_text(spec.get("description")))
+    def from_spec(
+        cls,
+        api_name: str,
+        fn_index: int,
+        spec: dict[str, Any],
+        layout: Layout = ((), ()),
+    ) -> Endpoint:
+        """An endpoint described by ``spec`` (one entry of ``/info``), parsed when first read;
+        ``layout`` is the components its event reads and writes (from ``/config``)."""
+        endpoint = cls(
+            api_name,
+            fn_index,
+            description=_text(spec.get("description")),
+            inputs=layout[0],
+            outputs=layout[1],
+        )
         object.__setattr__(endpoint, "_parameters", None)
         object.__setattr__(endpoint, "_returns", None)
         object.__setattr__(endpoint, "_spec", spec)
@@ -102,7 +183,9 @@ class Endpoint:
     def parameters(self) -> tuple[Parameter, ...]:
         params = self._parameters
         if params is None:
-            params = _parse_parameters(self._spec.get("parameters") if self._spec else None)
+            params = _parse_parameters(
+                self._spec.get("parameters") if self._spec else None, self._shown_inputs()
+            )
             object.__setattr__(self, "_parameters", params)
         return params
 
@@ -117,10 +200,12 @@ class Endpoint:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Endpoint):
             return NotImplemented
-        if (self.api_name, self.fn_index, self.description) != (
+        if (self.api_name, self.fn_index, self.description, self.inputs, self.outputs) != (
             other.api_name,
             other.fn_index,
             other.description,
+            other.inputs,
+            other.outputs,
         ):
             return False
         if self._spec is not None and self._spec == other._spec:
@@ -136,6 +221,27 @@ class Endpoint:
             f"parameters={self.parameters!r}, returns={self.returns!r}, "
             f"description={self.description!r})"
         )
+
+    def _shown_inputs(self) -> tuple[Component, ...]:
+        return tuple(c for c in self.inputs if not c.skip_api)
+
+    def wire_inputs(self, data: list[Any]) -> list[Any]:
+        """The values the app's event takes, from ``data`` (one per parameter): None for each
+        input the API hides. A gr.State input is one: the app keeps its value per session,
+        so two calls of one session see each other's state, as in the official client."""
+        shown = self._shown_inputs()
+        if len(shown) == len(self.inputs) or len(shown) != len(data):
+            return data
+        values = iter(data)
+        return [None if c.skip_api else next(values) for c in self.inputs]
+
+    def shown_outputs(self, data: list[Any]) -> list[Any]:
+        """The outputs of ``data`` (as the app sent them) that users see: without those of
+        hidden components (state, buttons, layout blocks), and an update's value in place
+        of the update (``gr.update(value=...)``; None when it only changes properties)."""
+        if self.outputs and len(data) == len(self.outputs):
+            data = [v for v, c in zip(data, self.outputs, strict=True) if not c.skip_api]
+        return [update_value(v) for v in data]
 
     @property
     def name(self) -> str:
@@ -164,6 +270,21 @@ class Endpoint:
         return f"{', '.join(parts)} -> {outs or 'nothing'}"
 
 
+Layout = tuple[tuple[Component, ...], tuple[Component, ...]]
+"""The components an event reads and the components it writes, in order."""
+
+
+def update_value(value: Any) -> Any:
+    """What an output means: an update's ``value`` (None if it has none), else the value.
+
+    An event may answer ``gr.update(value=..., interactive=True)``: the app sends it as a
+    dict marked ``"__type__": "update"``, whose properties only concern the page.
+    """
+    if isinstance(value, dict) and "update" in str(value.get("__type__", "")):
+        return value.get("value")
+    return value
+
+
 @dataclass(frozen=True)
 class AppConfig:
     """What ``/config`` says about an app."""
@@ -176,6 +297,8 @@ class AppConfig:
     api_names: dict[str, int]
     #: fn_index of the events the app runs outside its queue (``queue=False``, or no queue).
     unqueued: frozenset[int] = frozenset()
+    #: fn_index → the components each event reads and writes.
+    layouts: dict[int, Layout] = field(repr=False, compare=False, default_factory=dict)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -199,8 +322,11 @@ def parse_config(payload: Any) -> AppConfig:
         prefix = ""
     prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
     api_names: dict[str, int] = {}
+    hidden_names: set[str] = set()
     unqueued: set[int] = set()
+    layouts: dict[int, Layout] = {}
     enable_queue = bool(payload.get("enable_queue", True))
+    components = _components(payload.get("components"))
     deps = payload.get("dependencies")
     for position, dep in enumerate(deps if isinstance(deps, list) else []):
         if not isinstance(dep, dict):
@@ -210,7 +336,20 @@ def parse_config(payload: Any) -> AppConfig:
             fn_index = position
         name = dep.get("api_name")
         if isinstance(name, str) and name:
-            api_names["/" + name.lstrip("/")] = fn_index
+            # When a hidden event shares its name with a public one (a flagging step
+            # beside the prediction), the name means the public one.
+            key = "/" + name.lstrip("/")
+            hidden = _hidden(dep)
+            if key not in api_names or (key in hidden_names and not hidden):
+                api_names[key] = fn_index
+                if hidden:
+                    hidden_names.add(key)
+                else:
+                    hidden_names.discard(key)
+        layouts[fn_index] = (
+            _layout(dep.get("inputs"), components),
+            _layout(dep.get("outputs"), components),
+        )
         queue = dep.get("queue")
         if queue is False or (queue is None and not enable_queue):
             unqueued.add(fn_index)
@@ -225,8 +364,48 @@ def parse_config(payload: Any) -> AppConfig:
         max_file_size=max_size if isinstance(max_size, int) else None,
         api_names=api_names,
         unqueued=frozenset(unqueued),
+        layouts=layouts,
         raw={k: v for k, v in payload.items() if k not in _UI_KEYS},
     )
+
+
+def _hidden(dep: dict[str, Any]) -> bool:
+    """Whether the app keeps an event out of its API page (private or undocumented)."""
+    visibility = dep.get("api_visibility")
+    if isinstance(visibility, str):
+        return visibility != "public"
+    return dep.get("show_api") is False
+
+
+def _components(raw: Any) -> dict[int, Component]:
+    """The components of a ``/config`` by id: their type, whether the API hides them, and
+    the few properties the shell reads."""
+    found: dict[int, Component] = {}
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), int):
+            continue
+        kind = _text(item.get("type")).lower()
+        skip = item.get("skip_api")
+        props = item.get("props")
+        kept = (
+            {k: v for k, v in props.items() if k in KEPT_PROPS} if isinstance(props, dict) else {}
+        )
+        found[item["id"]] = Component(
+            id=item["id"],
+            type=kind,
+            skip_api=skip if isinstance(skip, bool) else kind in SKIP_TYPES,
+            props=kept,
+        )
+    return found
+
+
+def _layout(ids: Any, components: dict[int, Component]) -> tuple[Component, ...]:
+    """The components of an event's inputs or outputs; unknown ids are taken as shown."""
+    layout = []
+    for item in ids if isinstance(ids, list) else []:
+        if isinstance(item, int):
+            layout.append(components.get(item) or Component(item, ""))
+    return tuple(layout)
 
 
 def parse_info(payload: Any, config: AppConfig) -> list[Endpoint]:
@@ -253,14 +432,18 @@ def parse_info(payload: Any, config: AppConfig) -> list[Endpoint]:
     for api_name, fn_index, spec in sorted(listed, key=lambda item: item[1]):
         if spec.get("api_visibility", "public") == "private" or spec.get("show_api") is False:
             continue
-        endpoints.append(Endpoint.from_spec(api_name, fn_index, spec))
+        layout = config.layouts.get(fn_index, ((), ()))
+        endpoints.append(Endpoint.from_spec(api_name, fn_index, spec, layout))
     return endpoints
 
 
-def _parse_parameters(raw: Any) -> tuple[Parameter, ...]:
+def _parse_parameters(raw: Any, components: tuple[Component, ...]) -> tuple[Parameter, ...]:
     params: list[Parameter] = []
     taken: set[str] = set()
-    for position, item in enumerate(raw if isinstance(raw, list) else []):
+    items = raw if isinstance(raw, list) else []
+    # The parameters are the event's shown inputs, in order, when the counts agree.
+    behind = components if len(components) == len(items) else (None,) * len(items)
+    for position, (item, component) in enumerate(zip(items, behind, strict=True)):
         if not isinstance(item, dict):
             continue
         label = _text(item.get("label"))
@@ -283,6 +466,7 @@ def _parse_parameters(raw: Any) -> tuple[Parameter, ...]:
                 has_default=bool(item.get("parameter_has_default", False)),
                 default=item.get("parameter_default"),
                 example=item.get("example_input"),
+                props=component.props if component is not None else {},
             )
         )
     return tuple(params)
