@@ -8,6 +8,8 @@ feeds the events to a reporter.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gradioshell import transfers
 from gradioshell.errors import CallFailed, UsageError
 from gradioshell.gradio import (
+    HIDDEN_ERROR,
     ArgumentError,
     Call,
     Completed,
@@ -40,12 +43,11 @@ async def prepare(
     Files given to file parameters are checked, then uploaded (see :mod:`gradioshell.transfers`).
     """
     args, kwargs = split_arguments(words, shell)
-    args, kwargs = transfers.mark_file_arguments(endpoint, args, kwargs)
     try:
         data = bind(endpoint, args, kwargs)
     except ArgumentError as exc:
         raise UsageError(str(exc)) from None
-    return await transfers.resolve_file_arguments(shell, session, data)
+    return await transfers.resolve_file_arguments(shell, session, endpoint, data)
 
 
 async def run(
@@ -78,9 +80,13 @@ async def run(
                             await transfers.download_outputs(shell, session, event.data)
                         except GradioError as exc:  # the result stands; its files stay remote
                             download_error = exc
-                    reporter.event(event)
                     if isinstance(event, Failed):
+                        if event.message == HIDDEN_ERROR:
+                            # Say what was sent: all there is to go on.
+                            message = f"{event.message}; sent {sent_summary(endpoint, data)}"
+                            event = dataclasses.replace(event, message=message)
                         failure = event
+                    reporter.event(event)
             except asyncio.CancelledError:
                 reporter.cancelled()
                 shell.spawn(app_call.cancel())
@@ -156,3 +162,23 @@ def split_arguments(
         else:
             args.append(value)
     return args, kwargs
+
+
+def sent_summary(endpoint: Endpoint, data: list[Any], width: int = 40) -> str:
+    """The values of a call in one short line: ``text='hi', n=2, image=cat.png``."""
+    parts = []
+    for param, value in zip(endpoint.parameters, data, strict=False):
+        parts.append(f"{param.name}={_short(value, width)}")
+    return ", ".join(parts) if parts else "no values"
+
+
+def _short(value: Any, width: int) -> str:
+    if value is None:
+        return "$null"
+    if isinstance(value, dict) and isinstance(value.get("path"), str):
+        name = value.get("orig_name") or value["path"].rsplit("/", 1)[-1]
+        return str(name)[:width]
+    if isinstance(value, list):
+        return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
+    text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= width else text[: width - 1] + "…"

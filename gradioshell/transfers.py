@@ -11,28 +11,29 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError
-from gradioshell.gradio import Endpoint, Parameter
+from gradioshell.gradio import Endpoint
 from gradioshell.gradio.files import (
     FileError,
     LocalFile,
     Progress,
     expand,
     file_data,
-    file_kind,
     find_files,
+    guess_mime,
     is_file_data,
     is_url,
     local_file,
     upload,
     url_file_data,
 )
+from gradioshell.gradio.values import FileInput
 
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
@@ -56,57 +57,33 @@ class RemoteFile:
     data: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class FileArgument:
-    """A value given for a file parameter, kept as typed until it is resolved."""
-
-    param: Parameter
-    value: Any
-
-
-def mark_file_arguments(
-    endpoint: Endpoint, args: Sequence[Any], kwargs: dict[str, Any]
-) -> tuple[list[Any], dict[str, Any]]:
-    """Wrap the values of file parameters so that binding passes them through untouched."""
-    params = endpoint.parameters
-    marked_args = [
-        FileArgument(params[i], v) if i < len(params) and file_kind(params[i]) else v
-        for i, v in enumerate(args)
-    ]
-    marked_kwargs: dict[str, Any] = {}
-    for key, value in kwargs.items():
-        param = endpoint.parameter(key)
-        marked_kwargs[key] = (
-            FileArgument(param, value) if param is not None and file_kind(param) else value
-        )
-    return marked_args, marked_kwargs
-
-
-async def resolve_file_arguments(shell: Shell, session: Session, data: list[Any]) -> list[Any]:
-    """Replace each file argument in ``data`` by FileData, uploading local files.
+async def resolve_file_arguments(
+    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any]
+) -> list[Any]:
+    """Replace each :class:`FileInput` in ``data`` (one value per parameter of ``endpoint``,
+    files anywhere inside) by FileData, uploading local files.
 
     Every path is checked before anything is sent.
     """
     limit = session.app.config.max_file_size if session.app.config else None
-    plans: list[tuple[int, list[Any], bool, bool]] = []
-    for index, value in enumerate(data):
-        if not isinstance(value, FileArgument):
-            continue
-        kind = file_kind(value.param)
-        try:
-            items = _plan(shell, session, value.value, kind == "files", limit)
-        except FileError as exc:
-            raise ShellError(f"{value.param.name}: {exc}") from None
-        gallery = value.param.component.lower() == "gallery"
-        plans.append((index, items, kind == "files", gallery))
-    remote = any(isinstance(i, RemoteFile) for _, items, _, _ in plans for i in items)
+    plans: dict[int, tuple[FileInput, list[Any]]] = {}
+    for param, value in zip(endpoint.parameters, data, strict=False):
+        for item in _file_inputs(value):
+            try:
+                plans[id(item)] = (item, _plan(shell, session, item.value, item.many, limit))
+            except FileError as exc:
+                raise ShellError(f"{param.name}: {exc}") from None
+    if not plans:
+        return data
+    every = [i for _, items in plans.values() for i in items]
+    remote = any(isinstance(i, RemoteFile) for i in every)
     with tempfile.TemporaryDirectory(prefix="gradioshell-") if remote else nullcontext() as fetched:
         if fetched is not None:
-            for _, items, _, _ in plans:
+            for _, items in plans.values():
                 for n, item in enumerate(items):
                     if isinstance(item, RemoteFile):
                         items[n] = await _fetch_remote(item, Path(fetched), limit)
-        uploads = [i for _, items, _, _ in plans for i in items if isinstance(i, LocalFile)]
+        uploads = [i for _, items in plans.values() for i in items if isinstance(i, LocalFile)]
         uploaded: dict[LocalFile, dict[str, Any]] = {}
         if uploads:
             with upload_progress(shell, sum(f.size for f in uploads)) as progress:
@@ -114,16 +91,44 @@ async def resolve_file_arguments(shell: Shell, session: Session, data: list[Any]
                     session.app, uploads, cache=session.uploads, progress=progress
                 )
             uploaded = dict(zip(uploads, results, strict=True))
-    out = list(data)
-    for index, items, many, gallery in plans:
-        values = [uploaded[i] if isinstance(i, LocalFile) else i for i in items]
-        if gallery:
-            values = [{"image": v, "caption": None} for v in values]
-        if many:
-            out[index] = values
-        else:
-            out[index] = values[0] if values else None
-    return out
+
+    def sent(item: FileInput) -> Any:
+        values = [uploaded[i] if isinstance(i, LocalFile) else i for i in plans[id(item)][1]]
+        if item.gallery:
+            values = [_gallery_item(v) for v in values]
+        if item.many:
+            return values
+        return values[0] if values else None
+
+    return [_replace_inputs(value, sent) for value in data]
+
+
+def _file_inputs(value: Any) -> Iterator[FileInput]:
+    if isinstance(value, FileInput):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _file_inputs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _file_inputs(item)
+
+
+def _replace_inputs(value: Any, sent: Callable[[FileInput], Any]) -> Any:
+    if isinstance(value, FileInput):
+        return sent(value)
+    if isinstance(value, dict):
+        return {k: _replace_inputs(v, sent) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_inputs(v, sent) for v in value]
+    return value
+
+
+def _gallery_item(data: dict[str, Any]) -> dict[str, Any]:
+    """A file as a gallery item: a video goes under ``video``, anything else ``image``."""
+    mime = data.get("mime_type") or guess_mime(str(data.get("orig_name") or data.get("path")))
+    key = "video" if isinstance(mime, str) and mime.startswith("video/") else "image"
+    return {key: data, "caption": None}
 
 
 async def _fetch_remote(item: RemoteFile, directory: Path, limit: int | None) -> LocalFile:
@@ -168,6 +173,8 @@ def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None) -> 
             value = json.loads(value)  # a FileData written out, as in the app's examples
         except ValueError:
             raise FileError(f"{value!r} is not a valid JSON object") from None
+    if isinstance(value, dict) and not is_file_data(value) and isinstance(value.get("path"), str):
+        value = value["path"]  # {"path": "cat.png"}, as the official client's handle_file()
     if isinstance(value, str):
         if is_url(value):
             return url_file_data(value)

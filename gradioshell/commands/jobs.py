@@ -302,7 +302,7 @@ async def let(shell: Shell, statement: Statement) -> None:
         name, value_word = words[0].value, words[2]
     else:
         raise UsageError("usage: let NAME = VALUE")
-    if not name.isidentifier() or name == "_" or (name[0] == "r" and name[1:].isdigit()):
+    if not name.isidentifier() or name in ("_", "null") or (name[0] == "r" and name[1:].isdigit()):
         raise UsageError(f"{name!r} cannot be a variable name")
     shell.variables[name] = _value(shell, value_word)
 

@@ -58,18 +58,40 @@ class FileError(GradioError):
 
 
 def file_kind(param: Parameter) -> Literal["file", "files"] | None:
-    """``"file"`` for a parameter taking one file, ``"files"`` for a list of them, else None."""
+    """``"file"`` for a parameter taking one file, ``"files"`` for a list of them, else None.
+
+    A parameter whose value holds files inside a richer value (a multimodal message, an
+    image editor's layers, a gallery of captioned images, a chat history) is not one: the
+    files in its value are found from its schema (:func:`file_positions`).
+    """
     schema = param.schema
     if is_filedata_schema(schema, schema):
         return "file"
     if schema.get("type") == "array" and is_filedata_schema(schema.get("items"), schema):
         return "files"
-    component = param.component.lower().replace(" ", "")
+    if mentions_files(schema):
+        return None
+    # Releases before 4.0 describe files as base64 text or name/data dicts: go by component.
+    component = param.kind
     if component in FILE_COMPONENTS or "filepath" in param.python_type.lower():
-        if component in LIST_COMPONENTS or param.python_type.startswith("list"):
+        if component in LIST_COMPONENTS or param.python_type.lower().startswith("list"):
             return "files"
         return "file"
     return None
+
+
+def mentions_files(schema: Any) -> bool:
+    """Whether a FileData appears anywhere in ``schema`` (its ``$defs`` included)."""
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("const") == "gradio.FileData" or is_filedata_schema(node, None):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def is_file_parameter(param: Parameter) -> bool:
