@@ -1,8 +1,10 @@
 """References in arguments to earlier results and to variables.
 
-``$_`` is the outputs of the last successful call (in any session), ``$rN`` those of call
-number N, ``$name`` a variable, ``$1`` a script argument. Each may be followed by indices and
-keys: ``$_[0]``, ``$r3[1]``, ``$_[0]["path"]``, ``$x.path``, ``$_[-1]``.
+``$_`` is the output of the last successful call (in any session) — the output itself when
+the call has one, the list of its outputs when it has several — and ``$rN`` that of call
+number N; ``$name`` is a variable, ``$1`` a script argument, ``$null`` no value at all.
+Each may be followed by indices and keys: ``$_[0]``, ``$r3[1]``, ``$_[0]["path"]``,
+``$x.path``, ``$_[-1]``.
 A quoted word is never a reference: ``"$_"`` is the text ``$_``.
 """
 
@@ -22,6 +24,10 @@ _REFERENCE = re.compile(
     r"(?P<path>(?:\[(?:-?\d+|\"[^\"]*\"|'[^']*')\]|\.[A-Za-z_]\w*)*)\Z"
 )
 _STEP = re.compile(r"\[(-?\d+)\]|\[\"([^\"]*)\"\]|\['([^']*)'\]|\.([A-Za-z_]\w*)")
+
+
+NULL = "null"
+"""``$null``: no value (None), for a parameter that takes one."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +54,11 @@ def parse_reference(text: str) -> Reference | None:
 
 def resolve(shell: Shell, reference: Reference) -> Any:
     """The value a reference points to; a ShellError says clearly why when there is none."""
-    value = _root(shell, reference.name)
-    for step in reference.path:
+    value, single = _root(shell, reference.name)
+    path = reference.path
+    if single and path[:1] == (0,) and not isinstance(value, list):
+        path = path[1:]  # $_[0] of a call with one output that is no list: that output
+    for step in path:
         try:
             fits = (isinstance(value, list) and isinstance(step, int)) or (
                 isinstance(value, dict) and isinstance(step, str)
@@ -65,11 +74,12 @@ def resolve(shell: Shell, reference: Reference) -> Any:
     return value
 
 
-def _root(shell: Shell, name: str) -> Any:
+def _root(shell: Shell, name: str) -> tuple[Any, bool]:
+    """The value ``$name`` stands for, and whether it is the one output of a call."""
     if name == "_":
         for record in reversed(shell.results):
             if record.error is None and record.outputs is not None:
-                return record.outputs
+                return outputs_value(record.outputs)
         raise ShellError("$_: no call has finished yet")
     if name[0] == "r" and name[1:].isdigit():
         number = int(name[1:])
@@ -79,12 +89,22 @@ def _root(shell: Shell, name: str) -> Any:
         record = shell.results[number - 1]
         if record.outputs is None:
             raise ShellError(f"${name}: call {number} ({record.endpoint}) has no outputs")
-        return record.outputs
+        return outputs_value(record.outputs)
+    if name == NULL:
+        return None, False
     if name in shell.variables:
-        return shell.variables[name]
+        return shell.variables[name], False
     if name.isdigit():
         raise ShellError(f"${name}: the script was given no argument {name}")
     raise ShellError(f"${name}: no such variable")
+
+
+def outputs_value(outputs: list[Any]) -> tuple[Any, bool]:
+    """What a call's outputs are as a value: the output itself when there is one, else the
+    list of them; and whether it was the one output."""
+    if len(outputs) == 1:
+        return outputs[0], True
+    return outputs, False
 
 
 def _describe(value: Any) -> str:
