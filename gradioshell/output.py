@@ -153,7 +153,7 @@ class TextReporter(Reporter):
             title = f"{event.title}: " if event.title and event.title.lower() != event.level else ""
             self.output.info(f"{event.level}: {title}{event.message}")
         elif isinstance(event, Failed):
-            self.output.error(f"{event.title}: {event.message}" if event.title else event.message)
+            self.output.error(failure_text(event))
 
     def cancelled(self) -> None:
         self.output.error("cancelled")
@@ -203,6 +203,15 @@ class JsonReporter(Reporter):
 
     def cancelled(self) -> None:
         self.output.emit({"event": "cancelled", **self.base})
+
+
+def failure_text(event: Failed) -> str:
+    """A failed call as one line: the app's title when it gave one (``gr.Error(title=...)``)
+    and its message; the default title says nothing the ``error:`` prefix does not."""
+    title = event.title.strip()
+    if not title or title.lower() == "error":
+        return event.message
+    return f"{title}: {event.message}"
 
 
 def event_record(event: Event) -> dict[str, Any]:

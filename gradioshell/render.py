@@ -23,7 +23,7 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.gradio.files import find_files, is_file_parameter
+from gradioshell.gradio.files import file_kind, find_files, is_file_parameter
 from gradioshell.text import files_of, json_text, safe, unwrap, with_paths
 
 if TYPE_CHECKING:
@@ -289,9 +289,77 @@ def parameter_details(p: Parameter) -> Text:
     if p.example is not None and p.example != p.default:
         text.append("\nexample: ", style="dim")
         text.append(safe(json.dumps(p.example, ensure_ascii=False)))
+    how = how_to_write(p)
+    if how:
+        text.append("\nwrite: ", style="dim")
+        text.append(how)
     if p.description:
         text.append("\n" + safe(p.description), style="italic")
     return text
+
+
+def how_to_write(p: Parameter) -> str:
+    """How to give a parameter its value on the command line, for values that are not
+    plain text or numbers."""
+    name = safe(p.name)
+    kind = file_kind(p)
+    if kind == "file":
+        return f"{name}=PATH or a URL, or an earlier result such as $_"
+    if kind == "files":
+        return f'{name}="*.png" (a glob), or a JSON list of paths'
+    hints = {
+        "multimodaltextbox": f"{name}=TEXT {name}.files=PATH (a glob or a JSON list for several)",
+        "chatbot": (
+            f'{name}=\'[{{"role": "user", "content": "hi"}}]\' or \'[["hi", "hello"]]\', '
+            "or an earlier result such as $_"
+        ),
+        "gallery": f'{name}="*.png" (a glob), or a JSON list of paths',
+        "imageeditor": f"{name}=PATH (the image to edit)",
+        "imageslider": f'{name}=\'["before.png", "after.png"]\'',
+        "annotatedimage": f"{name}=PATH, or JSON",
+        "dataframe": f"{name}=table.csv (CSV or TSV), or JSON rows such as [[1, 2], [3, 4]]",
+        "checkboxgroup": f"{name}=a,b or a JSON list",
+        "json": f"{name}=JSON",
+        "label": f"{name}=TEXT or JSON",
+        "highlightedtext": f'{name}=TEXT or JSON pairs such as [["hello", "greeting"]]',
+    }
+    how = hints.get(p.kind, "")
+    if not how and p.kind == "dropdown" and p.schema.get("type") == "array":
+        how = f"{name}=a,b or a JSON list"
+    minimum, maximum = p.props.get("minimum"), p.props.get("maximum")
+    if not how and isinstance(minimum, (int, float)) and isinstance(maximum, (int, float)):
+        how = f"{name}=N, from {minimum:g} to {maximum:g}"
+    return how
+
+
+def endpoint_record(session: Session, endpoint: Endpoint) -> dict[str, Any]:
+    """``help ENDPOINT`` as JSON: what ``--json`` writes."""
+    return {
+        "event": "help",
+        "session": session.name,
+        "endpoint": endpoint.api_name or endpoint.name,
+        "description": endpoint.description,
+        "parameters": [
+            {
+                "name": p.name,
+                "label": p.label,
+                "component": p.component,
+                "type": p.type_name,
+                "required": p.required,
+                "default": p.default,
+                "choices": p.choices,
+                "example": p.example,
+                "write": how_to_write(p) or None,
+                "description": p.description,
+            }
+            for p in endpoint.parameters
+        ],
+        "returns": [
+            {"label": r.label, "component": r.component, "type": r.python_type}
+            for r in endpoint.returns
+        ],
+        "example": example_call(endpoint),
+    }
 
 
 def example_call(endpoint: Endpoint) -> str:

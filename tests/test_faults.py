@@ -259,13 +259,21 @@ def test_connect_errors(run_shell, broken_url: str, scenario: str, expected: str
         ("lostsession", "the app was restarted and lost this call"),
         ("stopped", "Server stopped unexpectedly."),
         ("dies", "was lost"),
-        ("hiddenerror", "the app raised an error without a message (the app can show it"),
+        ("hiddenerror", "the app failed without saying why (it does not send its error"),
     ],
 )
 def test_call_errors(run_shell, broken_url: str, scenario: str, expected: str) -> None:
     result = run_shell("-c", f"connect {broken_url}/{scenario}; predict x")
     assert result.returncode == 1
     assert expected in one_error(result)
+    assert "show_error" not in result.stderr  # advice for the app's owner, not its users
+
+
+def test_error_without_reason_says_what_was_sent(run_shell, broken_url: str) -> None:
+    result = run_shell("-c", f"connect {broken_url}/hiddenerror; predict 'a question'")
+    error = one_error(result)
+    assert "without saying why" in error
+    assert "; sent text='a question'" in error
 
 
 def test_info_with_odd_fields_still_gives_usable_endpoints(run_shell, broken_url: str) -> None:

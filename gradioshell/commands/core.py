@@ -13,7 +13,7 @@ from gradioshell.commands.registry import COMMANDS, command, positional
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
 from gradioshell.login import take_user
-from gradioshell.render import endpoint_help, endpoints_table, sessions_table
+from gradioshell.render import endpoint_help, endpoint_record, endpoints_table, sessions_table
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
@@ -212,7 +212,14 @@ async def help_(shell: Shell, statement: Statement) -> None:
         text.append("\n" + builtin.summary)
         if builtin.details:
             text.append("\n" + builtin.details)
-        shell.output.show(text)
+        record = {
+            "event": "help",
+            "command": builtin.name,
+            "usage": builtin.usage,
+            "summary": builtin.summary,
+            "details": builtin.details,
+        }
+        shell.output.show(text, record)
         return
     if session is None:
         raise ShellError(f"no command {topic!r}, and no app connected to look for an endpoint")
@@ -223,7 +230,7 @@ async def help_(shell: Shell, statement: Statement) -> None:
             f"no command or endpoint {topic!r}"
             + (f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else "")
         ) from None
-    shell.output.show(endpoint_help(session, endpoint))
+    shell.output.show(endpoint_help(session, endpoint), endpoint_record(session, endpoint))
 
 
 def _overview(shell: Shell) -> Group:
