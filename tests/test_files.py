@@ -142,7 +142,7 @@ def test_chained_call_on_the_same_app_sends_the_server_path(
     run_shell, media_url: str, tmp_path: Path
 ) -> None:
     before = upload_count(media_url)
-    script = f'connect {media_url}; split_lines "x\ny\nz"; concat files=$_[0]'
+    script = f'connect {media_url}; split_lines "x\ny\nz"; concat files=$_'
     result = run_shell("--download-dir", str(tmp_path / "dl"), "-c", script)
     assert result.returncode == 0, result.stderr
     assert lines(result.stdout)[-3:] == ["x", "y", "z"]
