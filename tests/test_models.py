@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 
 from gradioshell.gradio.errors import NotAGradioApp, ProtocolError
-from gradioshell.gradio.models import name_from_label, parse_config, parse_info
+from gradioshell.gradio.models import Endpoint, name_from_label, parse_config, parse_info
 
 CONFIG = {
     "version": "5.50.0",
@@ -195,3 +195,93 @@ def copy_of(value: Any) -> Any:
     import copy
 
     return copy.deepcopy(value)
+
+
+# -- the components behind an endpoint (State, hidden outputs, updates) -------------------
+
+CHAT_CONFIG = {
+    "version": "6.31.0",
+    "protocol": "sse_v3",
+    "components": [
+        {"id": 9, "type": "textbox", "skip_api": False, "props": {"label": "msg", "lines": 1}},
+        {"id": 12, "type": "json", "skip_api": False, "props": {}},
+        {"id": 13, "type": "state", "skip_api": True, "props": {}},
+        {"id": 11, "type": "button", "skip_api": True, "props": {"value": "Go"}},
+        {"id": 20, "type": "slider", "skip_api": False, "props": {"minimum": 0, "maximum": 2}},
+    ],
+    "dependencies": [
+        {
+            "id": 0,
+            "api_name": "respond",
+            "api_visibility": "undocumented",
+            "inputs": [],
+            "outputs": [],
+        },
+        {
+            "id": 6,
+            "api_name": "respond",
+            "api_visibility": "public",
+            "inputs": [9, 13, 20],
+            "outputs": [12, 13, 11],
+        },
+        {"id": 7, "api_name": "respond", "api_visibility": "private", "inputs": [], "outputs": []},
+    ],
+}
+CHAT_INFO = {
+    "named_endpoints": {
+        "/respond": {
+            "parameters": [
+                {
+                    "label": "msg",
+                    "parameter_name": "message",
+                    "type": {"type": "string"},
+                    "component": "Textbox",
+                },
+                {
+                    "label": "t",
+                    "parameter_name": "temperature",
+                    "type": {"type": "number"},
+                    "component": "Slider",
+                    "parameter_has_default": True,
+                    "parameter_default": 1,
+                },
+            ],
+            "returns": [{"label": "Response", "type": {}, "component": "Json"}],
+        }
+    }
+}
+
+
+def test_hidden_inputs_are_sent_as_none_and_hidden_outputs_left_out() -> None:
+    config = parse_config(CHAT_CONFIG)
+    (endpoint,) = parse_info(CHAT_INFO, config)
+    assert endpoint.fn_index == 6  # the public event of the three sharing the name
+    assert endpoint.wire_inputs(["hi", 0.5]) == ["hi", None, 0.5]
+    assert endpoint.shown_outputs(["answer", ["state"], {"__type__": "update"}]) == ["answer"]
+    # What /config says of the component behind a parameter: a Slider's range.
+    assert endpoint.parameters[1].props == {"minimum": 0, "maximum": 2}
+
+
+def test_updates_are_shown_as_their_value() -> None:
+    config = parse_config(CHAT_CONFIG)
+    (endpoint,) = parse_info(CHAT_INFO, config)
+    update = {"__type__": "update", "value": "new text", "interactive": True}
+    assert endpoint.shown_outputs([update, None, None]) == ["new text"]
+    assert endpoint.shown_outputs([{"__type__": "update", "visible": False}, 1, 2]) == [None]
+
+
+def test_without_components_the_values_go_as_they_are() -> None:
+    # 3.x configs without skip_api go by component type; no layout at all: unchanged.
+    config = parse_config(
+        {
+            "version": "3.50.2",
+            "components": [{"id": 1, "type": "state"}, {"id": 2, "type": "number"}],
+            "dependencies": [{"api_name": "count", "inputs": [1], "outputs": [2, 1]}],
+        }
+    )
+    info = {"named_endpoints": {"/count": {"parameters": [], "returns": [{"label": "n"}]}}}
+    (endpoint,) = parse_info(info, config)
+    assert endpoint.wire_inputs([]) == [None]
+    assert endpoint.shown_outputs([3, 3]) == [3]
+    bare = Endpoint("/x", 0)
+    assert bare.wire_inputs(["a"]) == ["a"] and bare.shown_outputs([1, 2]) == [1, 2]

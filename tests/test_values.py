@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradioshell.gradio import ArgumentError, Endpoint, Parameter, bind
-from gradioshell.gradio.values import convert_to_schema
+from gradioshell.gradio.values import FileInput, chat_history, convert, convert_to_schema
 
 
 @pytest.mark.parametrize(
@@ -141,3 +141,90 @@ def test_bind_with_arbitrary_schema_raises_only_argument_errors(schema: dict, ra
     endpoint = Endpoint(api_name="/x", fn_index=0, parameters=(Parameter(name="p", schema=schema),))
     with contextlib.suppress(ArgumentError):
         bind(endpoint, [raw], {})
+
+
+# -- rich components -------------------------------------------------------------------
+
+FILEDATA = {
+    "properties": {"path": {"type": "string"}, "meta": {"$ref": "#/$defs/FileDataMeta"}},
+    "title": "FileData",
+    "type": "object",
+}
+
+
+def _param(component: str, schema: dict, **props: object) -> Parameter:
+    return Parameter(name="x", component=component, schema=schema, props=dict(props))
+
+
+MESSAGES = {
+    "type": "array",
+    "items": {"type": "object", "properties": {"role": {}, "content": {"type": "string"}}},
+}
+PARTS = {
+    "type": "array",
+    "items": {"type": "object", "properties": {"role": {}, "content": {"type": "array"}}},
+}
+TUPLES = {"type": "array", "items": {"type": "array"}}
+
+
+@pytest.mark.parametrize(
+    ("schema", "written", "sent"),
+    [
+        (
+            MESSAGES,
+            [["hi", "hello"]],
+            [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}],
+        ),
+        (
+            TUPLES,
+            [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}],
+            [["hi", "yo"]],
+        ),
+        (
+            PARTS,
+            [{"role": "user", "content": "hi"}],
+            [{"role": "user", "content": [{"type": "text", "text": "hi"}]}],
+        ),
+        (PARTS, [["hi", None]], [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]),
+    ],
+)
+def test_chat_history_in_the_apps_format(schema: dict, written: list, sent: list) -> None:
+    assert chat_history(_param("Chatbot", schema), written) == sent
+
+
+def test_files_are_found_where_the_schema_wants_them() -> None:
+    schema = {
+        "$defs": {
+            "FileData": FILEDATA,
+            "FileDataMeta": {"properties": {"_type": {"const": "gradio.FileData"}}},
+        },
+        "properties": {
+            "text": {"type": "string"},
+            "files": {"type": "array", "items": {"$ref": "#/$defs/FileData"}},
+        },
+        "type": "object",
+    }
+    value = convert(_param("MultimodalTextbox", schema), '{"text": "a", "files": ["c.png"]}')
+    assert value["text"] == "a"
+    (marked,) = value["files"]
+    assert isinstance(marked, FileInput) and marked.value == "c.png"
+    plain = convert(_param("MultimodalTextbox", schema), "just words")
+    assert plain == {"text": "just words", "files": []}
+
+
+def test_slider_range_and_choices_lists() -> None:
+    slider = _param("Slider", {"type": "number"}, minimum=0, maximum=10)
+    assert convert(slider, "10") == 10
+    with pytest.raises(ArgumentError, match="x: expected a number from 0 to 10, got 11"):
+        convert(slider, "11")
+    group = _param(
+        "Checkboxgroup", {"type": "array", "items": {"enum": ["a", "b,c"], "type": "string"}}
+    )
+    assert convert(group, "a") == ["a"] and convert(group, "b,c") == ["b,c"]
+    assert convert(group, '["a", "b,c"]') == ["a", "b,c"]
+
+
+def test_earlier_results_into_text_go_as_json() -> None:
+    text = _param("Textbox", {"type": "string"})
+    assert convert(text, {"a": 1}) == '{"a": 1}'
+    assert convert(text, None) is None

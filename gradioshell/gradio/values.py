@@ -69,7 +69,14 @@ def _from_value(param: Parameter, value: Any) -> Any:
         return [_gallery_item(item) for item in value]
     if param.kind == "chatbot" and isinstance(value, list):
         value = chat_history(param, value)
+    if _is_text(param.schema) and isinstance(value, (dict, list, int, float)):
+        # An earlier result into a text parameter: as JSON, never as Python's repr.
+        return json.dumps(value, ensure_ascii=False)
     return mark_files(param.schema, value)
+
+
+def _is_text(schema: Any) -> bool:
+    return isinstance(schema, dict) and schema.get("type") == "string" and "enum" not in schema
 
 
 # -- components written naturally on the command line --------------------------------------
@@ -276,11 +283,17 @@ def _label(param: Parameter, raw: str) -> Any:
 def _highlighted(param: Parameter, raw: str) -> Any:
     """JSON pairs (or tokens), or plain text as one unlabelled piece."""
     value = _json_or(raw, (list,))
-    if value is not _NOT_JSON:
-        return value
-    if "token" in json.dumps(param.schema):
-        return [{"token": raw, "class_or_confidence": None}]
-    return [[raw, None]]
+    tokens = "token" in json.dumps(param.schema)
+    if value is _NOT_JSON:
+        value = [[raw, None]]
+    if tokens:  # Gradio 5+ takes {"token", "class_or_confidence"} where 4.x took pairs
+        value = [
+            {"token": item[0], "class_or_confidence": item[1]}
+            if isinstance(item, list) and len(item) == 2
+            else item
+            for item in value
+        ]
+    return value
 
 
 def _choices(param: Parameter, raw: str) -> Any:
@@ -298,7 +311,19 @@ def _choices(param: Parameter, raw: str) -> Any:
     return parts
 
 
+def _json_value(param: Parameter, raw: str) -> Any:
+    """Any JSON value; text that is not JSON is a string, unless it opens a list or object."""
+    text = raw.strip()
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        if text[:1] in "[{":
+            raise ValueError(f"expected JSON, but {raw!r} is not valid ({exc.args[0]})") from None
+        return raw
+
+
 _SHAPES = {
+    "json": _json_value,
     "multimodaltextbox": _multimodal,
     "chatbot": _chatbot,
     "imageeditor": _image_editor,
