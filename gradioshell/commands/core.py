@@ -28,7 +28,9 @@ Write /NAME to reach an endpoint whose name is also a command (/connect ...).
 Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).
 Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).
 File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier \
-result ($_[0]); the files of results are saved in the download directory.
+result ($_, the last call's output; $r2 that of call 2); the files of results are saved in \
+the download directory. $null sends no value. 'help ENDPOINT' says how to write each \
+parameter: chat histories, multimodal messages (message.files=PATH), tables, choices (a,b)...
 'help COMMAND' shows a command's full usage."""
 
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     "upload PATH... [@SESSION]",
     details=(
         "Globs are expanded. The FileData printed is what an endpoint takes for a file;\n"
-        "it is kept as $_ (and $rN), so 'upload a.png; size image=$_[0]' sends the\n"
+        "it is kept as $_ (and $rN), so 'upload a.png; size image=$_' sends the\n"
         "uploaded file by its server path."
     ),
 )

@@ -291,8 +291,8 @@ async def info(shell: Shell, statement: Statement) -> None:
     "let",
     "Set a variable, used later as $NAME",
     "let NAME = VALUE",
-    details='VALUE may be a reference ($_[0], $r2, $other, $1), JSON ([1, 2], {"a": 1}) '
-    "or text. e.g. let img = $_[0]",
+    details='VALUE may be a reference ($_, $r2[0], $other, $1), JSON ([1, 2], {"a": 1}) '
+    "or text. e.g. let img = $_",
 )
 async def let(shell: Shell, statement: Statement) -> None:
     words = statement.args
