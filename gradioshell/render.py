@@ -288,7 +288,7 @@ def parameter_details(p: Parameter) -> Text:
         text.append(shown + (f", … ({len(choices)} in all)" if len(choices) > 20 else ""))
     if p.example is not None and p.example != p.default:
         text.append("\nexample: ", style="dim")
-        text.append(safe(json.dumps(p.example, ensure_ascii=False)))
+        text.append(safe(json.dumps(_files_as_names(p.example), ensure_ascii=False)))
     how = how_to_write(p)
     if how:
         text.append("\nwrite: ", style="dim")
@@ -373,7 +373,24 @@ def example_call(endpoint: Endpoint) -> str:
             # A file is given as a path or URL: show the example's URL, not its FileData.
             found = [f.get("url") or f["path"] for f in find_files(value)]
             value = found[0] if found else ("FILE" if p.required else None)
+        elif p.kind == "multimodaltextbox" and isinstance(value, dict):
+            # A message is its text, and its files as NAME.files=...
+            text = value.get("text")
+            if text or p.required:
+                words.append(f"{p.name}={quote(str(text or ''))}")
+            found = [f.get("url") or f["path"] for f in find_files(value.get("files"))]
+            if found:
+                words.append(f"{p.name}.files={quote(found[0])}")
+            continue
         if p.required or value is not None:
+            value = _files_as_names(value)
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
             words.append(f"{p.name}={quote(shown)}")
     return " ".join(words)
+
+
+def _files_as_names(value: Any) -> Any:
+    """``value`` with each FileData written as its URL or path, as the user writes a file."""
+    from gradioshell.gradio.files import map_files
+
+    return map_files(value, lambda f: f.get("url") or f["path"])
