@@ -285,3 +285,47 @@ def test_without_components_the_values_go_as_they_are() -> None:
     assert endpoint.shown_outputs([3, 3]) == [3]
     bare = Endpoint("/x", 0)
     assert bare.wire_inputs(["a"]) == ["a"] and bare.shown_outputs([1, 2]) == [1, 2]
+
+
+def test_undocumented_events_are_callable_by_name_and_private_ones_not() -> None:
+    from gradioshell.gradio.models import undocumented_endpoint
+
+    config = parse_config(
+        {
+            "version": "6.31.0",
+            "components": [
+                {"id": 1, "type": "textbox", "skip_api": False, "props": {"label": "Your text"}},
+                {"id": 2, "type": "state", "skip_api": True, "props": {}},
+            ],
+            "dependencies": [
+                {
+                    "id": 0,
+                    "api_name": "murmur",
+                    "api_visibility": "undocumented",
+                    "inputs": [1, 2],
+                    "outputs": [1],
+                },
+                {
+                    "id": 1,
+                    "api_name": "secret",
+                    "api_visibility": "private",
+                    "inputs": [1],
+                    "outputs": [1],
+                },
+                {
+                    "id": 2,
+                    "api_name": "shown",
+                    "api_visibility": "public",
+                    "inputs": [1],
+                    "outputs": [1],
+                },
+            ],
+        }
+    )
+    hidden = undocumented_endpoint(config, "Murmur")
+    assert hidden is not None and hidden.api_name == "/murmur" and hidden.fn_index == 0
+    assert [p.name for p in hidden.parameters] == ["your_text"]
+    assert hidden.wire_inputs(["hi"]) == ["hi", None]
+    assert undocumented_endpoint(config, "secret") is None  # private: not for API clients
+    assert undocumented_endpoint(config, "shown") is None  # public: listed by /info instead
+    assert "/secret" not in config.api_names

@@ -36,7 +36,13 @@ from gradioshell.gradio.errors import (
     ValidationFailed,
 )
 from gradioshell.gradio.limits import Limits, read_capped
-from gradioshell.gradio.models import AppConfig, Endpoint, parse_config, parse_info
+from gradioshell.gradio.models import (
+    AppConfig,
+    Endpoint,
+    parse_config,
+    parse_info,
+    undocumented_endpoint,
+)
 from gradioshell.gradio.protocols import (
     DIFF_PROTOCOLS,
     QUEUE_PROTOCOLS,
@@ -260,6 +266,9 @@ class GradioApp:
         folded = [ep for ep in self.endpoints if ep.name.lower() == wanted.lower()]
         if len(folded) == 1:
             return folded[0]
+        hidden = undocumented_endpoint(self.config, wanted) if self.config else None
+        if hidden is not None:
+            return hidden
         by_lower = {ep.name.lower(): ep.name for ep in self.endpoints}
         near = [
             by_lower[m]
@@ -324,6 +333,9 @@ class GradioApp:
                 else ep.fn_index == endpoint.fn_index
             ):
                 return ep
+        hidden = undocumented_endpoint(self.config, endpoint.api_name) if self.config else None
+        if hidden is not None and endpoint.named:
+            return hidden
         raise UnknownEndpoint(f"the app no longer has the endpoint {endpoint.name!r}", [])
 
     async def _cancel(self, call: Call) -> None:

@@ -34,7 +34,19 @@ SKIP_TYPES = frozenset(
 #: The few properties of a component the shell reads (ranges, formats); the rest of a
 #: component's description (its value, label, layout) is left out to keep sessions small.
 KEPT_PROPS = frozenset(
-    {"minimum", "maximum", "step", "multiselect", "type", "file_count", "language", "format"}
+    {
+        "minimum",
+        "maximum",
+        "step",
+        "multiselect",
+        "allow_custom_value",
+        "headers",
+        "type",
+        "file_count",
+        "language",
+        "format",
+        "label",
+    }
 )
 
 
@@ -299,6 +311,9 @@ class AppConfig:
     unqueued: frozenset[int] = frozenset()
     #: fn_index → the components each event reads and writes.
     layouts: dict[int, Layout] = field(repr=False, compare=False, default_factory=dict)
+    #: fn_index of the named events the app keeps off its API page but lets clients call
+    #: by name (``api_visibility="undocumented"``, ``show_api=False``).
+    undocumented: frozenset[int] = frozenset()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
@@ -323,6 +338,7 @@ def parse_config(payload: Any) -> AppConfig:
     prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
     api_names: dict[str, int] = {}
     hidden_names: set[str] = set()
+    undocumented: set[int] = set()
     unqueued: set[int] = set()
     layouts: dict[int, Layout] = {}
     enable_queue = bool(payload.get("enable_queue", True))
@@ -335,11 +351,15 @@ def parse_config(payload: Any) -> AppConfig:
         if not isinstance(fn_index, int):
             fn_index = position
         name = dep.get("api_name")
+        if dep.get("api_visibility") == "private":
+            name = None  # not callable by API clients
         if isinstance(name, str) and name:
             # When a hidden event shares its name with a public one (a flagging step
             # beside the prediction), the name means the public one.
             key = "/" + name.lstrip("/")
             hidden = _hidden(dep)
+            if hidden:
+                undocumented.add(fn_index)
             if key not in api_names or (key in hidden_names and not hidden):
                 api_names[key] = fn_index
                 if hidden:
@@ -365,6 +385,7 @@ def parse_config(payload: Any) -> AppConfig:
         api_names=api_names,
         unqueued=frozenset(unqueued),
         layouts=layouts,
+        undocumented=frozenset(undocumented),
         raw={k: v for k, v in payload.items() if k not in _UI_KEYS},
     )
 
@@ -435,6 +456,46 @@ def parse_info(payload: Any, config: AppConfig) -> list[Endpoint]:
         layout = config.layouts.get(fn_index, ((), ()))
         endpoints.append(Endpoint.from_spec(api_name, fn_index, spec, layout))
     return endpoints
+
+
+def undocumented_endpoint(config: AppConfig, name: str) -> Endpoint | None:
+    """An event the app leaves off its API page but lets clients call by name, as the
+    official client does. Its API description is unknown: the parameters are named after
+    the labels of its components, and values go as typed (JSON where they parse)."""
+    wanted = "/" + name.lstrip("/")
+    fn_index = config.api_names.get(wanted)
+    if fn_index is None:
+        folded = [k for k in config.api_names if k.lower() == wanted.lower()]
+        fn_index = config.api_names[folded[0]] if len(folded) == 1 else None
+        wanted = folded[0] if fn_index is not None else wanted
+    if fn_index is None or fn_index not in config.undocumented:
+        return None
+    inputs, outputs = config.layouts.get(fn_index, ((), ()))
+    taken: set[str] = set()
+    parameters = []
+    for position, component in enumerate(c for c in inputs if not c.skip_api):
+        label = _text(component.props.get("label"))
+        parameters.append(
+            Parameter(
+                name=_unique(name_from_label(label) or f"param_{position}", taken),
+                label=label,
+                component=component.type.capitalize(),
+                props=component.props,
+            )
+        )
+    returns = [
+        Return(label=_text(c.props.get("label")) or f"output {n}", component=c.type.capitalize())
+        for n, c in enumerate(c for c in outputs if not c.skip_api)
+    ]
+    return Endpoint(
+        wanted,
+        fn_index,
+        tuple(parameters),
+        tuple(returns),
+        "(not on the app's API page)",
+        inputs=inputs,
+        outputs=outputs,
+    )
 
 
 def _parse_parameters(raw: Any, components: tuple[Component, ...]) -> tuple[Parameter, ...]:

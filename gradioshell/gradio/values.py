@@ -6,6 +6,7 @@ that is not a string (the result of an earlier call, say) is passed through as i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -52,11 +53,36 @@ def _from_text(param: Parameter, raw: str) -> Any:
     kind = file_kind(param)
     if kind is not None:
         return FileInput(raw, many=kind == "files")
+    if param.props.get("allow_custom_value") and isinstance(param.schema, dict):
+        # Choices the app offers, but any text is welcome: the schema's enum is advice.
+        schema = {k: v for k, v in param.schema.items() if k != "enum"}
+        items = schema.get("items")
+        if isinstance(items, dict):
+            schema["items"] = {k: v for k, v in items.items() if k != "enum"}
+        param = dataclasses.replace(param, schema=schema)
     shape = _SHAPES.get(param.kind)
     if shape is None and isinstance(param.schema, dict) and param.schema.get("type") == "array":
         shape = _choices if param.kind == "dropdown" else None
-    value = shape(param, raw) if shape is not None else convert_to_schema(param.schema, raw)
+    if shape is not None:
+        value = shape(param, raw)
+    else:
+        part = _file_part(param.schema)
+        if part is not None and _json_or(raw, (dict,)) is _NOT_JSON:
+            return {part: FileInput(raw)}
+        value = convert_to_schema(param.schema, raw)
     return mark_files(param.schema, value)
+
+
+def _file_part(schema: Any) -> str | None:
+    """The one required part of an object that is a file, such as a Video's ``video`` beside
+    its optional subtitles (Gradio 4 and 5): a path fills that part."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        return None
+    props, required = schema.get("properties"), schema.get("required")
+    if not isinstance(props, dict) or not isinstance(required, list) or len(required) != 1:
+        return None
+    name = required[0]
+    return name if is_filedata_schema(props.get(name), schema) else None
 
 
 def _from_value(param: Parameter, value: Any) -> Any:
@@ -229,7 +255,11 @@ def _dataframe(param: Parameter, raw: str) -> Any:
         if not all(isinstance(row, list) for row in value):
             raise ValueError("expected a list of rows, each a JSON list")
         width = max((len(row) for row in value), default=0)
-        value = {"headers": [str(n + 1) for n in range(width)], "data": value, "metadata": None}
+        # The table's own column names when the rows fit them, else 1, 2, 3...
+        headers = param.props.get("headers")
+        if not (isinstance(headers, list) and len(headers) == width):
+            headers = [str(n + 1) for n in range(width)]
+        value = {"headers": headers, "data": value, "metadata": None}
     if not isinstance(value.get("data"), list):
         raise ValueError('expected {"headers": [...], "data": [[...], ...]}')
     return value
