@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,21 +46,24 @@ KEPT_PROPS = frozenset(
         "file_count",
         "language",
         "format",
-        "label",
     }
 )
 
 
 @dataclass(frozen=True)
 class Component:
-    """A component an event reads or writes, as the app's ``/config`` describes it."""
+    """A component an event reads or writes, as the app's ``/config`` describes it.
 
-    id: int
+    Components alike are one object: an app of thousands of textboxes keeps a few.
+    """
+
     #: The block's type in lower case: ``textbox``, ``state``, ``chatbot``...
     type: str
     #: Whether API clients leave its value out (gr.State, buttons, layout blocks).
     skip_api: bool = False
-    props: dict[str, Any] = field(default_factory=dict, compare=False)
+    props: dict[str, Any] = field(default_factory=dict)
+    #: Its label, kept only where the app's API page does not describe the event.
+    label: str = ""
 
     @property
     def is_state(self) -> bool:
@@ -342,7 +346,7 @@ def parse_config(payload: Any) -> AppConfig:
     unqueued: set[int] = set()
     layouts: dict[int, Layout] = {}
     enable_queue = bool(payload.get("enable_queue", True))
-    components = _components(payload.get("components"))
+    components, labels = _components(payload.get("components"))
     deps = payload.get("dependencies")
     for position, dep in enumerate(deps if isinstance(deps, list) else []):
         if not isinstance(dep, dict):
@@ -366,9 +370,11 @@ def parse_config(payload: Any) -> AppConfig:
                     hidden_names.add(key)
                 else:
                     hidden_names.discard(key)
+        # Labels name the parameters of events the API page leaves out.
+        known = labels if fn_index in undocumented else None
         layouts[fn_index] = (
-            _layout(dep.get("inputs"), components),
-            _layout(dep.get("outputs"), components),
+            _layout(dep.get("inputs"), components, known),
+            _layout(dep.get("outputs"), components, known),
         )
         queue = dep.get("queue")
         if queue is False or (queue is None and not enable_queue):
@@ -398,34 +404,44 @@ def _hidden(dep: dict[str, Any]) -> bool:
     return dep.get("show_api") is False
 
 
-def _components(raw: Any) -> dict[int, Component]:
-    """The components of a ``/config`` by id: their type, whether the API hides them, and
-    the few properties the shell reads."""
+def _components(raw: Any) -> tuple[dict[int, Component], dict[int, str]]:
+    """The components of a ``/config`` by id — their type, whether the API hides them, the
+    few properties the shell reads — and their labels."""
     found: dict[int, Component] = {}
+    labels: dict[int, str] = {}
+    alike: dict[tuple[str, bool, str], Component] = {}
     for item in raw if isinstance(raw, list) else []:
         if not isinstance(item, dict) or not isinstance(item.get("id"), int):
             continue
         kind = _text(item.get("type")).lower()
         skip = item.get("skip_api")
+        skip = skip if isinstance(skip, bool) else kind in SKIP_TYPES
         props = item.get("props")
         kept = (
             {k: v for k, v in props.items() if k in KEPT_PROPS} if isinstance(props, dict) else {}
         )
-        found[item["id"]] = Component(
-            id=item["id"],
-            type=kind,
-            skip_api=skip if isinstance(skip, bool) else kind in SKIP_TYPES,
-            props=kept,
-        )
-    return found
+        key = (kind, skip, repr(sorted(kept.items())) if kept else "")
+        component = alike.get(key)
+        if component is None:
+            component = alike[key] = Component(kind, skip, kept)
+        found[item["id"]] = component
+        if isinstance(props, dict) and isinstance(props.get("label"), str):
+            labels[item["id"]] = props["label"]
+    return found, labels
 
 
-def _layout(ids: Any, components: dict[int, Component]) -> tuple[Component, ...]:
-    """The components of an event's inputs or outputs; unknown ids are taken as shown."""
+def _layout(
+    ids: Any, components: dict[int, Component], labels: dict[int, str] | None = None
+) -> tuple[Component, ...]:
+    """The components of an event's inputs or outputs (with their ``labels`` if given);
+    unknown ids are taken as shown."""
     layout = []
     for item in ids if isinstance(ids, list) else []:
         if isinstance(item, int):
-            layout.append(components.get(item) or Component(item, ""))
+            component = components.get(item) or Component("")
+            if labels is not None and labels.get(item):
+                component = dataclasses.replace(component, label=labels[item])
+            layout.append(component)
     return tuple(layout)
 
 
@@ -474,7 +490,7 @@ def undocumented_endpoint(config: AppConfig, name: str) -> Endpoint | None:
     taken: set[str] = set()
     parameters = []
     for position, component in enumerate(c for c in inputs if not c.skip_api):
-        label = _text(component.props.get("label"))
+        label = component.label
         parameters.append(
             Parameter(
                 name=_unique(name_from_label(label) or f"param_{position}", taken),
@@ -484,7 +500,7 @@ def undocumented_endpoint(config: AppConfig, name: str) -> Endpoint | None:
             )
         )
     returns = [
-        Return(label=_text(c.props.get("label")) or f"output {n}", component=c.type.capitalize())
+        Return(label=c.label or f"output {n}", component=c.type.capitalize())
         for n, c in enumerate(c for c in outputs if not c.skip_api)
     ]
     return Endpoint(
