@@ -1,0 +1,133 @@
+"""Make the corpus's calls with the official ``gradio_client``, inside one release's environment.
+
+Run by the release's own interpreter, so the client is the one of the server's era:
+``python tests/corpus/client_runner.py < plan.json > results.json``. The plan is
+``{"base": URL, "fixtures": DIR, "downloads": DIR, "apps": [{"name", "cases": [{"name",
+"steps": [...]}]}]}``, where a step is ``{"endpoint", "args", "kwargs", "stream"}`` and a
+value may hold ``{"$file": NAME}`` (a fixture, given as ``handle_file``) or ``{"$prev":
+[STEP, OUTPUT]}`` (an earlier step's result). The answer is ``{app: {case: [result...]}}``,
+a result being ``{"ok": true, "outputs": [...], "stream": [[...]...]}`` or ``{"ok": false,
+"error": TEXT}``. Outputs are always a list: a bare value (one visible output) becomes a list
+of one. Files stay as the local paths the client returns; the test compares their contents.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+
+def main() -> None:
+    plan = json.load(sys.stdin)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = pool.map(lambda a: (a["name"], run_app(plan, a)), plan["apps"])
+        results = dict(answers)
+    json.dump(_jsonable(results), sys.stdout)
+
+
+def run_app(plan: dict[str, Any], app: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    from gradio_client import Client
+
+    downloads = Path(plan["downloads"]) / app["name"]
+    options: dict[str, Any] = {"verbose": False}
+    if _client_major() >= 1:
+        options["download_files"] = str(downloads)
+    else:
+        options["output_dir"] = str(downloads)
+    results: dict[str, list[dict[str, Any]]] = {}
+    try:
+        client = Client(f"{plan['base']}/{app['name']}/", **options)
+    except Exception as exc:
+        failure = {"ok": False, "error": f"Client() failed: {_describe(exc)}"}
+        return {c["name"]: [failure] * len(c["steps"]) for c in app["cases"]}
+    for index, case in enumerate(app["cases"]):
+        if index:
+            client.reset_session()  # each case starts a session of its own, as in the shell
+        done: list[dict[str, Any]] = []
+        for step in case["steps"]:
+            done.append(run_step(client, plan, step, done))
+        results[case["name"]] = [{k: v for k, v in d.items() if k != "raw"} for d in done]
+    return results
+
+
+def run_step(
+    client: Any, plan: dict[str, Any], step: dict[str, Any], done: list[dict[str, Any]]
+) -> dict[str, Any]:
+    try:
+        args = [_value(a, plan, done) for a in step["args"]]
+        kwargs = {k: _value(v, plan, done) for k, v in step["kwargs"].items()}
+        if step["endpoint"].startswith("fn "):
+            kwargs["fn_index"] = int(step["endpoint"][3:])
+        else:
+            kwargs["api_name"] = step["endpoint"]
+        job = client.submit(*args, **kwargs)
+        result = job.result(timeout=120)
+    except Exception as exc:
+        return {"ok": False, "error": _describe(exc)}
+    answer: dict[str, Any] = {"ok": True, "outputs": _as_list(result), "raw": result}
+    if step["stream"]:
+        answer["stream"] = [_as_list(o) for o in job.outputs()]
+    return answer
+
+
+def _value(value: Any, plan: dict[str, Any], done: list[dict[str, Any]]) -> Any:
+    """A plan value with its fixture files and earlier results put in."""
+    if isinstance(value, list):
+        return [_value(v, plan, done) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"$file"}:
+        path = str(Path(plan["fixtures"]) / value["$file"])
+        if _client_major() >= 1:
+            from gradio_client import handle_file
+
+            return handle_file(path)
+        return path  # 0.x clients take a plain path and upload it themselves
+    if set(value) == {"$prev"}:
+        step, output = value["$prev"]
+        earlier = done[step]
+        if not earlier["ok"]:
+            raise RuntimeError(f"the earlier step this one uses failed: {earlier['error']}")
+        return earlier["raw"] if output is None else earlier["outputs"][output]
+    return {k: _value(v, plan, done) for k, v in value.items()}
+
+
+def _as_list(result: Any) -> list[Any]:
+    """The client returns a bare value for one visible output and a tuple for several."""
+    return list(result) if isinstance(result, tuple) else [result]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or "(no message)"
+    return f"{type(exc).__name__}: {text}"
+
+
+def _client_major() -> int:
+    import gradio_client
+
+    return int(gradio_client.__version__.split(".")[0])
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return {"$unserializable": repr(value)}
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Exception:
+        traceback.print_exc()
+        raise SystemExit(1) from None

@@ -1,0 +1,58 @@
+"""Serve every corpus app of the running Gradio release from one process.
+
+Run by a release's own interpreter: ``python tests/corpus/server.py --port N``. Each app is
+mounted at ``/<name>`` of one FastAPI app with ``gr.mount_gradio_app`` (this works on 3.50,
+4.44, 5.50 and 6.31 alike, for the shell and for ``gradio_client`` both). ``GET /corpus``
+answers once every app is mounted: the release, the apps served and the ones that could not
+be built on it, with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+
+    import gradio as gr
+    import uvicorn
+    from fastapi import FastAPI
+
+    from tests.corpus.apps import all_apps
+
+    served: list[str] = []
+    failed: dict[str, str] = {}
+    server = FastAPI()
+
+    @server.get("/corpus")
+    def manifest() -> dict[str, object]:
+        return {"version": gr.__version__, "served": served, "failed": failed}
+
+    major = int(gr.__version__.split(".")[0])
+    for corpus_app in all_apps():
+        if not corpus_app.runs_on(gr.__version__):
+            continue
+        try:
+            blocks = corpus_app.build()
+            if major == 3:
+                blocks.queue()  # 3.x runs generators (and every event of a ChatInterface) only there
+            server = gr.mount_gradio_app(server, blocks, path=f"/{corpus_app.name}")
+        except Exception:
+            failed[corpus_app.name] = traceback.format_exc(limit=-3)
+        else:
+            served.append(corpus_app.name)
+    uvicorn.run(server, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
