@@ -84,12 +84,10 @@ def _value(value: Any, plan: dict[str, Any], done: list[dict[str, Any]]) -> Any:
     if not isinstance(value, dict):
         return value
     if set(value) == {"$file"}:
-        path = str(Path(plan["fixtures"]) / value["$file"])
-        if _client_major() >= 1:
-            from gradio_client import handle_file
-
-            return handle_file(path)
-        return path  # 0.x clients take a plain path and upload it themselves
+        named = _value(value["$file"], plan, done)
+        if isinstance(named, str):
+            return _file(str(Path(plan["fixtures"]) / named))  # an earlier result is absolute
+        return _files_in(named)
     if set(value) == {"$prev"}:
         step, output = value["$prev"]
         earlier = done[step]
@@ -97,6 +95,25 @@ def _value(value: Any, plan: dict[str, Any], done: list[dict[str, Any]]) -> Any:
             raise RuntimeError(f"the earlier step this one uses failed: {earlier['error']}")
         return earlier["raw"] if output is None else earlier["outputs"][output]
     return {k: _value(v, plan, done) for k, v in value.items()}
+
+
+def _file(path: str) -> Any:
+    if _client_major() >= 1:
+        from gradio_client import handle_file
+
+        return handle_file(path)
+    return path  # 0.x clients take a plain path and upload it themselves
+
+
+def _files_in(value: Any) -> Any:
+    """An earlier result with every file the client saved from it sent as a file again."""
+    if isinstance(value, str) and os.path.isfile(value):
+        return _file(value)
+    if isinstance(value, (list, tuple)):
+        return [_files_in(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _files_in(v) for k, v in value.items()}
+    return value
 
 
 def _as_list(result: Any) -> list[Any]:

@@ -173,7 +173,7 @@ def _case_plan(case: Case) -> dict[str, Any]:
 
 def _plan_value(value: Any, position: int) -> Any:
     if isinstance(value, File):
-        return {"$file": value.name}
+        return {"$file": _plan_value(value.name, position)}
     if isinstance(value, Prev):
         return {"$prev": [position + value.step, value.output]}
     if isinstance(value, (list, tuple)):

@@ -19,13 +19,6 @@ WITH_3 = (3, 4, 5, 6)
 
 
 @dataclass(frozen=True)
-class File:
-    """A fixture file (see ``fixtures.py``), given to the client as ``handle_file(path)``."""
-
-    name: str
-
-
-@dataclass(frozen=True)
 class Prev:
     """What the official client returned at an earlier step of the case: the shell's ``$_``.
 
@@ -35,6 +28,15 @@ class Prev:
 
     output: int | None = None
     step: int = -1
+
+
+@dataclass(frozen=True)
+class File:
+    """A fixture file (see ``fixtures.py``) given to the client as ``handle_file(path)``; or,
+    as ``File(Prev())``, an earlier result with every file in it wrapped so again: the client
+    returns the paths of the files it saved, and sends a path as a file only when wrapped."""
+
+    name: str | Prev
 
 
 @dataclass(frozen=True)

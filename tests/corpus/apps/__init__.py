@@ -6,7 +6,7 @@ import importlib
 
 from tests.corpus.model import App
 
-FAMILIES = ("text",)
+FAMILIES = ("text", "choices", "structured", "media")
 
 
 def all_apps() -> list[App]:
