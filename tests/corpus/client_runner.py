@@ -4,8 +4,9 @@ Run by the release's own interpreter, so the client is the one of the server's e
 ``python tests/corpus/client_runner.py < plan.json > results.json``. The plan is
 ``{"base": URL, "fixtures": DIR, "downloads": DIR, "apps": [{"name", "cases": [{"name",
 "steps": [...]}]}]}``, where a step is ``{"endpoint", "args", "kwargs", "stream"}`` and a
-value may hold ``{"$file": NAME}`` (a fixture, given as ``handle_file``) or ``{"$prev":
-[STEP, OUTPUT]}`` (an earlier step's result). The answer is ``{app: {case: [result...]}}``,
+value may hold ``{"$file": NAME}`` (a fixture, given as ``handle_file``), ``{"$prev":
+[STEP, OUTPUT]}`` (an earlier step's result) or ``{"$json_file": VALUE}`` (VALUE written to a
+JSON file, whose path is given: how 0.x clients take a Json or Chatbot value). The answer is ``{app: {case: [result...]}}``,
 a result being ``{"ok": true, "outputs": [...], "stream": [[...]...]}`` or ``{"ok": false,
 "error": TEXT}``. Outputs are always a list: a bare value (one visible output) becomes a list
 of one. Files stay as the local paths the client returns; the test compares their contents.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -71,10 +73,28 @@ def run_step(
         result = job.result(timeout=120)
     except Exception as exc:
         return {"ok": False, "error": _describe(exc)}
-    answer: dict[str, Any] = {"ok": True, "outputs": _as_list(result), "raw": result}
+    outputs = _as_list(result)
+    answer: dict[str, Any] = {"ok": True, "outputs": outputs, "raw": result}
     if step["stream"]:
         answer["stream"] = [_as_list(o) for o in job.outputs()]
+    if _client_major() == 0:
+        answer["outputs"] = [_json_file_read(v, plan) for v in outputs]
+        if "stream" in answer:
+            answer["stream"] = [[_json_file_read(v, plan) for v in o] for o in answer["stream"]]
     return answer
+
+
+def _json_file_read(value: Any, plan: dict[str, Any]) -> Any:
+    """0.x clients hand a Json or Chatbot output over as the path of a JSON file they wrote."""
+    if (
+        isinstance(value, str)
+        and value.endswith(".json")
+        and value.startswith(plan["downloads"])
+        and os.path.isfile(value)
+    ):
+        with open(value, encoding="utf-8") as handle:
+            return json.load(handle)
+    return value
 
 
 def _value(value: Any, plan: dict[str, Any], done: list[dict[str, Any]]) -> Any:
@@ -88,6 +108,13 @@ def _value(value: Any, plan: dict[str, Any], done: list[dict[str, Any]]) -> Any:
         if isinstance(named, str):
             return _file(str(Path(plan["fixtures"]) / named))  # an earlier result is absolute
         return _files_in(named)
+    if set(value) == {"$json_file"}:
+        content = _value(value["$json_file"], plan, done)
+        folder = Path(plan["downloads"]) / "json-inputs"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{len(list(folder.iterdir()))}-{threading.get_ident()}.json"
+        path.write_text(json.dumps(content), encoding="utf-8")
+        return str(path)
     if set(value) == {"$prev"}:
         step, output = value["$prev"]
         earlier = done[step]

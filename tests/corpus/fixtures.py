@@ -39,6 +39,9 @@ def make_fixtures(directory: Path) -> Path:
     (directory / "table.csv").write_text("a,b\n1,2\n3,4\n", encoding="utf-8")
     (directory / "table.tsv").write_text("a\tb\n5\t6\n7\t8\n", encoding="utf-8")
     (directory / "data.json").write_text(json.dumps({"k": [1, 2]}), encoding="utf-8")
+    # The 3.x client takes a Chatbot's value as a JSON file.
+    (directory / "history_empty.json").write_text("[]", encoding="utf-8")
+    (directory / "history_pairs.json").write_text('[["hi", "hello"]]', encoding="utf-8")
     return directory
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from tests.corpus.model import App, Case, File, Prev, Step
+from tests.corpus.model import App, Case, File, JsonFile, Prev, Step
 from tests.gradio_versions import python_for
 
 CORPUS = Path(__file__).parent
@@ -176,6 +176,8 @@ def _plan_value(value: Any, position: int) -> Any:
         return {"$file": _plan_value(value.name, position)}
     if isinstance(value, Prev):
         return {"$prev": [position + value.step, value.output]}
+    if isinstance(value, JsonFile):
+        return {"$json_file": _plan_value(value.value, position)}
     if isinstance(value, (list, tuple)):
         return [_plan_value(v, position) for v in value]
     if isinstance(value, dict):

@@ -40,6 +40,14 @@ class File:
 
 
 @dataclass(frozen=True)
+class JsonFile:
+    """A value given to the 3.x client as the path of a JSON file holding it: how that client
+    takes a Json or Chatbot input (though it returns one as the value itself)."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
 class Step:
     """One call. ``endpoint`` is ``/name``, or ``fn N`` for an event called by its index."""
 
