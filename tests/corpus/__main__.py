@@ -82,6 +82,9 @@ def _show(version: str, app_run, canon: Canon) -> None:  # type: ignore[no-untyp
             ):
                 text = json.dumps(shown, ensure_ascii=False) if answer.ok else answer.error
                 print(f"    {who}: {text[:600] if text else text}")
+                if step.stream and answer.ok:
+                    streamed = (canon.client if who == "client" else canon.shell)(answer.stream)
+                    print(f"    {who} stream: {json.dumps(streamed, ensure_ascii=False)[:600]}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -23,6 +24,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
+    # Whatever an app writes where it runs (flags, caches) goes to a folder of its own.
+    os.chdir(tempfile.mkdtemp(prefix="gradioshell-corpus-server-"))
 
     import gradio as gr
     import uvicorn
