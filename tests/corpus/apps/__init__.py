@@ -6,7 +6,7 @@ import importlib
 
 from tests.corpus.model import App
 
-FAMILIES = ("text", "choices", "structured", "media", "chat", "state", "events")
+FAMILIES = ("text", "choices", "structured", "media", "chat", "state", "events", "updates")
 
 
 def all_apps() -> list[App]:
