@@ -3,13 +3,15 @@
 Run by the release's own interpreter, so the client is the one of the server's era:
 ``python tests/corpus/client_runner.py < plan.json > results.json``. The plan is
 ``{"base": URL, "fixtures": DIR, "downloads": DIR, "apps": [{"name", "cases": [{"name",
-"steps": [...]}]}]}``, where a step is ``{"endpoint", "args", "kwargs", "stream"}`` and a
-value may hold ``{"$file": NAME}`` (a fixture, given as ``handle_file``), ``{"$prev":
-[STEP, OUTPUT]}`` (an earlier step's result) or ``{"$json_file": VALUE}`` (VALUE written to a
-JSON file, whose path is given: how 0.x clients take a Json or Chatbot value). The answer is ``{app: {case: [result...]}}``,
-a result being ``{"ok": true, "outputs": [...], "stream": [[...]...]}`` or ``{"ok": false,
-"error": TEXT}``. Outputs are always a list: a bare value (one visible output) becomes a list
-of one. Files stay as the local paths the client returns; the test compares their contents.
+"steps": [...]}]}]}``, where a step is ``{"endpoint", "args", "kwargs", "stream"}``. A value
+may hold ``{"$file": NAME}`` (a fixture, given as ``handle_file``), ``{"$prev": [STEP,
+OUTPUT]}`` (an earlier step's result) or ``{"$json_file": VALUE}`` (VALUE written to a JSON
+file whose path is given: how 0.x clients take a Json or Chatbot value).
+
+The answer is ``{app: {case: [result...]}}``, a result being ``{"ok": true, "outputs": [...],
+"stream": [[...]...]}`` or ``{"ok": false, "error": TEXT}``. Outputs are always a list: a bare
+value (one visible output) becomes a list of one. Files stay as the local paths the client
+returns; the test compares their contents.
 """
 
 from __future__ import annotations

@@ -33,6 +33,26 @@ CORPUS = Path(__file__).parent
 REPO = CORPUS.parents[1]
 SHELL_TIMEOUT = 240.0
 CLIENT_TIMEOUT = 600.0
+#: Every app runs on the modern releases; 3.50.2 serves the chat and State apps.
+RELEASES = ["6.31.0", "5.50.0", "4.44.1", "3.50.2"]
+
+
+def shell_environment(home: Path) -> dict[str, str]:
+    """The shell's environment: a home and XDG directories of its own, no colour."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("XDG_", "HF_", "HUGGING_FACE", "GRADIOSHELL_"))
+    }
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        NO_COLOR="1",
+    )
+    return env
 
 
 @dataclass
@@ -64,10 +84,46 @@ class ReleaseRun:
     version: str
     base: str
     served: list[str]
+    #: Apps that could not be built on this release, with the traceback.
     failed: dict[str, str]
     apps: dict[str, AppRun]
     client_downloads: Path
     seconds: float
+    #: Per app, every step where the clients disagree, with its report (see ``check_release``).
+    found: dict[str, list[tuple[Step, str]]] = field(default_factory=dict)
+    #: Per app, both clients' answers to every step, when asked for.
+    shown: dict[str, str] = field(default_factory=dict)
+
+
+def check_release(
+    version: str,
+    apps: list[App],
+    fixtures: Path,
+    work: Path,
+    shell_env: dict[str, str],
+    *,
+    show: bool = False,
+) -> ReleaseRun:
+    """Serve ``apps`` on ``version``, run both clients and compare, then stop the server.
+
+    The comparison happens while the server is up: a file either client left on the app is
+    fetched from it.
+    """
+    work.mkdir(parents=True, exist_ok=True)
+    server = start_server(version, work / "server.log")
+    try:
+        run = run_release(version, server.url, apps, fixtures, work, shell_env)
+        canon = Canon(run.client_downloads)
+        try:
+            for name, app_run in run.apps.items():
+                run.found[name] = differences(app_run, canon)
+                if show:
+                    run.shown[name] = answers_text(app_run, canon)
+        finally:
+            canon.close()
+    finally:
+        server.stop()
+    return run
 
 
 # -- the server ------------------------------------------------------------------------------
@@ -430,4 +486,28 @@ def _report(
     if shell.records and not shell.ok:
         events = [r.get("event") for r in shell.records]
         lines.append(f"  shell events: {events}")
+    return "\n".join(lines)
+
+
+def answers_text(run: AppRun, canon: Canon) -> str:
+    """Both clients' answers to every step of ``run``, one block per step."""
+    lines = []
+    for case in run.cases:
+        for index, step in enumerate(case.steps):
+            lines.append(f"{run.app.name} / {case.name} / {step.command('cN')}")
+            for who, answers, canonical in (
+                ("client", run.client, canon.client),
+                ("shell ", run.shell, canon.shell),
+            ):
+                steps = answers.get(case.name, [])
+                answer = steps[index] if index < len(steps) else Answer(False, error="(none)")
+                shown = (
+                    json.dumps(canonical(answer.outputs), ensure_ascii=False)
+                    if answer.ok
+                    else f"FAILED: {answer.error}"
+                )
+                lines.append(f"    {who}: {shown[:600]}")
+                if step.stream and answer.ok:
+                    streamed = json.dumps(canonical(answer.stream), ensure_ascii=False)
+                    lines.append(f"    {who} stream: {streamed[:600]}")
     return "\n".join(lines)

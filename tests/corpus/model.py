@@ -131,9 +131,7 @@ def call(
     stream: bool = False,
 ) -> Step:
     """A step: the shell's words after the endpoint, then the client's positional values."""
-    return Step(
-        endpoint, shell, args, kwargs or {}, fails or error is not None, error, stream
-    )
+    return Step(endpoint, shell, args, kwargs or {}, fails or error is not None, error, stream)
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -48,7 +48,7 @@ def main() -> None:
         try:
             blocks = corpus_app.build()
             if major == 3:
-                blocks.queue()  # 3.x runs generators (and every event of a ChatInterface) only there
+                blocks.queue()  # 3.x runs generators (a ChatInterface's events too) only there
             server = gr.mount_gradio_app(server, blocks, path=f"/{corpus_app.name}")
         except Exception:
             failed[corpus_app.name] = traceback.format_exc(limit=-3)

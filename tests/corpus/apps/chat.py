@@ -64,7 +64,9 @@ def chat_streaming():
         call("/chat", 'message=hi system_prompt="Be loud" repeat=2', "hi", "Be loud", 2),
     ),
     # 3.x's API has no defaults: its client, like the shell, needs every value.
-    case("extra inputs left to their defaults", call("/chat", "message=hi", "hi"), releases=(4, 5, 6)),
+    case(
+        "extra inputs left to their defaults", call("/chat", "message=hi", "hi"), releases=(4, 5, 6)
+    ),
     case(
         "two turns with extra inputs",
         call("/chat", 'message=one system_prompt="Be brief" repeat=1', "one", "Be brief", 1),
@@ -111,18 +113,27 @@ def chat_messages():
     case("text only", call("/chat", "message=hello", {"text": "hello", "files": []})),
     case(
         "text and a file",
-        call("/chat", 'message="describe this" message.files=cat.png',
-             {"text": "describe this", "files": [File("cat.png")]}),
+        call(
+            "/chat",
+            'message="describe this" message.files=cat.png',
+            {"text": "describe this", "files": [File("cat.png")]},
+        ),
     ),
     case(
         "json message with two files",
-        call("/chat", "message='{\"text\": \"two\", \"files\": [\"cat.png\", \"dog.png\"]}'",
-             {"text": "two", "files": [File("cat.png"), File("dog.png")]}),
+        call(
+            "/chat",
+            'message=\'{"text": "two", "files": ["cat.png", "dog.png"]}\'',
+            {"text": "two", "files": [File("cat.png"), File("dog.png")]},
+        ),
     ),
     case(
         "a file, then a turn that sees it in the history",
-        call("/chat", "message=look message.files=halves.png",
-             {"text": "look", "files": [File("halves.png")]}),
+        call(
+            "/chat",
+            "message=look message.files=halves.png",
+            {"text": "look", "files": [File("halves.png")]},
+        ),
         call("/chat", "message=and?", {"text": "and?", "files": []}),
     ),
     releases=MESSAGES,
@@ -136,7 +147,9 @@ def chat_multimodal():
     def chat(message, history):
         files = message.get("files") or []
         sizes = ", ".join(str(os.path.getsize(_path(f))) for f in files)
-        return f"{len(history)} in history; {message.get('text')!r} with {len(files)} files ({sizes})"
+        return (
+            f"{len(history)} in history; {message.get('text')!r} with {len(files)} files ({sizes})"
+        )
 
     return gr.ChatInterface(chat, multimodal=True)
 
@@ -221,16 +234,26 @@ def chat_examples():
     ),
     case(
         "a history typed as json",
-        call("/respond", f"message=next history='{TYPED_HISTORY}'", "next",
-             [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}]),
+        call(
+            "/respond",
+            f"message=next history='{TYPED_HISTORY}'",
+            "next",
+            [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}],
+        ),
         releases=(4, 5),
     ),
     # 6.0 made a message's content a list of parts; the words typed stay the same.
     case(
         "a history typed as json",
-        call("/respond", f"message=next history='{TYPED_HISTORY}'", "next",
-             [{"role": "user", "content": [{"type": "text", "text": "hi"}]},
-              {"role": "assistant", "content": [{"type": "text", "text": "hello"}]}]),
+        call(
+            "/respond",
+            f"message=next history='{TYPED_HISTORY}'",
+            "next",
+            [
+                {"role": "user", "content": [{"type": "text", "text": "hi"}]},
+                {"role": "assistant", "content": [{"type": "text", "text": "hello"}]},
+            ],
+        ),
         releases=(6,),
     ),
     releases=MESSAGES,
@@ -265,7 +288,7 @@ def blocks_chatbot_messages():
     ),
     case(
         "a history typed as json pairs",
-        call("/respond", "message=next history='[[\"hi\", \"hello\"]]'", "next", [["hi", "hello"]]),
+        call("/respond", 'message=next history=\'[["hi", "hello"]]\'', "next", [["hi", "hello"]]),
         releases=(4, 5),
     ),
     # The 3.x client takes (and returns) a Chatbot's value as the path of a JSON file.
@@ -277,8 +300,12 @@ def blocks_chatbot_messages():
     ),
     case(
         "a history typed as json pairs",
-        call("/respond", "message=next history='[[\"hi\", \"hello\"]]'", "next",
-             File("history_pairs.json")),
+        call(
+            "/respond",
+            'message=next history=\'[["hi", "hello"]]\'',
+            "next",
+            File("history_pairs.json"),
+        ),
         releases=(3,),
     ),
     releases=(3, 4, 5),
@@ -302,8 +329,12 @@ def blocks_chatbot_tuples():
 @app(
     case(
         "a message with a file, then the bot's streamed answer",
-        call("/add_message", "history='[]' message=look message.files=cat.png",
-             [], {"text": "look", "files": [File("cat.png")]}),
+        call(
+            "/add_message",
+            "history='[]' message=look message.files=cat.png",
+            [],
+            {"text": "look", "files": [File("cat.png")]},
+        ),
         call("/bot", "history=$_[0]", File(Prev(0)), stream=True),
     ),
     case(
@@ -342,22 +373,46 @@ def chatbot_multimodal_blocks():
 
 @app(
     case("plain text", call("/summary", "message=hi", {"text": "hi", "files": []})),
-    case("text and a file", call("/summary", 'message="describe this" message.files=cat.png',
-                                 {"text": "describe this", "files": [File("cat.png")]})),
-    case("files as a json list", call(
-        "/summary", "message=two message.files='[\"cat.png\", \"dog.png\"]'",
-        {"text": "two", "files": [File("cat.png"), File("dog.png")]},
-    )),
-    case("files by a glob", call(
-        "/summary", "message=txt message.files=*.txt",
-        {"text": "txt", "files": [File("more.txt"), File("notes.txt")]},
-    )),
-    case("a json object", call(
-        "/summary", "message='{\"text\": \"obj\", \"files\": [\"dog.png\"]}'",
-        {"text": "obj", "files": [File("dog.png")]},
-    )),
-    case("echoed back", call("/shout", 'message="quiet please" message.files=notes.txt',
-                             {"text": "quiet please", "files": [File("notes.txt")]})),
+    case(
+        "text and a file",
+        call(
+            "/summary",
+            'message="describe this" message.files=cat.png',
+            {"text": "describe this", "files": [File("cat.png")]},
+        ),
+    ),
+    case(
+        "files as a json list",
+        call(
+            "/summary",
+            'message=two message.files=\'["cat.png", "dog.png"]\'',
+            {"text": "two", "files": [File("cat.png"), File("dog.png")]},
+        ),
+    ),
+    case(
+        "files by a glob",
+        call(
+            "/summary",
+            "message=txt message.files=*.txt",
+            {"text": "txt", "files": [File("more.txt"), File("notes.txt")]},
+        ),
+    ),
+    case(
+        "a json object",
+        call(
+            "/summary",
+            'message=\'{"text": "obj", "files": ["dog.png"]}\'',
+            {"text": "obj", "files": [File("dog.png")]},
+        ),
+    ),
+    case(
+        "echoed back",
+        call(
+            "/shout",
+            'message="quiet please" message.files=notes.txt',
+            {"text": "quiet please", "files": [File("notes.txt")]},
+        ),
+    ),
     releases=MESSAGES,
 )
 def multimodal_textbox():

@@ -109,7 +109,7 @@ def dropdown():
 
 @app(
     case("comma list", call("/tag", "tags=red,blue", ["red", "blue"])),
-    case("json list", call("/tag", "tags='[\"green\", \"red\"]'", ["green", "red"])),
+    case("json list", call("/tag", 'tags=\'["green", "red"]\'', ["green", "red"])),
     case("one", call("/tag", "tags=blue", ["blue"])),
     case("none", call("/tag", "tags='[]'", [])),
 )

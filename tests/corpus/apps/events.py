@@ -120,7 +120,7 @@ def names():
         def upper(text):
             return text.upper()
 
-        def Reverse(text):  # noqa: N802 (the endpoint is named after it)
+        def Reverse(text):  # the endpoint is named after it
             return text[::-1]
 
         gr.Button("Upper").click(upper, text, out, api_name="text-to-upper")
@@ -140,8 +140,7 @@ def generators():
     import gradio as gr
 
     def count(n):
-        for i in range(1, int(n) + 1):
-            yield i
+        yield from range(1, int(n) + 1)
 
     def type_out(text):
         for end in range(1, len(text) + 1):
@@ -224,8 +223,11 @@ def logs():
     case("gr.Error without a message", call("/fail_plain", "text=x", "x", fails=True)),
     case("gr.Error with an empty message", call("/fail_empty", "text=x", "x", fails=True)),
     case("any other exception", call("/crash", "text=x", "x", fails=True)),
-    case("the app works after an error", call("/fail", "reason=broken", "broken", fails=True),
-         call("/ok", "text=fine", "fine")),
+    case(
+        "the app works after an error",
+        call("/fail", "reason=broken", "broken", fails=True),
+        call("/ok", "text=fine", "fine"),
+    ),
 )
 def errors():
     """gr.Error with a message, with its default message, with an empty one, and a crash."""
@@ -278,8 +280,10 @@ def interface_examples():
 
 
 @app(
-    case("several inputs and outputs",
-         call("/predict", "text=abc count=2 upper=true", "abc", 2, True)),
+    case(
+        "several inputs and outputs",
+        call("/predict", "text=abc count=2 upper=true", "abc", 2, True),
+    ),
     case("flag button present", call("/predict", "text=x count=1 upper=false", "x", 1, False)),
 )
 def interface_flagging():
@@ -296,7 +300,11 @@ def interface_flagging():
 
     return gr.Interface(
         predict,
-        [gr.Textbox(label="text"), gr.Slider(1, 5, step=1, label="count"), gr.Checkbox(label="upper")],
+        [
+            gr.Textbox(label="text"),
+            gr.Slider(1, 5, step=1, label="count"),
+            gr.Checkbox(label="upper"),
+        ],
         [gr.Textbox(label="result"), gr.Number(label="length")],
         flagging_dir=tempfile.mkdtemp(prefix="gradioshell-corpus-flags-"),
         **flagging(),
@@ -421,11 +429,28 @@ def triggers():
 
 
 @app(
-    case("every input left empty", call("/describe",
-                                        "picture=$null animal=$null amount=$null note=$null",
-                                        None, None, None, None)),
-    case("some given", call("/describe", "picture=dog.png animal=cat amount=$null note=$null",
-                            File("dog.png"), "cat", None, None)),
+    case(
+        "every input left empty",
+        call(
+            "/describe",
+            "picture=$null animal=$null amount=$null note=$null",
+            None,
+            None,
+            None,
+            None,
+        ),
+    ),
+    case(
+        "some given",
+        call(
+            "/describe",
+            "picture=dog.png animal=cat amount=$null note=$null",
+            File("dog.png"),
+            "cat",
+            None,
+            None,
+        ),
+    ),
     case("null outputs", call("/nothing", "text=x", "x")),
 )
 def nulls():

@@ -150,12 +150,20 @@ def file_single():
 
 
 @app(
-    case("json list", call("/upper_all", "docs='[\"notes.txt\", \"more.txt\"]'",
-                           [File("notes.txt"), File("more.txt")])),
+    case(
+        "json list",
+        call(
+            "/upper_all",
+            'docs=\'["notes.txt", "more.txt"]\'',
+            [File("notes.txt"), File("more.txt")],
+        ),
+    ),
     case("glob", call("/upper_all", "docs=*.txt", [File("more.txt"), File("notes.txt")])),
     case("one file", call("/upper_all", "docs=notes.txt", [File("notes.txt")])),
-    case("count", call("/count", "docs='[\"notes.txt\", \"cat.png\"]'",
-                       [File("notes.txt"), File("cat.png")])),
+    case(
+        "count",
+        call("/count", 'docs=\'["notes.txt", "cat.png"]\'', [File("notes.txt"), File("cat.png")]),
+    ),
 )
 def file_multiple():
     """A File of several files in; several files and a listing out."""
@@ -191,12 +199,28 @@ def file_multiple():
 
 @app(
     case("make", call("/make", "count=3", 3)),
-    case("json list", call("/sizes", "pictures='[\"cat.png\", \"dog.png\"]'",
-                           [{"image": File("cat.png"), "caption": None},
-                            {"image": File("dog.png"), "caption": None}])),
-    case("glob", call("/sizes", "pictures=*.png",
-                      [{"image": File(n), "caption": None}
-                       for n in ("cat.png", "clear.png", "dog.png", "halves.png")])),
+    case(
+        "json list",
+        call(
+            "/sizes",
+            'pictures=\'["cat.png", "dog.png"]\'',
+            [
+                {"image": File("cat.png"), "caption": None},
+                {"image": File("dog.png"), "caption": None},
+            ],
+        ),
+    ),
+    case(
+        "glob",
+        call(
+            "/sizes",
+            "pictures=*.png",
+            [
+                {"image": File(n), "caption": None}
+                for n in ("cat.png", "clear.png", "dog.png", "halves.png")
+            ],
+        ),
+    ),
     case(
         "made then measured",
         call("/make", "count=2", 2),
@@ -254,9 +278,14 @@ def model3d_io():
 
 @app(
     case("a picture to edit", call("/flatten", "sketch=cat.png", EDITED)),
-    case("layers", call("/describe", "sketch=halves.png",
-                        {"background": File("halves.png"), "layers": [],
-                         "composite": File("halves.png")})),
+    case(
+        "layers",
+        call(
+            "/describe",
+            "sketch=halves.png",
+            {"background": File("halves.png"), "layers": [], "composite": File("halves.png")},
+        ),
+    ),
 )
 def imageeditor_io():
     """An ImageEditor in (background, layers, composite); its composite and a summary out."""
@@ -283,8 +312,12 @@ def imageeditor_io():
 
 @app(
     case("before and after", call("/compare", "picture=halves.png", File("halves.png"))),
-    case("a pair in", call("/describe_pair", "pair='[\"cat.png\", \"dog.png\"]'",
-                           [File("cat.png"), File("dog.png")])),
+    case(
+        "a pair in",
+        call(
+            "/describe_pair", 'pair=\'["cat.png", "dog.png"]\'', [File("cat.png"), File("dog.png")]
+        ),
+    ),
     releases=(5, 6),
 )
 def imageslider_io():
@@ -314,12 +347,18 @@ def imageslider_io():
 
 @app(
     case("annotate", call("/annotate", "picture=cat.png", File("cat.png"))),
-    case("annotations in", call(
-        "/count_annotations",
-        "marked='{\"image\": \"cat.png\", \"annotations\": "
-        "[{\"image\": \"clear.png\", \"label\": \"nothing\"}]}'",
-        {"image": File("cat.png"), "annotations": [{"image": File("clear.png"), "label": "nothing"}]},
-    )),
+    case(
+        "annotations in",
+        call(
+            "/count_annotations",
+            'marked=\'{"image": "cat.png", "annotations": '
+            '[{"image": "clear.png", "label": "nothing"}]}\'',
+            {
+                "image": File("cat.png"),
+                "annotations": [{"image": File("clear.png"), "label": "nothing"}],
+            },
+        ),
+    ),
 )
 def annotatedimage_io():
     """An image in, an AnnotatedImage with a box and a mask out; an AnnotatedImage in."""
@@ -335,7 +374,7 @@ def annotatedimage_io():
         return picture, [((0, 0, width // 2, height // 2), "corner"), (mask, "mask")]
 
     def count_annotations(marked):
-        image, annotations = marked
+        _image, annotations = marked
         return f"{len(annotations)} annotations: {', '.join(label for _, label in annotations)}"
 
     with gr.Blocks() as demo:

@@ -8,9 +8,9 @@ TABLE = {"headers": ["a", "b"], "data": [[1, 2], [3, 4]], "metadata": None}
 
 
 @app(
-    case("object", call("/summarise", "data='{\"b\": 1, \"a\": [1, 2]}'", {"b": 1, "a": [1, 2]})),
+    case("object", call("/summarise", 'data=\'{"b": 1, "a": [1, 2]}\'', {"b": 1, "a": [1, 2]})),
     case("list", call("/summarise", "data='[3, 1, 2]'", [3, 1, 2])),
-    case("nested", call("/summarise", "data='{\"x\": {\"y\": null}}'", {"x": {"y": None}})),
+    case("nested", call("/summarise", 'data=\'{"x": {"y": null}}\'', {"x": {"y": None}})),
 )
 def json_io():
     """Json in; a Json description of it and its type name out."""
@@ -67,12 +67,19 @@ def datetime_io():
 
 @app(
     case("csv file", call("/add_column", "table=table.csv", TABLE)),
-    case("tsv file", call("/add_column", "table=table.tsv",
-                          {"headers": ["a", "b"], "data": [[5, 6], [7, 8]], "metadata": None})),
+    case(
+        "tsv file",
+        call(
+            "/add_column",
+            "table=table.tsv",
+            {"headers": ["a", "b"], "data": [[5, 6], [7, 8]], "metadata": None},
+        ),
+    ),
     case("json rows", call("/add_column", "table='[[1, 2], [3, 4]]'", TABLE)),
-    case("headers and data", call(
-        "/add_column", "table='{\"headers\": [\"a\", \"b\"], \"data\": [[1, 2], [3, 4]]}'", TABLE
-    )),
+    case(
+        "headers and data",
+        call("/add_column", 'table=\'{"headers": ["a", "b"], "data": [[1, 2], [3, 4]]}\'', TABLE),
+    ),
     case("as rows", call("/as_rows", "rows='[[1, 2], [3, 4]]'", TABLE)),
 )
 def dataframe_io():
@@ -98,13 +105,19 @@ def dataframe_io():
 
 
 @app(
-    case("classify", call("/classify", "text='a cat and a dog and a cat'", "a cat and a dog and a cat")),
+    case(
+        "classify",
+        call("/classify", "text='a cat and a dog and a cat'", "a cat and a dog and a cat"),
+    ),
     case("label text", call("/top", "result=cat", {"label": "cat"})),
-    case("label json", call(
-        "/top",
-        "result='{\"label\": \"dog\", \"confidences\": [{\"label\": \"dog\", \"confidence\": 0.9}]}'",
-        {"label": "dog", "confidences": [{"label": "dog", "confidence": 0.9}]},
-    )),
+    case(
+        "label json",
+        call(
+            "/top",
+            'result=\'{"label": "dog", "confidences": [{"label": "dog", "confidence": 0.9}]}\'',
+            {"label": "dog", "confidences": [{"label": "dog", "confidence": 0.9}]},
+        ),
+    ),
 )
 def label_io():
     """Text in, Label of confidences out; a Label in, its top label as text out."""
@@ -132,14 +145,17 @@ def label_io():
 
 @app(
     case("tag words", call("/tag", "text='hello big world'", "hello big world")),
-    case("join spans", call(
-        "/join",
-        "spans='[[\"hello \", \"greeting\"], [\"world\", null]]'",
-        [
-            {"token": "hello ", "class_or_confidence": "greeting"},
-            {"token": "world", "class_or_confidence": None},
-        ],
-    )),
+    case(
+        "join spans",
+        call(
+            "/join",
+            'spans=\'[["hello ", "greeting"], ["world", null]]\'',
+            [
+                {"token": "hello ", "class_or_confidence": "greeting"},
+                {"token": "world", "class_or_confidence": None},
+            ],
+        ),
+    ),
 )
 def highlightedtext_io():
     """Text in, HighlightedText out; HighlightedText in, text out."""
@@ -150,7 +166,9 @@ def highlightedtext_io():
 
     def join(spans):
         # Older releases hand over (token, label) pairs, newer ones dicts.
-        pairs = [(s["token"], s["class_or_confidence"]) if isinstance(s, dict) else s for s in spans]
+        pairs = [
+            (s["token"], s["class_or_confidence"]) if isinstance(s, dict) else s for s in spans
+        ]
         return "|".join(f"{token}:{label}" for token, label in pairs)
 
     with gr.Blocks() as demo:

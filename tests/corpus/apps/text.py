@@ -102,7 +102,9 @@ def colorpicker():
 
 @app(
     case("one line", call("/lines", 'code="x = 1"', "x = 1")),
-    case("several lines", call("/lines", "code='def f():\n    return 1'", "def f():\n    return 1")),
+    case(
+        "several lines", call("/lines", "code='def f():\n    return 1'", "def f():\n    return 1")
+    ),
 )
 def code():
     """Code in (Python), a commented copy as code and the line count out."""

@@ -84,7 +84,7 @@ def update_tabs():
     case("no change at all", call("/untouched", "text=abc", "abc")),
 )
 def update_textbox():
-    """Textboxes updated with a value and properties, through a component, gr.update, or not at all."""
+    """Textboxes updated with a value and properties (as a component or gr.update), or not."""
     import gradio as gr
 
     def rewrite(text):
@@ -158,8 +158,10 @@ def update_image():
 
 
 @app(
-    case("the textbox emptied and disabled", call("/sent", "message=hello",
-                                                  {"text": "hello", "files": []})),
+    case(
+        "the textbox emptied and disabled",
+        call("/sent", "message=hello", {"text": "hello", "files": []}),
+    ),
 )
 def update_multimodal():
     """A MultimodalTextbox cleared and disabled after sending, as chat apps do."""
@@ -216,8 +218,11 @@ def update_streaming():
 
 
 @app(
-    case("a State, a layout block and a value together",
-         call("/everything", "text=a", "a"), call("/everything", "text=b", "b")),
+    case(
+        "a State, a layout block and a value together",
+        call("/everything", "text=a", "a"),
+        call("/everything", "text=b", "b"),
+    ),
     releases=(3, 4, 5, 6),
 )
 def update_with_state():
