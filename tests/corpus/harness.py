@@ -486,6 +486,9 @@ def _report(
     if shell.records and not shell.ok:
         events = [r.get("event") for r in shell.records]
         lines.append(f"  shell events: {events}")
+    elif shell.records:
+        printed = json.dumps(shell.records[-1], ensure_ascii=False)
+        lines.append(f"  shell printed:   {printed[:800]}{'…' if len(printed) > 800 else ''}")
     return "\n".join(lines)
 
 

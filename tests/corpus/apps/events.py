@@ -105,6 +105,30 @@ def shared_names():
 
 
 @app(
+    case("a private event holds the name: not callable", call("/go", "text=a", "a", fails=True)),
+    case("the public event renamed after it", call("/go_1", "text=a", "a")),
+    releases=(6,),
+)
+def private_names():
+    """A private event (6.x) asks for 'go' first; the public one asking for it gets 'go_1'."""
+    import gradio as gr
+
+    with gr.Blocks() as demo:
+        text = gr.Textbox(label="text")
+        out = gr.Textbox(label="out")
+
+        def private(text):
+            return f"private {text}"
+
+        def public(text):
+            return f"public {text}"
+
+        gr.Button("1").click(private, text, out, api_name="go", api_visibility="private")
+        gr.Button("2").click(public, text, out, api_name="go")
+    return demo
+
+
+@app(
     case("a hyphenated name", call("/text-to-upper", "text=ab", "ab")),
     case("a capitalised name", call("/Reverse", "text=ab", "ab")),
     case("a lambda", call("/lambda", "text=ab", "ab")),
