@@ -107,6 +107,8 @@ def _value(value: Any, plan: dict[str, Any], done: list[dict[str, Any]]) -> Any:
         return value
     if set(value) == {"$file"}:
         named = _value(value["$file"], plan, done)
+        if isinstance(named, str) and named.startswith("{base}"):
+            return _file(plan["base"] + named[len("{base}") :])  # a URL
         if isinstance(named, str):
             return _file(str(Path(plan["fixtures"]) / named))  # an earlier result is absolute
         return _files_in(named)

@@ -110,7 +110,7 @@ def check_release(
     fetched from it.
     """
     work.mkdir(parents=True, exist_ok=True)
-    server = start_server(version, work / "server.log")
+    server = start_server(version, work / "server.log", fixtures)
     try:
         run = run_release(version, server.url, apps, fixtures, work, shell_env)
         canon = Canon(run.client_downloads)
@@ -129,13 +129,17 @@ def check_release(
 # -- the server ------------------------------------------------------------------------------
 
 
-def start_server(version: str, log: Path):  # type: ignore[no-untyped-def]
+def start_server(version: str, log: Path, fixtures: Path):  # type: ignore[no-untyped-def]
     """The corpus server of ``version`` on a free loopback port (a ``RunningApp``)."""
     from tests.conftest import start_app
 
     python = python_for(version)
     return start_app(
-        [str(CORPUS / "server.py")], log, python=str(python), path="/corpus", timeout=300
+        [str(CORPUS / "server.py"), "--fixtures", str(fixtures)],
+        log,
+        python=str(python),
+        path="/corpus",
+        timeout=300,
     )
 
 
@@ -241,12 +245,15 @@ def _plan_value(value: Any, position: int) -> Any:
     return value
 
 
-def shell_statements(cases: list[Case], url: str) -> list[str]:
-    """The statements of one shell run: per case a session of its own, then its steps."""
+def shell_statements(cases: list[Case], url: str, base: str = "") -> list[str]:
+    """The statements of one shell run: per case a session of its own, then its steps.
+
+    ``{base}`` in a step stands for the server's root URL (its fixtures are under it).
+    """
     statements = []
     for number, case in enumerate(cases, 1):
         statements.append(f"connect {url} as c{number}")
-        statements.extend(step.command(f"c{number}") for step in case.steps)
+        statements.extend(step.command(f"c{number}").replace("{base}", base) for step in case.steps)
     return statements
 
 
@@ -259,7 +266,7 @@ def run_shell(
     env: dict[str, str],
 ) -> tuple[list[str], dict[str, list[Answer]], str]:
     """One shell process for every case of ``app``: its argv, answers per case, stderr."""
-    statements = shell_statements(cases, f"{base}/{app.name}")
+    statements = shell_statements(cases, f"{base}/{app.name}", base)
     argv = [
         sys.executable,
         "-m",

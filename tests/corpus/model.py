@@ -32,8 +32,9 @@ class Prev:
 
 @dataclass(frozen=True)
 class File:
-    """A fixture file (see ``fixtures.py``) given to the client as ``handle_file(path)``; or,
-    as ``File(Prev())``, an earlier result with every file in it wrapped so again: the client
+    """A fixture file (see ``fixtures.py``) given to the client as ``handle_file(path)``, or
+    by URL as ``File("{base}/fixtures/NAME")`` (the corpus server serves them); or, as
+    ``File(Prev())``, an earlier result with every file in it wrapped so again: the client
     returns the paths of the files it saved, and sends a path as a file only when wrapped."""
 
     name: str | Prev

@@ -4,7 +4,8 @@ Run by a release's own interpreter: ``python tests/corpus/server.py --port N``. 
 mounted at ``/<name>`` of one FastAPI app with ``gr.mount_gradio_app`` (this works on 3.50,
 4.44, 5.50 and 6.31 alike, for the shell and for ``gradio_client`` both). ``GET /corpus``
 answers once every app is mounted: the release, the apps served and the ones that could not
-be built on it, with the reason.
+be built on it, with the reason. ``--fixtures DIR`` also serves the cases' files at
+``/fixtures/NAME``, for cases that give a URL (``{base}/fixtures/NAME``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--fixtures", help="a folder served at /fixtures, for cases given URLs")
     args = parser.parse_args()
     # Whatever an app writes where it runs (flags, caches) goes to a folder of its own.
     os.chdir(tempfile.mkdtemp(prefix="gradioshell-corpus-server-"))
@@ -40,6 +42,11 @@ def main() -> None:
     @server.get("/corpus")
     def manifest() -> dict[str, object]:
         return {"version": gr.__version__, "served": served, "failed": failed}
+
+    if args.fixtures:
+        from fastapi.staticfiles import StaticFiles
+
+        server.mount("/fixtures", StaticFiles(directory=args.fixtures), name="fixtures")
 
     major = int(gr.__version__.split(".")[0])
     for corpus_app in all_apps():

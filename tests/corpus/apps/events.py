@@ -309,6 +309,10 @@ def interface_examples():
         call("/predict", "text=abc count=2 upper=true", "abc", 2, True),
     ),
     case("flag button present", call("/predict", "text=x count=1 upper=false", "x", 1, False)),
+    case(
+        "the hidden Flag event, called by its name with every value",
+        call("/Flag", "abc 2 true ABCABC 6", "abc", 2, True, "ABCABC", 6),
+    ),
 )
 def interface_flagging():
     """gr.Interface with several inputs and outputs, and manual flagging (a hidden Flag event)."""
