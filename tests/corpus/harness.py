@@ -31,7 +31,7 @@ from tests.gradio_versions import python_for
 
 CORPUS = Path(__file__).parent
 REPO = CORPUS.parents[1]
-SHELL_TIMEOUT = 240.0
+SHELL_TIMEOUT = 120.0
 CLIENT_TIMEOUT = 600.0
 #: Every app runs on the modern releases; 3.50.2 serves the chat and State apps.
 RELEASES = ["6.31.0", "5.50.0", "4.44.1", "3.50.2"]

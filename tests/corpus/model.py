@@ -29,6 +29,10 @@ class Prev:
     output: int | None = None
     step: int = -1
 
+    def __repr__(self) -> str:  # as failure reports show the client's call
+        which = "previous result" if self.step == -1 else f"result of step {self.step:+d}"
+        return f"<{which}>" if self.output is None else f"<{which}>[{self.output}]"
+
 
 @dataclass(frozen=True)
 class File:
@@ -39,6 +43,11 @@ class File:
 
     name: str | Prev
 
+    def __repr__(self) -> str:
+        if isinstance(self.name, Prev):
+            return f"<files of the {repr(self.name)[1:-1]}, each as handle_file(path)>"
+        return f"handle_file({self.name!r})"
+
 
 @dataclass(frozen=True)
 class JsonFile:
@@ -46,6 +55,9 @@ class JsonFile:
     takes a Json or Chatbot input (though it returns one as the value itself)."""
 
     value: Any
+
+    def __repr__(self) -> str:
+        return f"<a JSON file of {self.value!r}>"
 
 
 @dataclass(frozen=True)
