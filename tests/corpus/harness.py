@@ -30,7 +30,6 @@ from tests.corpus.model import App, Case, File, JsonFile, Prev, Step
 from tests.gradio_versions import python_for
 
 CORPUS = Path(__file__).parent
-REPO = CORPUS.parents[1]
 SHELL_TIMEOUT = 120.0
 CLIENT_TIMEOUT = 600.0
 #: Every app runs on the modern releases; 3.50.2 serves the chat and State apps.
@@ -303,7 +302,10 @@ def run_shell(
             records = groups[position] if position < len(groups) else None
             position += 1
             if records is None:
-                case_answers.append(Answer(False, error="(the shell printed nothing for it)"))
+                said = stderr.strip().splitlines()[-3:]
+                case_answers.append(
+                    Answer(False, error=f"(the shell printed nothing for it; stderr: {said})")
+                )
             elif connected is not None and _failure(connected):
                 case_answers.append(
                     Answer(False, error=f"connect failed: {_failure(connected)}", records=records)
