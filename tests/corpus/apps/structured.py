@@ -11,6 +11,7 @@ TABLE = {"headers": ["a", "b"], "data": [[1, 2], [3, 4]], "metadata": None}
     case("object", call("/summarise", 'data=\'{"b": 1, "a": [1, 2]}\'', {"b": 1, "a": [1, 2]})),
     case("list", call("/summarise", "data='[3, 1, 2]'", [3, 1, 2])),
     case("nested", call("/summarise", 'data=\'{"x": {"y": null}}\'', {"x": {"y": None}})),
+    case("a bare number", call("/summarise", "data=42", 42)),
 )
 def json_io():
     """Json in; a Json description of it and its type name out."""
@@ -35,6 +36,7 @@ def json_io():
     case("date and time", call("/next_day", 'when="2024-01-02 03:04:05"', "2024-01-02 03:04:05")),
     case("as text", call("/as_text", 'when="2023-12-31 23:59:00"', "2023-12-31 23:59:00")),
     case("date only", call("/date_only", "day=2024-02-28", "2024-02-28")),
+    case("as a timestamp", call("/stamp", 'when="2024-01-02 00:00:00"', "2024-01-02 00:00:00")),
     since="4.40",
 )
 def datetime_io():
@@ -53,6 +55,9 @@ def datetime_io():
     def date_only(day):
         return f"{day}"
 
+    def stamp(when):
+        return f"{type(when).__name__} {when}"
+
     with gr.Blocks() as demo:
         when = gr.DateTime(label="When", type="datetime")
         out = gr.DateTime(label="Next day")
@@ -62,6 +67,8 @@ def datetime_io():
         gr.Button("Text").click(as_text, raw, [text, gr.Textbox()], api_name="as_text")
         day = gr.DateTime(label="Day", include_time=False, type="string")
         gr.Button("Date").click(date_only, day, text, api_name="date_only")
+        stamped = gr.DateTime(label="When (timestamp)")  # type="timestamp", the default
+        gr.Button("Stamp").click(stamp, stamped, text, api_name="stamp")
     return demo
 
 
