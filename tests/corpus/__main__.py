@@ -16,6 +16,7 @@ from tests.corpus.apps import all_apps
 from tests.corpus.fixtures import make_fixtures
 from tests.corpus.harness import RELEASES, check_release, shell_environment
 from tests.corpus.known_differences import KNOWN
+from tests.corpus.model import App
 
 
 def main() -> int:
@@ -25,16 +26,20 @@ def main() -> int:
     parser.add_argument("--show", action="store_true", help="print both answers of every step")
     args = parser.parse_args()
     apps = [a for a in all_apps() if not args.apps or a.name in args.apps]
-    work = Path(tempfile.mkdtemp(prefix="gradioshell-corpus-"))
+    with tempfile.TemporaryDirectory(prefix="gradioshell-corpus-") as folder:
+        return run_corpus(apps, args.release or RELEASES, Path(folder), show=args.show)
+
+
+def run_corpus(apps: list[App], releases: list[str], work: Path, *, show: bool) -> int:
     fixtures = make_fixtures(work / "fixtures")
     env = shell_environment(work / "home")
     total = 0
-    for version in args.release or RELEASES:
+    for version in releases:
         chosen = [a for a in apps if a.runs_on(version)]
         if not chosen:
             continue
         started = time.monotonic()
-        run = check_release(version, chosen, fixtures, work / version, env, show=args.show)
+        run = check_release(version, chosen, fixtures, work / version, env, show=show)
         steps = found = 0
         for name, failure in run.failed.items():
             print(f"[{version}] {name} could not be built:\n{failure}")
@@ -44,7 +49,7 @@ def main() -> int:
                 if (version, name, step.endpoint) not in KNOWN:
                     found += 1
                     print(f"[{version}] {report}\n")
-            if args.show:
+            if show:
                 print("\n".join(f"[{version}] {line}" for line in run.shown[name].splitlines()))
         total += found + len(run.failed)
         print(

@@ -109,7 +109,7 @@ def check_release(
     fetched from it.
     """
     work.mkdir(parents=True, exist_ok=True)
-    server = start_server(version, work / "server.log", fixtures)
+    server = start_server(version, work, fixtures)
     try:
         run = run_release(version, server.url, apps, fixtures, work, shell_env)
         canon = Canon(run.client_downloads)
@@ -128,14 +128,15 @@ def check_release(
 # -- the server ------------------------------------------------------------------------------
 
 
-def start_server(version: str, log: Path, fixtures: Path):  # type: ignore[no-untyped-def]
-    """The corpus server of ``version`` on a free loopback port (a ``RunningApp``)."""
+def start_server(version: str, work: Path, fixtures: Path):  # type: ignore[no-untyped-def]
+    """The corpus server of ``version`` on a free loopback port (a ``RunningApp``), writing
+    its log and whatever its apps write in ``work``."""
     from tests.conftest import start_app
 
     python = python_for(version)
     return start_app(
-        [str(CORPUS / "server.py"), "--fixtures", str(fixtures)],
-        log,
+        [str(CORPUS / "server.py"), "--fixtures", str(fixtures), "--workdir", str(work / "server")],
+        work / "server.log",
         python=str(python),
         path="/corpus",
         timeout=300,
@@ -197,6 +198,8 @@ def run_client(
             {"name": a.name, "cases": [_case_plan(c) for c in a.cases_for(version)]} for a in apps
         ],
     }
+    scratch = downloads.parent / "client-tmp"  # the client stages each download there
+    scratch.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [str(python_for(version)), str(CORPUS / "client_runner.py")],
         input=json.dumps(plan),
@@ -204,7 +207,7 @@ def run_client(
         text=True,
         timeout=CLIENT_TIMEOUT,
         cwd=fixtures,
-        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+        env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "TMPDIR": str(scratch)},
     )
     if done.returncode != 0:
         raise RuntimeError(f"the client runner failed:\n{done.stderr[-4000:]}")

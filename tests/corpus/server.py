@@ -5,7 +5,8 @@ mounted at ``/<name>`` of one FastAPI app with ``gr.mount_gradio_app`` (this wor
 4.44, 5.50 and 6.31 alike, for the shell and for ``gradio_client`` both). ``GET /corpus``
 answers once every app is mounted: the release, the apps served and the ones that could not
 be built on it, with the reason. ``--fixtures DIR`` also serves the cases' files at
-``/fixtures/NAME``, for cases that give a URL (``{base}/fixtures/NAME``).
+``/fixtures/NAME``, for cases that give a URL (``{base}/fixtures/NAME``); ``--workdir DIR``
+is where everything the apps and Gradio write goes.
 """
 
 from __future__ import annotations
@@ -25,9 +26,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--fixtures", help="a folder served at /fixtures, for cases given URLs")
+    parser.add_argument("--workdir", help="where the apps and Gradio write (default: a new one)")
     args = parser.parse_args()
-    # Whatever an app writes where it runs (flags, caches) goes to a folder of its own.
-    os.chdir(tempfile.mkdtemp(prefix="gradioshell-corpus-server-"))
+    # Whatever the apps write (flags, temporary files) and Gradio's uploads and cache go to
+    # one folder, which the test run owns and removes.
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="gradioshell-corpus-server-"))
+    (workdir / "tmp").mkdir(parents=True, exist_ok=True)
+    os.chdir(workdir)
+    tempfile.tempdir = str(workdir / "tmp")
+    os.environ["GRADIO_TEMP_DIR"] = str(workdir / "gradio")
 
     import gradio as gr
     import uvicorn

@@ -199,7 +199,7 @@ def chat_file_reply():
     def chat(message, history):
         # The API answers with the component's update, which names the file by its path on
         # the server: a fixed one, so that both clients are shown the same answer.
-        path = os.path.join(tempfile.gettempdir(), f"gradioshell-corpus-{message}.png")
+        path = os.path.join(tempfile.gettempdir(), f"drawn-{message}.png")
         Image.new("RGB", (6, 4), (len(message) * 20, 90, 30)).save(path)
         return gr.Image(value=path)
 

@@ -334,7 +334,7 @@ def interface_flagging():
             gr.Checkbox(label="upper"),
         ],
         [gr.Textbox(label="result"), gr.Number(label="length")],
-        flagging_dir=tempfile.mkdtemp(prefix="gradioshell-corpus-flags-"),
+        flagging_dir=tempfile.mkdtemp(prefix="flags-"),
         **flagging(),
     )
 

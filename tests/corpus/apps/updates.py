@@ -145,7 +145,7 @@ def update_image():
     from PIL import Image
 
     def show_image(shade):
-        path = os.path.join(tempfile.gettempdir(), f"gradioshell-corpus-shade-{int(shade)}.png")
+        path = os.path.join(tempfile.gettempdir(), f"shade-{int(shade)}.png")
         Image.new("RGB", (4, 4), (int(shade), int(shade), 0)).save(path)
         return gr.Image(value=path, visible=True), f"shade {int(shade)}"
 
