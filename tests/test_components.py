@@ -228,3 +228,20 @@ def test_dollar_underscore_is_the_one_output_itself(run_shell, components_url: s
     # The JSON output of the first call, itself: not a list of one, not Python's repr.
     assert data[1] == [{"value": {"value": "hi"}}]
     assert data[2] == [{"value": json.dumps({"value": {"value": "hi"}})}]
+
+
+def test_parts_of_a_value_written_as_name_dot_part(
+    run_shell, components_url: str, media: Path
+) -> None:
+    # An AnnotatedImage without typing its whole JSON: the image, and the masks with theirs.
+    masks = json.dumps([{"image": str(media / "blue.png"), "label": "sky"}])
+    script = (
+        f"connect {components_url}; annotatedimage value.image={media}/red.png "
+        f"value.annotations='{masks}'"
+    )
+    result = run_shell("--json", "-c", script)
+    assert result.returncode == 0, result.stderr
+    (record,) = completed(result.stdout)
+    assert record["data"] == [
+        {"value": [file_of(media / "red.png"), [[file_of(media / "blue.png"), "sky"]]]}
+    ]

@@ -654,6 +654,7 @@ def _part(param: Parameter, key: str, schema: Any, raw: Any, root: dict[str, Any
             return FileInput(raw, many=True)
         return [FileInput(item) for item in value]
     try:
-        return convert_to_schema(schema if isinstance(schema, dict) else {}, raw)
+        value = convert_to_schema(schema if isinstance(schema, dict) else {}, raw)
     except ValueError as exc:
         raise ArgumentError(f"{param.name}.{key}: {exc}") from None
+    return _mark(value, schema, root)
