@@ -20,6 +20,7 @@ from gradioshell.gradio import (
     Completed,
     Endpoint,
     Failed,
+    Generating,
     GradioError,
     bind,
 )
@@ -73,6 +74,8 @@ async def run(
         with reporter:
             try:
                 async for event in app_call:
+                    if isinstance(event, (Generating, Completed)):
+                        transfers.receive(session, event.data)
                     if isinstance(event, Completed):
                         try:
                             await transfers.download_outputs(shell, session, event.data)
