@@ -25,6 +25,8 @@ from typing import Any
 
 import pexpect
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tests.hostile_servers import (
     FakeEndpoint,
@@ -920,11 +922,10 @@ def test_json_output_is_valid_and_odd_values_give_plain_errors(servers, shell) -
 
 # -- the rules under the tests above, on any input ------------------------------------------
 
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
-
-@given(st.text())
+@given(st.text() | st.text().map(lambda text: "$" + text))
+@example("$_")
+@example("go;connect elsewhere --token")
 def test_quoted_text_parses_back_to_exactly_the_value(value: str) -> None:
     """5. What completion inserts is one word whose value is the text, never a reference."""
     from gradioshell.parser import parse_line, quote
