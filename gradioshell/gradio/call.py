@@ -44,8 +44,9 @@ class MessageQueue(asyncio.Queue[Message]):
 
     def put_sized(self, message: dict[str, Any], size: int) -> bool:
         """Put ``message`` (``size`` bytes on the wire); False, and nothing put, if the call
-        would then hold more than its limit."""
-        if self.limit is not None and self.held + size > self.limit:
+        would then hold more than its limit. One message alone is always taken: its size is
+        capped already, by the JSON limit."""
+        if self.limit is not None and self.held and self.held + size > self.limit:
             return False
         self._sizes[id(message)] = size
         self.held += size
