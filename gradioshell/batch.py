@@ -24,7 +24,7 @@ from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.gradio import Endpoint, Event, GradioError
 from gradioshell.output import Reporter
 from gradioshell.parser import Word
-from gradioshell.text import unwrap
+from gradioshell.text import json_text, unwrap
 
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
@@ -209,7 +209,7 @@ class Results:
         if self.emit is not None:
             self.emit(record)
         else:
-            self.stream.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            self.stream.write(json_text(record) + "\n")
             self.stream.flush()
         self.written += 1
 

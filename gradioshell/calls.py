@@ -23,6 +23,7 @@ from gradioshell.gradio import (
     Completed,
     Endpoint,
     Failed,
+    Generating,
     GradioError,
     bind,
 )
@@ -75,6 +76,8 @@ async def run(
         with reporter:
             try:
                 async for event in app_call:
+                    if isinstance(event, (Generating, Completed)):
+                        transfers.receive(session, event.data)
                     if isinstance(event, Completed):
                         try:
                             await transfers.download_outputs(shell, session, event.data)

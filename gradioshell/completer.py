@@ -12,7 +12,7 @@ The completer can be called directly with a prompt_toolkit ``Document``::
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,13 +24,15 @@ from prompt_toolkit.document import Document
 
 from gradioshell.commands import COMMANDS
 from gradioshell.gradio.files import is_file_parameter
-from gradioshell.parser import ParseError, Statement, Word, parse_line, quote
-from gradioshell.text import short
+from gradioshell.parser import NAME_WORD, ParseError, Statement, Word, parse_line, quote
+from gradioshell.text import json_text, safe_line, short
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, GradioApp, Parameter
     from gradioshell.sessions import Session
     from gradioshell.shell import Shell
+
+log = logging.getLogger(__name__)
 
 # -- matching --------------------------------------------------------------------------
 
@@ -76,7 +78,7 @@ def best(typed: str, items: Iterable[tuple[str, Any]]) -> list[Any]:
 
 def parameter_meta(p: Parameter) -> str:
     parts = [p.component or "value", p.type_name]
-    parts.append("required" if p.required else f"default {json.dumps(p.default)}")
+    parts.append("required" if p.required else f"default {json_text(p.default)}")
     return short(" · ".join(parts))
 
 
@@ -143,7 +145,17 @@ class ShellCompleter(Completer):
     def get_completions(
         self, document: Document, complete_event: CompleteEvent
     ) -> Iterator[Completion]:
-        text = document.text_before_cursor
+        """The completions for the text before the cursor. Every one inserts text that parses
+        back to exactly the value it offers (quoted where need be), and shows an app's text
+        sanitized. A failure here never reaches the prompt: it is logged and there are none."""
+        try:
+            completions = list(self._completions(document.text_before_cursor))
+        except Exception:
+            log.exception("completion failed")
+            return
+        yield from completions
+
+    def _completions(self, text: str) -> Iterator[Completion]:
         context = line_context(text)
         if context is None:
             yield from self._quoted_path(text)
@@ -240,7 +252,12 @@ class ShellCompleter(Completer):
         if typed.startswith("@"):
             sessions = [("@" + s.name, s) for s in self.shell.sessions]
             for s in best(typed, sessions):
-                yield Completion("@" + s.name, start, display_meta=short(s.url))
+                yield Completion(
+                    quote("@" + s.name),
+                    start,
+                    display=safe_line("@" + s.name),
+                    display_meta=short(s.url),
+                )
             return
         session = self.shell.sessions.default
         if typed.startswith("/"):
@@ -260,7 +277,9 @@ class ShellCompleter(Completer):
             if text in seen:
                 continue
             seen.add(text)
-            yield Completion(text, start, display=display, display_meta=short(meta))
+            yield Completion(
+                quote(text), start, display=safe_line(display), display_meta=short(meta)
+            )
 
     def _endpoints(
         self, session: Session, typed: str, raw: str, *, slash: bool = False
@@ -270,7 +289,7 @@ class ShellCompleter(Completer):
         items = [(e.endpoint.name, e) for e in self.index(session).entries]
         for entry in best(bare, items):
             text = ("/" if slash else "") + entry.endpoint.name
-            yield Completion(text, start, display_meta=entry.meta)
+            yield Completion(quote(text), start, display=safe_line(text), display_meta=entry.meta)
 
     def _command_argument(
         self, name: str, argument: str | None, words: list[Word], typed: str, raw: str
@@ -280,7 +299,9 @@ class ShellCompleter(Completer):
         if argument == "session" and position == 1:
             items = [(s.name, s) for s in self.shell.sessions]
             for s in best(typed, items):
-                yield Completion(s.name, start, display_meta=short(s.url))
+                yield Completion(
+                    quote(s.name), start, display=safe_line(s.name), display_meta=short(s.url)
+                )
         elif argument == "topic" and position == 1:
             yield from self._first_word(typed, raw)
         elif argument == "target" and position == 1:
@@ -293,7 +314,9 @@ class ShellCompleter(Completer):
             for text, meta in best(typed, items2):
                 if text not in seen:
                     seen.add(text)
-                    yield Completion(quote(text), start, display=text, display_meta=short(meta))
+                    yield Completion(
+                        quote(text), start, display=safe_line(text), display_meta=short(meta)
+                    )
         elif argument == "target" and position == 2 and rank(typed, "as") is not None:
             yield Completion("as", start, display_meta="name the session")
 
@@ -316,7 +339,9 @@ class ShellCompleter(Completer):
             if p.name.lower() not in used and p not in entry.endpoint.parameters[:positional]
         ]
         start = -len(raw)
-        for p, meta in best(typed, [(p.name, (p, meta)) for p, meta in params]):
+        # A name the grammar cannot read as NAME= is given by position instead.
+        typable = [(p.name, (p, meta)) for p, meta in params if NAME_WORD.fullmatch(p.name)]
+        for p, meta in best(typed, typable):
             yield Completion(f"{p.name}=", start, display=f"{p.name}=", display_meta=meta)
 
     def _values(self, p: Parameter, typed: str, raw: str) -> Iterator[Completion]:
@@ -329,10 +354,10 @@ class ShellCompleter(Completer):
         if schema_type == "boolean" or p.python_type == "bool":
             candidates += [("true", "boolean"), ("false", "boolean")]
         if p.has_default and p.default is not None:
-            shown = p.default if isinstance(p.default, str) else json.dumps(p.default)
+            shown = p.default if isinstance(p.default, str) else json_text(p.default)
             candidates.append((shown, "default"))
         if p.example is not None and p.example != p.default and not p.choices:
-            shown = p.example if isinstance(p.example, str) else json.dumps(p.example)
+            shown = p.example if isinstance(p.example, str) else json_text(p.example)
             if shown:
                 candidates.append((shown, "example"))
         seen: set[str] = set()
@@ -340,7 +365,7 @@ class ShellCompleter(Completer):
             if text in seen:
                 continue
             seen.add(text)
-            yield Completion(quote(text), start, display=text, display_meta=meta)
+            yield Completion(quote(text), start, display=safe_line(text), display_meta=meta)
         if is_file_parameter(p):
             yield from path_completions(typed, start)
 

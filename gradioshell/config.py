@@ -94,6 +94,23 @@ def _limit(field_name: str) -> Callable[[Settings, Any], None]:
     return apply
 
 
+def _bound(field_name: str) -> Callable[[Settings, Any], None]:
+    """A limit that is a count (files, levels of nesting), not a size."""
+
+    def apply(settings: Settings, value: Any) -> None:
+        if value < 1:
+            raise ValueError("must be a positive whole number")
+        settings.limits = dataclasses.replace(settings.limits, **{field_name: value})
+
+    return apply
+
+
+def _megapixels(settings: Settings, value: Any) -> None:
+    if value <= 0:
+        raise ValueError("must be a positive number of megapixels")
+    settings.preview_pixels = int(value * 1_000_000)
+
+
 def _positive(field_name: str) -> Callable[[Settings, Any], None]:
     def apply(settings: Settings, value: Any) -> None:
         setattr(settings, field_name, _seconds(value))
@@ -129,8 +146,16 @@ KEYS: list[Key] = [
     Key("timeouts", "connect", (int, float), _timeout("connect")),
     Key("timeouts", "read", (int, float), _timeout("read")),
     Key("timeouts", "stream_idle", (int, float), _timeout("stream_idle")),
+    Key("timeouts", "request", (int, float), _timeout("request")),
+    Key("timeouts", "transfer", (int, float), _timeout("transfer")),
     Key("limits", "json_mib", (int, float), _limit("json")),
     Key("limits", "file_mib", (int, float), _limit("file")),
+    Key("limits", "nesting", int, _bound("depth")),
+    Key("limits", "buffer_mib", (int, float), _limit("buffer")),
+    Key("limits", "result_files", int, _bound("result_files")),
+    Key("limits", "result_mib", (int, float), _limit("result")),
+    Key("limits", "progress_bars", int, _count("progress_bars")),
+    Key("limits", "preview_megapixels", (int, float), _megapixels),
     Key("hub", "space_wait_timeout", (int, float), _positive("space_wait_timeout")),
     Key("startup", "commands", list, _startup),
     Key("startup", "restore", bool, _set("restore")),

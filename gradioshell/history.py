@@ -10,6 +10,7 @@ from pathlib import Path
 from prompt_toolkit.history import FileHistory
 
 from gradioshell.parser import ParseError, parse_line
+from gradioshell.text import safe
 
 # A line is kept out of the history when it sets a token, passes one, or holds one.
 _SECRET = re.compile(
@@ -48,6 +49,12 @@ class ShellHistory(FileHistory):
         if carries_secret(string):
             return
         super().append_string(string)
+
+    def store_string(self, string: str) -> None:
+        # A line can hold an app's text (a value put there by completion): the file gets it
+        # as the terminal would show it, escape sequences and invisible characters made
+        # visible, so that showing the file can never drive a terminal.
+        super().store_string(safe(string))
 
 
 def recent_targets(lines: Iterable[str], limit: int = 50) -> list[str]:

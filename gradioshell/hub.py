@@ -13,15 +13,17 @@ import logging
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from gradioshell import __version__
 from gradioshell.gradio.errors import GradioError
+from gradioshell.gradio.http import RequestHook as RequestHook
+from gradioshell.gradio.http import deadline, new_client
+from gradioshell.gradio.limits import Limits, parse_json, read_capped
 
 log = logging.getLogger(__name__)
 
@@ -241,8 +243,11 @@ class TokenStore:
 class TokenHeaders:
     """An httpx request hook: the token on requests to the allowed origins, and only there.
 
-    Hooks run for every hop of a redirect chain, so a header copied onto a redirect to
-    another origin (httpx keeps custom headers such as X-HF-Authorization) is removed again.
+    This is the one place that decides where the token goes. Hooks run for every hop of a
+    redirect chain, so a header copied onto a redirect to another origin (httpx keeps custom
+    headers such as X-HF-Authorization) is removed again; a connection made outside httpx
+    (the websocket of Gradio 3.x) asks it for each of its hops through
+    :func:`gradioshell.gradio.http.headers_for`.
     """
 
     def __init__(self, token: Token, origins: Iterable[str]) -> None:
@@ -267,9 +272,6 @@ class TokenHeaders:
 
     def __repr__(self) -> str:
         return f"TokenHeaders({sorted(self._origins)!r})"
-
-
-RequestHook = Callable[[httpx.Request], Awaitable[None]]
 
 
 # -- Spaces --------------------------------------------------------------------------------
@@ -373,18 +375,19 @@ class HubClient:
         *,
         timeout: float = 30.0,
         verify: bool = True,
+        deadline: float = 120.0,
+        limits: Limits | None = None,
     ) -> None:
         self.endpoint = (endpoint or hub_endpoint()).rstrip("/")
         self.token = token
-        hooks: list[RequestHook] = []
-        if token is not None:
-            hooks.append(TokenHeaders(token, [self.endpoint]))
-        self.http = httpx.AsyncClient(
-            headers={"User-Agent": f"gradioshell/{__version__}"},
-            follow_redirects=True,
-            timeout=timeout,
+        self.deadline = deadline
+        self.limits = limits or Limits()
+        self.verify = verify
+        self.http = new_client(
+            timeout=httpx.Timeout(timeout),
+            limit=self.limits.json,
             verify=verify,
-            event_hooks={"request": hooks},
+            on_request=TokenHeaders(token, [self.endpoint]) if token is not None else None,
         )
 
     def __repr__(self) -> str:
@@ -414,8 +417,21 @@ class HubClient:
         from gradioshell.gradio.client import transport_error
 
         url = self.url(path)
+
+        async def send() -> httpx.Response:
+            async with self.http.stream(method, url, **kwargs) as response:
+                body = await read_capped(response, self.limits.json, "answer")
+            headers = [
+                (k, v)
+                for k, v in response.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            ]
+            return httpx.Response(
+                response.status_code, headers=headers, content=body, request=response.request
+            )
+
         try:
-            response = await self.http.request(method, url, **kwargs)
+            response = await deadline(send(), self.deadline, f"the Hub's answer to {what or path}")
         except httpx.HTTPError as exc:
             raise transport_error(exc, url) from None
         if response.status_code >= 400:
@@ -424,10 +440,14 @@ class HubClient:
 
     async def get_json(self, path: str, *, what: str | None = None, **kwargs: Any) -> Any:
         response = await self.request("GET", path, what=what, **kwargs)
+        return self.parse(response, what or path)
+
+    def parse(self, response: httpx.Response, what: str) -> Any:
+        """The Hub's JSON answer, nested at most as deep as any app's may be."""
         try:
-            return response.json()
+            return parse_json(response.content, self.limits.depth, f"Hub's answer for {what}")
         except ValueError:
-            raise HubError(f"the Hub's answer for {what or path} is not JSON") from None
+            raise HubError(f"the Hub's answer for {what} is not JSON") from None
 
     async def pages(
         self, path: str, params: list[tuple[str, str]], limit: int
@@ -442,10 +462,7 @@ class HubClient:
         while url is not None and count < limit:
             response = await self.request("GET", url, params=params if first else None)
             first = False
-            try:
-                items = response.json()
-            except ValueError:
-                raise HubError(f"the Hub's answer for {path} is not JSON") from None
+            items = self.parse(response, path)
             if not isinstance(items, list):
                 raise HubError(f"the Hub's answer for {path} is not a list")
             for item in items:
@@ -482,15 +499,13 @@ class HubClient:
 
     async def wake(self, space: SpaceInfo) -> None:
         """Ask a sleeping Space to start, by a request to its host (the token if private)."""
-        hooks: list[RequestHook] = []
-        if self.token is not None:
-            hooks.append(TokenHeaders(self.token, [space.host]))
-        async with httpx.AsyncClient(
-            follow_redirects=True, timeout=15.0, event_hooks={"request": hooks}
+        hook = TokenHeaders(self.token, [space.host]) if self.token is not None else None
+        async with new_client(
+            timeout=httpx.Timeout(15.0), limit=64 * 1024, verify=self.verify, on_request=hook
         ) as http:
             try:
-                await http.get(space.host + "/")
-            except httpx.HTTPError as exc:
+                await deadline(http.get(space.host + "/"), 30.0, "waking the Space")
+            except (httpx.HTTPError, GradioError) as exc:
                 log.debug("waking %s: %s", space.id, type(exc).__name__)
 
     async def wait_running(

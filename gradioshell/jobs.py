@@ -30,7 +30,7 @@ from gradioshell.gradio import (
     Started,
 )
 from gradioshell.output import Reporter, event_record
-from gradioshell.text import safe, short
+from gradioshell.text import safe_line, short
 
 if TYPE_CHECKING:
     from gradioshell.sessions import CallRecord, Session
@@ -288,7 +288,7 @@ class JobManager:
 
     def _line(self, job: Job, message: str, style: str) -> None:
         line = Text(f"[{job.number}] ", style="bold")
-        line.append(safe(message), style=style)
+        line.append(safe_line(message), style=style)
         self.shell.output.show(line)
 
     # -- waiting and cancelling ----------------------------------------------------------

@@ -9,6 +9,7 @@ style, before Enter is pressed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ from gradioshell.commands import COMMANDS
 
 if TYPE_CHECKING:
     from gradioshell.shell import Shell
+
+log = logging.getLogger(__name__)
 
 _WORD_END = r"(?=[\s;]|$)"
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?" + _WORD_END
@@ -130,6 +133,14 @@ class PromptLexer(Lexer):
         return cls(known, lambda name: shell.sessions.find(name) is not None)
 
     def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
+        try:
+            return self._lex(document)
+        except Exception:  # highlighting must never break the prompt: plain text then
+            log.exception("highlighting failed")
+            plain: list[StyleAndTextTuples] = [[("", line)] for line in document.lines]
+            return lambda number: plain[number] if number < len(plain) else []
+
+    def _lex(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
         lines: list[StyleAndTextTuples] = [[]]
         session: str | None = None
         for _, token, value in self.pygments.get_tokens_unprocessed(document.text):

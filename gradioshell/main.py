@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import re
 import sys
+import threading
 from collections.abc import Iterable, Sequence
 
 from gradioshell import __version__
@@ -118,8 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.no_color:
         os.environ["NO_COLOR"] = "1"  # read by rich and prompt_toolkit alike
-    if args.debug:
-        _start_debug_log()
+    _start_log(args.debug)
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
@@ -128,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 async def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
+
+    asyncio.get_running_loop().set_exception_handler(_loop_exception)
 
     from gradioshell import config
     from gradioshell.output import InteractiveOutput, JsonOutput, TextOutput
@@ -165,7 +169,12 @@ async def _run(args: argparse.Namespace) -> int:
         from rich.console import Console
 
         console = Console()
-        output = InteractiveOutput(console, preview=settings.preview_images and console.is_terminal)
+        output = InteractiveOutput(
+            console,
+            preview=settings.preview_images and console.is_terminal,
+            progress_bars=settings.progress_bars,
+            preview_pixels=settings.preview_pixels,
+        )
     else:
         output = TextOutput()
     shell = Shell(output, settings, interactive=interactive)
@@ -273,7 +282,54 @@ def _quote(text: str) -> str:
     return quote(text)
 
 
-def _start_debug_log() -> None:
+# -- logging, and errors nobody caught ----------------------------------------------------
+#
+# Without --debug nothing is logged anywhere: the root logger gets a handler that drops
+# everything, so Python's last-resort handler never prints a record (with its traceback) on
+# stderr. With --debug the log gets the shell's own debug records and the other libraries'
+# INFO and above (websockets, for one, logs every header of a handshake at DEBUG), through a
+# formatter that blanks credentials wherever they appear. Warnings (Pillow's, say) go to the
+# log, never over the prompt. An exception that escapes everything (the main thread, another
+# thread, an asyncio task) is logged, and said in one line.
+
+log = logging.getLogger("gradioshell")
+
+_SECRETS = re.compile(
+    r"""(?ix)
+    (?P<header>\b(?:x-hf-)?authorization|\bcookie|\bset-cookie|\bpassword)
+        (?P<sep>["']?\s*[:=]\s*["']?) (?P<value>[^\r\n"',}]+)
+    | (?P<bearer>\bbearer\s+) (?P<token>[^\s"',}]+)
+    | \bhf_[A-Za-z0-9]{8,}
+    """
+)
+
+
+def redact(text: str) -> str:
+    """``text`` with credentials blanked: header values, bearer tokens, Hugging Face tokens."""
+
+    def blank(match: re.Match[str]) -> str:
+        if match.group("header"):
+            return match.group("header") + match.group("sep") + "[hidden]"
+        if match.group("bearer"):
+            return match.group("bearer") + "[hidden]"
+        return "hf_[hidden]"
+
+    return _SECRETS.sub(blank, text)
+
+
+class RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def _start_log(debug: bool) -> None:
+    logging.captureWarnings(True)
+    sys.excepthook = _uncaught
+    threading.excepthook = _uncaught_in_thread
+    root = logging.getLogger()
+    if not debug:
+        root.addHandler(logging.NullHandler())
+        return
     import time
 
     from platformdirs import user_log_dir
@@ -281,10 +337,48 @@ def _start_debug_log() -> None:
     directory = user_log_dir("gradioshell")
     os.makedirs(directory, mode=0o700, exist_ok=True)
     path = os.path.join(directory, f"debug-{time.strftime('%Y%m%d-%H%M%S')}.log")
-    logging.basicConfig(
-        filename=path,
-        level=logging.DEBUG,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpcore").setLevel(logging.INFO)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    handler = logging.StreamHandler(os.fdopen(fd, "a", encoding="utf-8"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    log.setLevel(logging.DEBUG)
     print(f"gradioshell: writing a debug log to {path}", file=sys.stderr)
+
+
+def _say_internal_error(exc: BaseException) -> None:
+    debug = log.isEnabledFor(logging.DEBUG)
+    hint = "; the debug log has the details" if debug else " (run with --debug for details)"
+    text = f"{type(exc).__name__}: {exc}"
+    from gradioshell.text import safe_line
+
+    with contextlib.suppress(Exception):  # no stderr to speak to: the log has it
+        print(f"gradioshell: internal error: {safe_line(text)[:300]}{hint}", file=sys.stderr)
+
+
+def _uncaught(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+    if isinstance(exc, KeyboardInterrupt):
+        return
+    log.error("uncaught exception", exc_info=(kind, exc, tb))  # type: ignore[arg-type]
+    _say_internal_error(exc)
+
+
+def _uncaught_in_thread(args: threading.ExceptHookArgs) -> None:
+    if args.exc_value is None or isinstance(args.exc_value, SystemExit):
+        return
+    log.error(
+        "uncaught exception in thread %s",
+        getattr(args.thread, "name", "?"),
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+    )
+    _say_internal_error(args.exc_value)
+
+
+def _loop_exception(loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+    """Errors asyncio found nobody to give to (a task's unretrieved exception): logged."""
+    exc = context.get("exception")
+    message = str(context.get("message", "error in the event loop"))
+    if isinstance(exc, BaseException):
+        log.error("%s", message, exc_info=(type(exc), exc, exc.__traceback__))
+    else:
+        log.error("%s", message)

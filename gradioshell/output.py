@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, RenderableType
 from rich.text import Text
@@ -19,7 +19,10 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.text import json_text, plain, safe
+from gradioshell.text import json_text, plain, safe_line
+
+if TYPE_CHECKING:
+    from gradioshell.render import CallView
 
 REFRESH_PER_SECOND = 15
 
@@ -64,34 +67,51 @@ class Output:
 class InteractiveOutput(Output):
     """At the prompt: rich renderables on the terminal, calls in a live panel."""
 
-    def __init__(self, console: Console, *, preview: bool = False) -> None:
+    def __init__(
+        self,
+        console: Console,
+        *,
+        preview: bool = False,
+        progress_bars: int | None = None,
+        preview_pixels: int | None = None,
+    ) -> None:
         self.console = console
         self.preview = preview
+        self.progress_bars = progress_bars
+        self.preview_pixels = preview_pixels
+
+    def view(self, session: str, endpoint: Endpoint) -> CallView:
+        """A call's panel, drawn within this output's limits."""
+        from gradioshell.render import PROGRESS_BARS, CallView
+
+        return CallView(
+            session,
+            endpoint,
+            preview=self.preview,
+            progress_bars=self.progress_bars or PROGRESS_BARS,
+            preview_pixels=self.preview_pixels,
+        )
 
     def info(self, message: str) -> None:
-        self.console.print(Text(safe(message), style="dim"))
+        self.console.print(Text(safe_line(message), style="dim"))
 
     def error(self, message: str) -> None:
-        self.console.print(Text("error: ", style="bold red") + Text(safe(message)))
+        self.console.print(Text("error: ", style="bold red") + Text(safe_line(message)))
 
     def show(self, renderable: RenderableType, data: Any = None) -> None:
         self.console.print(renderable)
 
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
-        return LiveReporter(self.console, session, endpoint, preview=self.preview)
+        return LiveReporter(self.console, self.view(session, endpoint))
 
 
 class LiveReporter(Reporter):
     """One panel, redrawn in place at a fixed rate however fast events arrive."""
 
-    def __init__(
-        self, console: Console, session: str, endpoint: Endpoint, *, preview: bool = False
-    ) -> None:
+    def __init__(self, console: Console, view: CallView) -> None:
         from rich.live import Live
 
-        from gradioshell.render import CallView
-
-        self.view = CallView(session, endpoint, preview=preview)
+        self.view = view
         self.live = Live(
             self.view,
             console=console,
@@ -122,10 +142,10 @@ class TextOutput(Output):
         self.console = Console(file=self.stdout, highlight=False)
 
     def info(self, message: str) -> None:
-        print(safe(message), file=self.stderr, flush=True)
+        print(safe_line(message), file=self.stderr, flush=True)
 
     def error(self, message: str) -> None:
-        print(f"error: {safe(message)}", file=self.stderr, flush=True)
+        print(f"error: {safe_line(message)}", file=self.stderr, flush=True)
 
     def show(self, renderable: RenderableType, data: Any = None) -> None:
         self.console.print(renderable)
@@ -162,7 +182,7 @@ class TextReporter(Reporter):
         if len(data) == 1:
             return [plain(data[0])]
         return [
-            f"{safe(self.labels[i]) if i < len(self.labels) else f'output {i}'}: {plain(v)}"
+            f"{safe_line(self.labels[i]) if i < len(self.labels) else f'output {i}'}: {plain(v)}"
             for i, v in enumerate(data)
         ]
 

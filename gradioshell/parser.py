@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 _NAME = re.compile(r"[A-Za-z_][\w.-]*=")
+#: A parameter name that can be written as ``NAME=value``.
+NAME_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 _CLOSERS = {"[": "]", "{": "}"}
 
 
@@ -197,7 +199,11 @@ def _match_bracket(line: str, i: int) -> int:
 
 
 def quote(value: str) -> str:
-    """Quote ``value`` so that parsing it gives back one word with the same value."""
-    if value and not re.search(r"[\s;'\"\\#&\[\]{}=]", value):
+    """Quote ``value`` so that parsing it gives back one word with exactly that value: never
+    a reference (``$_``), a ``name=value`` pair, a comment, two statements or two words."""
+    if value and not value.startswith("$") and not _SPECIAL.search(value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_SPECIAL = re.compile(r"[\s;'\"\\#&\[\]{}=\x00-\x1f\x7f-\x9f]")

@@ -19,35 +19,47 @@ from rich.style import Style
 from rich.text import Text
 
 from gradioshell.gradio.files import human_size
-from gradioshell.text import safe, shown_path
+from gradioshell.text import safe_line, shown_path
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".ico"}
 AUDIO_SUFFIXES = {".wav", ".mp3", ".ogg", ".flac", ".m4a", ".aac", ".opus", ".webm"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 MAX_PREVIEWS = 4
 """At most this many images are drawn for one output (a gallery shows its first ones)."""
+MAX_PIXELS = 20_000_000
+"""Largest image drawn by default (``[limits] preview_megapixels``), in pixels."""
 
 
 def file_lines(
-    files: list[dict[str, Any]], *, preview: bool, captions: list[str | None] | None = None
+    files: list[dict[str, Any]],
+    *,
+    preview: bool,
+    captions: list[str | None] | None = None,
+    max_pixels: int | None = None,
 ) -> RenderableType:
-    """The files of one output: a line each (with its caption), and previews of images."""
+    """The files of one output: a line each (with its caption), and previews of images no
+    larger than ``max_pixels`` (their size is read from their header, before decoding)."""
     parts: list[RenderableType] = []
     drawn = 0
     for index, data in enumerate(files):
         path = shown_path(data)
         line = Text()
-        line.append(safe(path), style="underline")
+        line.append(safe_line(path), style="underline")
         caption = captions[index] if captions and index < len(captions) else None
         if caption:
-            line.append(f"  {safe(caption)}", style="italic")
+            line.append(f"  {safe_line(caption)}", style="italic")
         local = data.get("local_path")
         info = media_info(local) if isinstance(local, str) else None
         if info:
             line.append(f"  {info}", style="dim")
         parts.append(line)
         if preview and isinstance(local, str) and is_image(local) and drawn < MAX_PREVIEWS:
-            parts.append(ImagePreview(local, max_rows=12 if len(files) > 1 else None))
+            size = _image_size(local, _mtime(local))
+            if size is not None and size[0] * size[1] > (max_pixels or MAX_PIXELS):
+                parts.append(Text(f"  ({size[0]}×{size[1]} pixels: too large to preview)", "dim"))
+                continue
+            rows = 12 if len(files) > 1 else None
+            parts.append(ImagePreview(local, max_rows=rows, max_pixels=max_pixels or MAX_PIXELS))
             drawn += 1
     return Group(*parts)
 
@@ -87,15 +99,18 @@ class ImagePreview:
     and at most half the terminal high. Nothing is drawn without colour or if it cannot be
     decoded."""
 
-    def __init__(self, path: str, max_rows: int | None = None) -> None:
+    def __init__(
+        self, path: str, max_rows: int | None = None, max_pixels: int = MAX_PIXELS
+    ) -> None:
         self.path = path
         self.max_rows = max_rows
+        self.max_pixels = max_pixels
 
     def _size(self, console: Console, width: int) -> tuple[int, int] | None:
         rows = self.max_rows or max(4, console.height // 2)
         size = _image_size(self.path, _mtime(self.path))
-        if size is None:
-            return None
+        if size is None or size[0] * size[1] > self.max_pixels:
+            return None  # never decoded
         w, h = size
         cols = max(1, min(width, w))
         pixel_rows = max(1, round(h * cols / w))
@@ -128,10 +143,14 @@ def _mtime(path: str) -> int:
 
 @lru_cache(maxsize=32)
 def _image_size(path: str, mtime: int) -> tuple[int, int] | None:
+    """An image's size as its header says, without decoding it."""
     try:
         from PIL import Image
     except ImportError:
         return None
+    # Pillow's own guard against huge images warns (over the prompt) or refuses by its own
+    # measure; the preview limit is checked here before any decoding, instead.
+    Image.MAX_IMAGE_PIXELS = None
     try:
         with Image.open(path) as image:
             w, h = image.size

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -24,21 +25,35 @@ from gradioshell.gradio import (
     Started,
 )
 from gradioshell.gradio.files import file_kind, find_files, is_file_parameter
-from gradioshell.text import files_of, json_text, safe, unwrap, with_paths
+from gradioshell.text import files_of, json_text, safe, safe_line, safe_text, unwrap, with_paths
 
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
 
+log = logging.getLogger(__name__)
+
 LOG_STYLES = {"warning": "yellow", "error": "red", "success": "green", "info": "cyan"}
 MAX_LOG_LINES = 8
+PROGRESS_BARS = 10
+"""Progress bars shown at once by default (``[limits] progress_bars``)."""
 
 
 class CallView:
     """The state of one call as a renderable: rich redraws it at its own pace."""
 
-    def __init__(self, session_name: str, endpoint: Endpoint, *, preview: bool = False) -> None:
+    def __init__(
+        self,
+        session_name: str,
+        endpoint: Endpoint,
+        *,
+        preview: bool = False,
+        progress_bars: int = PROGRESS_BARS,
+        preview_pixels: int | None = None,
+    ) -> None:
         self.session_name = session_name
         self.preview = preview
+        self.progress_bars = progress_bars
+        self.preview_pixels = preview_pixels
         self.endpoint = endpoint
         self.started = time.monotonic()
         self.run_started: float | None = None
@@ -97,52 +112,78 @@ class CallView:
         return Text("◌ sending…", style="dim")
 
     def __rich__(self) -> RenderableType:
+        title = safe_text(self.endpoint.api_name or self.endpoint.name, style="bold")
+        title.append(f" · {safe_line(self.session_name)}", style="dim")
+        border = "red" if self.error else ("green" if self.finished else "blue")
         parts: list[RenderableType] = [self.status()]
+        try:
+            parts += self._body()
+        except Exception as exc:  # one bad value must not stop the panel, nor the shell
+            log.exception("cannot draw the call's panel")
+            parts.append(safe_text(f"(cannot show this: {type(exc).__name__}: {exc})", "red"))
+        return Panel(Group(*parts), title=title, title_align="left", border_style=border)
+
+    def _body(self) -> list[RenderableType]:
+        parts: list[RenderableType] = []
         if self.progress is not None:
-            parts.append(progress_bars(self.progress))
+            parts.append(progress_bars(self.progress, self.progress_bars))
         for entry in self.logs:
             style = LOG_STYLES.get(entry.level, "cyan")
-            line = Text(f"{entry.level}: ", style=style)
+            line = Text(f"{safe_line(entry.level)}: ", style=style)
             if entry.title and entry.title.lower() != entry.level:
-                line.append(safe(entry.title) + ": ", style="bold")
+                line.append(safe_line(entry.title) + ": ", style="bold")
             line.append(safe(entry.message))
             parts.append(line)
         if self.values:
-            parts.append(outputs_table(self.endpoint, self.values, preview=self.preview))
+            parts.append(
+                outputs_table(
+                    self.endpoint,
+                    self.values,
+                    preview=self.preview,
+                    preview_pixels=self.preview_pixels,
+                )
+            )
         if self.error is not None:
-            message = Text(safe(self.error.title or "Error") + ": ", style="bold red")
+            message = Text(safe_line(self.error.title or "Error") + ": ", style="bold red")
             message.append(safe(self.error.message), style="red")
             parts.append(message)
-        title = Text(safe(self.endpoint.api_name or self.endpoint.name), style="bold")
-        title.append(f" · {safe(self.session_name)}", style="dim")
-        border = "red" if self.error else ("green" if self.finished else "blue")
-        return Panel(Group(*parts), title=title, title_align="left", border_style=border)
+        return parts
 
 
-def progress_bars(progress: Progress) -> RenderableType:
+def progress_bars(progress: Progress, shown: int = PROGRESS_BARS) -> RenderableType:
+    """The first ``shown`` bars of a progress report, and how many more there are."""
     from rich.progress_bar import ProgressBar
 
     table = Table.grid(padding=(0, 1))
-    for unit in progress.units:
+    for unit in progress.units[:shown]:
+        total: float | None
         if unit.progress is not None:
-            completed, total = unit.progress * 100, 100.0
-            count = f"{unit.progress * 100:.0f}%"
+            fraction = min(max(unit.progress, 0.0), 1.0)
+            completed, total = fraction * 100, 100.0
+            count = f"{fraction * 100:.0f}%"
         elif unit.index is not None and unit.length:
             completed, total = float(unit.index), float(unit.length)
-            count = f"{unit.index}/{unit.length} {safe(unit.unit)}"
+            count = f"{unit.index}/{unit.length} {safe_line(unit.unit)}"
         else:
-            completed, total = 0.0, None  # type: ignore[assignment]
-            count = f"{unit.index or 0} {safe(unit.unit)}"
+            completed, total = 0.0, None
+            count = f"{unit.index or 0} {safe_line(unit.unit)}"
         table.add_row(
-            Text(safe(unit.desc) or "progress", style="dim"),
+            Text(safe_line(unit.desc) or "progress", style="dim"),
             ProgressBar(total=total, completed=completed, width=30),
             Text(count),
         )
+    hidden = len(progress.units) - shown
+    if hidden > 0:
+        table.add_row(Text(f"… {hidden} more", style="dim"), Text(""), Text(""))
     return table
 
 
 def outputs_table(
-    endpoint: Endpoint, values: list[Any], *, preview: bool = False
+    endpoint: Endpoint,
+    values: list[Any],
+    *,
+    preview: bool = False,
+    preview_pixels: int | None = None,
 ) -> RenderableType:
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold magenta", no_wrap=True)
@@ -150,11 +191,14 @@ def outputs_table(
     labels = [r.label for r in endpoint.returns]
     for index, value in enumerate(values):
         label = labels[index] if index < len(labels) else f"output {index}"
-        table.add_row(Text(safe(label)), format_value(value, preview=preview))
+        shown = format_value(value, preview=preview, preview_pixels=preview_pixels)
+        table.add_row(safe_text(label), shown)
     return table
 
 
-def format_value(value: Any, *, preview: bool = False) -> RenderableType:
+def format_value(
+    value: Any, *, preview: bool = False, preview_pixels: int | None = None
+) -> RenderableType:
     """An output value: text as is, files as paths (with image previews), the rest as JSON."""
     value = unwrap(value)
     if value is None:
@@ -165,10 +209,12 @@ def format_value(value: Any, *, preview: bool = False) -> RenderableType:
     if files is not None:
         from gradioshell.preview import file_lines
 
-        return file_lines(files, preview=preview, captions=_captions(value))
+        return file_lines(
+            files, preview=preview, captions=_captions(value), max_pixels=preview_pixels
+        )
     from rich.highlighter import JSONHighlighter
 
-    text = Text(safe(json.dumps(with_paths(value), indent=2, ensure_ascii=False)))
+    text = Text(safe(json_text(with_paths(value), indent=2)))
     JSONHighlighter().highlight(text)
     return text
 
@@ -199,10 +245,10 @@ def sessions_table(sessions: list[Session], default: Session | None) -> Table:
         name = s.name + (f" ({', '.join(s.aliases)})" if s.aliases else "")
         table.add_row(
             Text("*", style="bold green") if s is default else Text(""),
-            Text(name, style="bold" if s is default else ""),
-            Text(safe(s.url)),
-            Text(safe(s.app.version)),
-            Text(safe(s.app.protocol)),
+            safe_text(name, style="bold" if s is default else ""),
+            safe_text(s.url),
+            safe_text(s.app.version),
+            safe_text(s.app.protocol),
             str(len(s.app.endpoints)),
             str(len(s.calls)),
         )
@@ -211,7 +257,7 @@ def sessions_table(sessions: list[Session], default: Session | None) -> Table:
 
 def endpoints_table(session: Session) -> Table:
     table = Table(
-        title=f"Endpoints of {session.name} ({session.url})",
+        title=safe_text(f"Endpoints of {session.name} ({session.url})"),
         title_justify="left",
         show_edge=False,
     )
@@ -223,11 +269,11 @@ def endpoints_table(session: Session) -> Table:
         for i, p in enumerate(ep.parameters):
             if i:
                 params.append(", ")
-            params.append(safe(p.name), style="bold" if p.required else "")
+            params.append(safe_line(p.name), style="bold" if p.required else "")
             if p.has_default:
-                params.append("=" + safe(json.dumps(p.default, ensure_ascii=False)), style="dim")
-        returns = ", ".join(safe(r.label) for r in ep.returns)
-        table.add_row(Text(safe(ep.name)), params, Text(returns))
+                params.append("=" + safe_line(json_text(p.default)), style="dim")
+        returns = ", ".join(safe_line(r.label) for r in ep.returns)
+        table.add_row(safe_text(ep.name), params, Text(returns))
     return table
 
 
@@ -246,7 +292,7 @@ def endpoint_help(session: Session, endpoint: Endpoint) -> RenderableType:
         params.add_column(no_wrap=True)
         params.add_column(overflow="fold")
         for p in endpoint.parameters:
-            params.add_row(Text("  " + safe(p.name), style="bold cyan"), parameter_details(p))
+            params.add_row(safe_text("  " + p.name, style="bold cyan"), parameter_details(p))
         parts.append(params)
     else:
         parts.append(Text("  none", style="dim"))
@@ -256,39 +302,39 @@ def endpoint_help(session: Session, endpoint: Endpoint) -> RenderableType:
         returns.add_column(no_wrap=True)
         returns.add_column(overflow="fold")
         for r in endpoint.returns:
-            kind = Text(safe(r.component or "value"))
+            kind = safe_text(r.component or "value")
             if r.python_type:
-                kind.append(f" · {safe(r.python_type)}", style="dim")
-            returns.add_row(Text("  " + safe(r.label or "output"), style="bold magenta"), kind)
+                kind.append(f" · {safe_line(r.python_type)}", style="dim")
+            returns.add_row(safe_text("  " + (r.label or "output"), style="bold magenta"), kind)
         parts.append(returns)
     else:
         parts.append(Text("  nothing", style="dim"))
     parts.append(Text("Example", style="bold"))
-    parts.append(Text("  " + safe(example_call(endpoint)), style="green"))
-    title = Text(endpoint.api_name or endpoint.name, style="bold")
-    title.append(f" · {safe(session.name)}", style="dim")
+    parts.append(safe_text("  " + example_call(endpoint), style="green"))
+    title = safe_text(endpoint.api_name or endpoint.name, style="bold")
+    title.append(f" · {safe_line(session.name)}", style="dim")
     return Panel(Group(*parts), title=title, title_align="left")
 
 
 def parameter_details(p: Parameter) -> Text:
     text = Text()
-    text.append(safe(p.component or "value"))
-    text.append(f" · {safe(p.type_name)} · ", style="dim")
+    text.append(safe_line(p.component or "value"))
+    text.append(f" · {safe_line(p.type_name)} · ", style="dim")
     if p.required:
         text.append("required", style="yellow")
     else:
-        text.append("default " + safe(json.dumps(p.default, ensure_ascii=False)))
+        text.append("default " + safe_line(json_text(p.default)))
     if p.label and p.label != p.name:
         text.append("\nlabel: ", style="dim")
-        text.append(safe(p.label))
+        text.append(safe_line(p.label))
     choices = p.choices
     if choices:
         text.append("\nchoices: ", style="dim")
-        shown = ", ".join(safe(str(c)) for c in choices[:20])
+        shown = ", ".join(safe_line(str(c)) for c in choices[:20])
         text.append(shown + (f", … ({len(choices)} in all)" if len(choices) > 20 else ""))
     if p.example is not None and p.example != p.default:
         text.append("\nexample: ", style="dim")
-        text.append(safe(json.dumps(_files_as_names(p.example), ensure_ascii=False)))
+        text.append(safe_line(json_text(_files_as_names(p.example))))
     how = how_to_write(p)
     if how:
         text.append("\nwrite: ", style="dim")

@@ -3,6 +3,8 @@ into a prompt, then reads a line, runs it, and repeats."""
 
 from __future__ import annotations
 
+import logging
+
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.formatted_text import StyleAndTextTuples
@@ -18,6 +20,8 @@ from gradioshell.key_bindings import build_key_bindings
 from gradioshell.lexer import PromptLexer
 from gradioshell.shell import Shell
 from gradioshell.toolbar import toolbar
+
+log = logging.getLogger(__name__)
 
 STYLES = {
     "dark": {
@@ -104,9 +108,12 @@ def build_prompt(shell: Shell, history: History | None = None) -> PromptSession[
         from prompt_toolkit.application.current import get_app
 
         app = get_app()
-        return toolbar(
-            shell, app.current_buffer.document.text_before_cursor, app.output.get_size().columns
-        )
+        text = app.current_buffer.document.text_before_cursor
+        try:
+            return toolbar(shell, text, app.output.get_size().columns)
+        except Exception:  # the toolbar must never break the prompt
+            log.exception("the toolbar failed")
+            return []
 
     def continuation(width: int, line_number: int, wrap_count: int) -> StyleAndTextTuples:
         return [("class:continuation", "." * (width - 1) + " ")]
@@ -131,17 +138,30 @@ def build_prompt(shell: Shell, history: History | None = None) -> PromptSession[
 async def run_repl(shell: Shell) -> int:
     """Run the prompt until ``exit`` or Ctrl-D; return the exit status."""
     session = build_prompt(shell)
+    failures = 0
     while True:
         try:
             # Background jobs print above the prompt without breaking the line being typed.
             with patch_stdout(raw=True):
-                line = await session.prompt_async(lambda: prompt_fragments(shell))
+                # Errors inside the prompt go to the shell's handler (the log), not to
+                # prompt_toolkit's, which prints a traceback and waits for Enter.
+                line = await session.prompt_async(
+                    lambda: prompt_fragments(shell), set_exception_handler=False
+                )
         except KeyboardInterrupt:
             continue
         except EOFError:
             if await confirm_exit(shell):
                 return 0
             continue
+        except Exception as exc:  # the prompt itself failed: say so, and prompt again
+            log.exception("the prompt failed")
+            shell.output.error(f"internal error in the prompt: {type(exc).__name__}: {exc}")
+            failures += 1
+            if failures >= 3:
+                return 1
+            continue
+        failures = 0
         try:
             await shell.run_line(line, keep_going=True)
         except ExitShell as exc:

@@ -58,6 +58,10 @@ class Settings:
     """Download the files of results; off (``--no-download``) leaves them as remote FileData."""
     batch_concurrency: int = 4
     """Calls a batch runs at once when neither --concurrency nor the app's /config says."""
+    progress_bars: int = 10
+    """Progress bars shown at once for a call; the others are counted on one line."""
+    preview_pixels: int = 20_000_000
+    """Largest image previewed (width × height), checked before it is decoded."""
 
 
 class Shell:

@@ -3,36 +3,99 @@
 from __future__ import annotations
 
 import json
+import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradioshell.gradio.files import find_files, is_file_data, map_files
 
-# Escape sequences (CSI, OSC, other ESC forms) and every C0/C1 control character
-# but newline and tab: a server must not be able to drive the user's terminal.
+if TYPE_CHECKING:
+    from rich.text import Text
+
+# Escape sequences (CSI, OSC, other ESC forms) are removed whole: a server must not be able
+# to drive the user's terminal, and their text (a colour code) means nothing to a reader.
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
     r"|\x1b."  # other two-character escapes
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
 )
+# Characters that are never shown as themselves, but made visible as escapes (\x07,
+# \u202e): C0 and C1 controls and DEL (a bell, a backspace, a carriage return, an 8-bit
+# CSI), bidi overrides and isolates, zero-width and other invisible format characters,
+# line and paragraph separators, tag characters, and lone surrogates (which cannot even be
+# written out). One-line text also shows its line breaks this way, so that nothing an app
+# sends can start a line of its own (a forged "error:" line).
+_INVISIBLE = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891"
+    "\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\ud800-\udfff\U000110bd\U000110cd"
+    "\U00013430-\U0001345f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+_HIDDEN = re.compile(f"[{_INVISIBLE}]")
+_HIDDEN_LINE = re.compile(f"[{_INVISIBLE}\n]")
 
 
-_C1 = re.compile("[\x80-\x9f]")
-
-
-def json_text(value: Any, *, indent: int | None = None) -> str:
-    """``value`` as JSON that is safe to print: JSON escapes C0 controls itself, and C1 ones
-    (an 8-bit CSI...) are escaped here too, so the data stays the same and a terminal
-    showing it cannot be driven by it."""
-    text = json.dumps(value, ensure_ascii=False, default=str, indent=indent)
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+def _visible(match: re.Match[str]) -> str:
+    return ascii(match.group())[1:-1]
 
 
 def safe(value: str) -> str:
-    """``value`` with terminal escape sequences and control characters removed."""
-    return _ESCAPES.sub("", value)
+    """``value`` fit for the terminal: escape sequences removed, every other control,
+    invisible or direction-changing character shown as an escape. Line breaks and tabs stay."""
+    return _HIDDEN.sub(_visible, _ESCAPES.sub("", value))
+
+
+def safe_line(value: str) -> str:
+    """As :func:`safe`, for text that must stay on one line (names, labels, messages):
+    line breaks are shown as ``\\n`` too."""
+    return _HIDDEN_LINE.sub(_visible, _ESCAPES.sub("", value))
+
+
+def safe_text(value: str, style: str = "") -> Text:
+    """One line of text from an app or the Hub as a rich ``Text``: sanitized, and never read
+    as rich markup (``[link=…]`` and ``[/]`` are shown as they are)."""
+    from rich.text import Text
+
+    return Text(safe_line(value), style=style)
+
+
+# In JSON, every character :func:`safe` would show as an escape is written as a JSON escape:
+# the data stay the same, and a terminal showing them cannot be driven by them.
+# (C0 controls, line breaks and tabs among them, never come out of json.dumps raw.)
+_JSON_HIDDEN = _HIDDEN
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as valid JSON that is safe to print: controls and invisible characters
+    escaped (JSON escapes C0 itself), and numbers JSON cannot hold (NaN, ±Infinity) written as
+    the strings ``"NaN"``, ``"Infinity"`` and ``"-Infinity"``."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str, indent=indent, allow_nan=False)
+    except ValueError:
+        text = json.dumps(
+            _finite(value), ensure_ascii=False, default=str, indent=indent, allow_nan=False
+        )
+    return _JSON_HIDDEN.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # as a surrogate pair, the way JSON writes it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every float that is not finite replaced by its name as a string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def unwrap(value: Any) -> Any:

@@ -40,11 +40,63 @@ if TYPE_CHECKING:
     from gradioshell.shell import Shell
 
 ORIGIN = "origin"
-"""Key the shell adds to a downloaded FileData: the URL of the app that returned it."""
+"""Key the shell adds to a saved file's FileData: the URL of the app that returned it."""
 LOCAL_PATH = "local_path"
-"""Key the shell adds to a downloaded FileData: where the file was saved on this machine."""
+"""Key the shell adds to a saved file's FileData: where the file was saved on this machine."""
+SHELL_KEYS = (ORIGIN, LOCAL_PATH)
 PROGRESS_FROM = 1024 * 1024
 """Uploads of at least this many bytes in all show a progress bar at the prompt."""
+
+
+class ResultFile(dict[str, Any]):
+    """A file in a result, as the shell keeps it: the FileData the app sent (less any key of
+    the shell's own it carried), and, outside the data where no app can write them, the
+    session that returned it and where it was saved here.
+
+    This is all the shell trusts when a result is chained into a call: a file goes back to
+    the session that returned it by its server path, to another app as the copy saved here,
+    else fetched again from the session that returned it, with that session's client. Never
+    from a local path or an origin written in the data, nor from a session its URL names.
+    When saved, ``local_path`` and ``origin`` are written into the data too, for display
+    and for ``--json``; they are never read back from it.
+    """
+
+    __slots__ = ("saved", "source")
+
+    def __init__(self, data: dict[str, Any], source: Session, saved: Path | None = None) -> None:
+        super().__init__((k, v) for k, v in data.items() if k not in SHELL_KEYS)
+        self.source = source
+        self.saved = saved
+
+    def save_as(self, path: Path) -> None:
+        self.saved = path
+        self[ORIGIN] = self.source.url
+        self[LOCAL_PATH] = str(path)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ResultFile:
+        # The data are copied; the session is the same one.
+        import copy
+
+        return ResultFile(copy.deepcopy(dict(self), memo), self.source, self.saved)
+
+    def __copy__(self) -> ResultFile:
+        return ResultFile(dict(self), self.source, self.saved)
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self),))  # pickled, it is the data only
+
+
+def receive(session: Session, value: Any) -> None:
+    """Make every file in ``value`` (an event's outputs, changed in place) a
+    :class:`ResultFile` of ``session``: what the app wrote in it is data, nothing more."""
+    items: Any = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in list(items):
+        if isinstance(item, ResultFile):
+            continue
+        if is_file_data(item):
+            value[key] = ResultFile(item, session)
+        elif isinstance(item, (dict, list)):
+            receive(session, item)
 
 
 @dataclass(frozen=True)
@@ -192,37 +244,25 @@ def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None) -> 
 
 
 def _from_result(shell: Shell, session: Session, data: dict[str, Any], limit: int | None) -> Any:
-    """An earlier result's file: by its server path on the same app, else re-sent."""
-    origin = origin_of(data)
-    if origin == session.url:
+    """An earlier result's file: by its server path on the app that returned it, else re-sent
+    (see :class:`ResultFile`). A FileData written by hand is sent as it is written."""
+    if not isinstance(data, ResultFile):
+        for key in ("url", "path"):
+            url = data.get(key)
+            if isinstance(url, str) and is_url(url):
+                return url_file_data(url)  # the app fetches it itself
         return _clean(data)
-    local = data.get(LOCAL_PATH)
-    if isinstance(local, str) and os.path.isfile(local):
-        return local_file(local, max_size=limit)
-    source = shell.sessions.find(origin) if origin else None
-    if source is not None and source.url == origin:
+    source = data.source
+    if source is session or source.url == session.url:
+        return _clean(data)
+    if data.saved is not None and data.saved.is_file():
+        return local_file(str(data.saved), max_size=limit)
+    if any(open_session is source for open_session in shell.sessions):
         return RemoteFile(source, data)
-    for key in ("url", "path"):
-        url = data.get(key)
-        if isinstance(url, str) and is_url(url):
-            return url_file_data(url)
-    if data.get(ORIGIN) is None:
-        return _clean(data)  # written by hand: send it as it is
     raise FileError(
-        f"{data.get('orig_name') or data['path']} comes from another app and was not "
-        "downloaded; it cannot be sent here"
+        f"{data.get('orig_name') or data['path']} comes from {source.name}, which is closed, "
+        "and was not saved here; it cannot be sent"
     )
-
-
-def origin_of(data: dict[str, Any]) -> str | None:
-    """The app a FileData came from: as recorded at download, else guessed from its URL."""
-    origin = data.get(ORIGIN)
-    if isinstance(origin, str):
-        return origin
-    url = data.get("url")
-    if isinstance(url, str) and "/file=" in url:
-        return url.split("/file=", 1)[0].removesuffix("/gradio_api").rstrip("/")
-    return None
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -279,23 +319,60 @@ def download_directory(shell: Shell, session: Session) -> Path:
 
 
 async def download_outputs(shell: Shell, session: Session, outputs: list[Any]) -> None:
-    """Download every file in ``outputs``, adding ``local_path`` and ``origin`` to each.
+    """Save every file in ``outputs`` (made :class:`ResultFile` by :func:`receive`), up to
+    the limits of files and bytes per result; the others stay on the app.
 
-    With downloads off (``--no-download``) the FileData are left exactly as the app sent them.
+    With downloads off (``--no-download``) the FileData are left as the app sent them.
+    A file that cannot be saved does not stop the others; the first problem is raised at
+    the end (the result stands, its unsaved files stay remote).
     """
     if not shell.settings.download:
         return
-    files = list(find_files(outputs))
+    files = [f for f in find_files(outputs) if isinstance(f, ResultFile)]
     if not files:
         return  # most results: no directory to work out
-    from gradioshell.gradio.files import download
+    from gradioshell.gradio.files import FileTooLarge, download, human_size
 
+    limits = shell.settings.limits
     directory = download_directory(shell, session)
-    done: dict[str, str] = {}
+    done: dict[str, Path] = {}
+    budget = limits.result
+    problems: list[str] = []
     for data in files:
-        data[ORIGIN] = session.url
         key = str(data.get("url") or data["path"])
-        if key not in done:
-            saved = await download(session.app, data, directory)
-            done[key] = str(saved)
-        data[LOCAL_PATH] = done[key]
+        if key in done:
+            data.save_as(done[key])
+            continue
+        if len(done) >= limits.result_files:
+            problems.append(
+                f"the result has {len(files)} files; saved the first {limits.result_files} "
+                "(the limit per result: [limits] result_files); the others stay on the app"
+            )
+            break
+        if budget <= 0:
+            problems.append(
+                f"the result's files are larger than {human_size(limits.result)} in all (the "
+                "limit per result: [limits] result_mib); the others stay on the app"
+            )
+            break
+        cap = min(limits.file, budget)
+        try:
+            saved = await download(session.app, data, directory, max_bytes=cap)
+        except FileTooLarge as exc:
+            if cap == limits.file:
+                problems.append(str(exc))
+                continue
+            problems.append(
+                f"the result's files are larger than {human_size(limits.result)} in all (the "
+                "limit per result: [limits] result_mib); the others stay on the app"
+            )
+            break
+        except FileError as exc:
+            problems.append(str(exc))
+            continue
+        budget -= saved.stat().st_size
+        done[key] = saved
+        data.save_as(saved)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise FileError(problems[0] + more)

@@ -14,7 +14,7 @@ from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
 from gradioshell.login import take_user
 from gradioshell.render import endpoint_help, endpoint_record, endpoints_table, sessions_table
-from gradioshell.text import safe
+from gradioshell.text import safe, safe_text
 
 if TYPE_CHECKING:
     from gradioshell.parser import Statement
@@ -241,15 +241,15 @@ def _overview(shell: Shell) -> Group:
     table.add_column()
     for cmd in COMMANDS:
         table.add_row(cmd.name, cmd.summary)
-    parts: list[object] = [Text("Commands", style="bold"), table]
+    parts: list[object] = [Text("Commands", style="bold"), table, Text("")]
     session = shell.sessions.default
     if session is not None:
         eps = Table(show_header=False, box=None, padding=(0, 2))
         eps.add_column(style="bold green", no_wrap=True)
         eps.add_column()
         for ep in session.app.endpoints:
-            eps.add_row(safe(ep.name), Text(safe(ep.signature())))
-        parts += [Text(f"\nEndpoints of {session.name}", style="bold"), eps]
+            eps.add_row(safe_text(ep.name), safe_text(ep.signature()))
+        parts += [safe_text(f"Endpoints of {session.name}", style="bold"), eps]
     parts.append(Text("\n" + CALL_SYNTAX, style="dim"))
     return Group(*parts)  # type: ignore[arg-type]
 

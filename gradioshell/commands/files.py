@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -50,10 +50,11 @@ async def upload_(shell: Shell, statement: Statement) -> None:
     except FileError as exc:
         raise ShellError(str(exc)) from None
     started = time.monotonic()
-    from gradioshell.transfers import ORIGIN, upload_progress
+    from gradioshell.transfers import ORIGIN, ResultFile, upload_progress
 
     with upload_progress(shell, sum(f.size for f in files)) as progress:
-        results = await upload(session.app, files, cache=session.uploads, progress=progress)
+        uploaded = await upload(session.app, files, cache=session.uploads, progress=progress)
+    results: list[Any] = [ResultFile({**data, ORIGIN: session.url}, session) for data in uploaded]
     for data in results:
         data[ORIGIN] = session.url
     shell.record(session, "upload", results, None, started)

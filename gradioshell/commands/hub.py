@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from gradioshell.hub import (
     stage_error,
     token_path,
 )
-from gradioshell.text import safe
+from gradioshell.text import json_text, safe, safe_text
 
 if TYPE_CHECKING:
     from gradioshell.parser import Statement, Word
@@ -55,7 +54,13 @@ CONNECT_OPTIONS = ("--token", "--token-from-hub")
 
 def hub_client(shell: Shell, token: Token | None = None) -> HubClient:
     """A Hub client with ``token``, else the current one."""
-    return HubClient(token=token or shell.tokens.current(), verify=shell.settings.verify_tls)
+    settings = shell.settings
+    return HubClient(
+        token=token or shell.tokens.current(),
+        verify=settings.verify_tls,
+        deadline=settings.timeouts.request,
+        limits=settings.limits,
+    )
 
 
 # -- connecting to Spaces ------------------------------------------------------------------
@@ -140,16 +145,16 @@ def _stage_display(shell: Shell, space_id: str) -> Iterator[Callable[[str], None
     """A spinner with the stage at the prompt; a line per stage change in scripts."""
     console = getattr(shell.output, "console", None)
     if shell.interactive and console is not None and not shell.output.json:
-        with console.status(f"waiting for {space_id}…") as status:
+        with console.status(safe_text(f"waiting for {space_id}…")) as status:
 
             def show(stage: str) -> None:
-                status.update(f"waiting for {space_id}: {safe(stage)} (Ctrl-C stops waiting)")
+                status.update(safe_text(f"waiting for {space_id}: {stage} (Ctrl-C stops waiting)"))
 
             yield show
         return
 
     def report(stage: str) -> None:
-        shell.output.info(f"{space_id}: {safe(stage)}")
+        shell.output.info(f"{space_id}: {stage}")
 
     yield report
 
@@ -380,13 +385,14 @@ def _repo_table(kind: str, items: list[dict[str, Any]]) -> Any:
         table.add_column("pipeline" if kind == "models" else "sdk")
     table.add_column("modified")
     for item in items:
-        row = [safe(str(item.get("id", "?")))]
+        row = [safe_text(str(item.get("id", "?")))]
         if kind != "spaces":
-            row.append(_count(item.get("downloads")))
-        row.append(_count(item.get("likes")))
+            row.append(Text(_count(item.get("downloads"))))
+        row.append(Text(_count(item.get("likes"))))
         if kind != "datasets":
-            row.append(safe(str(item.get("pipeline_tag" if kind == "models" else "sdk") or "")))
-        row.append(safe(str(item.get("lastModified") or item.get("createdAt") or ""))[:10])
+            kind_of = item.get("pipeline_tag" if kind == "models" else "sdk")
+            row.append(safe_text(str(kind_of or "")))
+        row.append(safe_text(str(item.get("lastModified") or item.get("createdAt") or "")[:10]))
         table.add_row(*row)
     return table
 
@@ -441,8 +447,8 @@ def _details_panel(title: str, rows: list[tuple[str, str]]) -> Any:
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     for key, value in rows:
-        table.add_row(key, safe(value))
-    return Panel(table, title=Text(safe(title), style="bold"), title_align="left")
+        table.add_row(Text(key), Text(safe(value)))
+    return Panel(table, title=safe_text(title, style="bold"), title_align="left")
 
 
 async def _get(shell: Shell, words: list[Word]) -> None:
@@ -462,17 +468,15 @@ async def _get(shell: Shell, words: list[Word]) -> None:
     if shell.output.json:
         shell.output.show(Text(""), {"event": "hub", "path": path, "data": data})
     elif shell.interactive:
-        from rich.json import JSON
+        from gradioshell.render import json_view
 
-        shell.output.show(JSON.from_data(data))
+        shell.output.show(json_view(data))
     else:
         shell.output.show(_json_text(data))
 
 
 def _json_text(data: Any) -> Text:
-    return Text(
-        safe(json.dumps(data, indent=2, ensure_ascii=False)), no_wrap=True, overflow="ignore"
-    )
+    return Text(json_text(data, indent=2), no_wrap=True, overflow="ignore")
 
 
 # -- Space lifecycle -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from rich.text import Text
 from gradioshell.commands.registry import command, positional
 from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, cancelling, event_json
-from gradioshell.text import json_text, safe
+from gradioshell.text import json_text, safe, safe_text
 
 if TYPE_CHECKING:
     from gradioshell.parser import Statement, Word
@@ -119,9 +119,7 @@ async def result(shell: Shell, statement: Statement) -> None:
     if output.json:
         output.show(Text(""), shell.jobs.final_record(job))
     elif isinstance(output, InteractiveOutput):
-        from gradioshell.render import CallView
-
-        view = CallView(job.session.name, job.endpoint)
+        view = output.view(job.session.name, job.endpoint)
         for event in job.events:
             view.apply(event)
         if job.status == CANCELLED:
@@ -189,7 +187,7 @@ async def submit(shell: Shell, statement: Statement) -> None:
     text = f"{job.number} {job.event_id}"
     if shell.interactive:
         text = f"[{job.number}] submitted {endpoint.api_name}, event id {job.event_id}"
-    shell.output.show(Text(text), record)
+    shell.output.show(safe_text(text), record)
 
 
 def _target(shell: Shell, words: list[Word]) -> tuple[Session, str, list[Word]]:
@@ -264,6 +262,7 @@ async def info(shell: Shell, statement: Statement) -> None:
         app = await GradioApp.connect(
             target.url,
             timeouts=shell.settings.timeouts,
+            limits=shell.settings.limits,
             verify=shell.settings.verify_tls,
             on_request=target.on_request,
         )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from gradioshell.gradio.diff import DiffError, apply_diff
-from gradioshell.gradio.errors import GradioError
+from gradioshell.gradio.errors import GradioError, ProtocolError, ResponseTooLarge
 from gradioshell.gradio.events import (
     Completed,
     Event,
@@ -20,12 +21,51 @@ from gradioshell.gradio.events import (
     Queued,
     Started,
 )
+from gradioshell.gradio.limits import Limits, check_depth, size_text
 from gradioshell.gradio.models import Endpoint
 
 log = logging.getLogger(__name__)
 
 #: What a transport puts on a call's queue: a message dict, or an error that ends the call.
 Message = dict[str, Any] | BaseException
+
+#: Numbers from an app beyond this are not counts, ranks or seconds; they are ignored.
+LARGEST_NUMBER = 2**53
+
+
+class MessageQueue(asyncio.Queue[Message]):
+    """A call's messages not yet taken, with their bytes counted against ``limit``."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = limit
+        self.held = 0
+        self._sizes: dict[int, int] = {}
+
+    def put_sized(self, message: dict[str, Any], size: int) -> bool:
+        """Put ``message`` (``size`` bytes on the wire); False, and nothing put, if the call
+        would then hold more than its limit. One message alone is always taken: its size is
+        capped already, by the JSON limit."""
+        if self.limit is not None and self.held and self.held + size > self.limit:
+            return False
+        self._sizes[id(message)] = size
+        self.held += size
+        self.put_nowait(message)
+        return True
+
+    def _get(self) -> Message:
+        item = super()._get()
+        self.held -= self._sizes.pop(id(item), 0)
+        return item
+
+
+def buffer_full(limit: int) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"the app sent more than {size_text(limit)} for this call faster than it could be "
+        "taken; gave up (the buffer limit can be raised in the settings)",
+        limit,
+    )
+
 
 SESSION_LOST = "the app was restarted and lost this call; run it again (the next call reconnects)"
 
@@ -52,8 +92,10 @@ class Call:
         diffs: bool,
         on_cancel: Callable[[Call], Awaitable[None]] | None = None,
         on_finish: Callable[[Call], None] | None = None,
+        depth: int = Limits.depth,
     ) -> None:
         self.endpoint = endpoint
+        self.depth = depth
         self.event_id = event_id
         self.outputs: list[Any] | None = None
         self.error: Failed | None = None
@@ -167,7 +209,9 @@ class Call:
                 if len(data) != len(self._last):
                     raise DiffError("diff count does not match outputs")
                 data = [apply_diff(old, diff) for old, diff in zip(self._last, data, strict=False)]
-            except DiffError as exc:
+                # Each diff is bounded, but diffs may pile up: the sum is checked too.
+                check_depth(data, self.depth, "streamed output")
+            except (DiffError, ProtocolError) as exc:
                 log.debug("diff does not apply (%s); waiting for the next full value", exc)
                 self._stale = True
                 return []
@@ -215,13 +259,20 @@ def _progress_units(raw: Any) -> list[ProgressUnit]:
 
 
 def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    """A whole number the app sent, if it is one of sensible size."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) <= LARGEST_NUMBER:
+        return value
+    return None
 
 
 def _float(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return None
+    """A number the app sent, if it is finite and of sensible size (not NaN, not 10**4000)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, int) and abs(value) > LARGEST_NUMBER:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) and abs(number) <= LARGEST_NUMBER else None
 
 
 def _str(value: Any) -> str:

@@ -13,16 +13,15 @@ import socket
 import ssl
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell import __version__
 from gradioshell.gradio import sse
-from gradioshell.gradio.call import SESSION_LOST, Call, Message, SessionNotFound
+from gradioshell.gradio.call import SESSION_LOST, Call, MessageQueue, SessionNotFound, buffer_full
 from gradioshell.gradio.errors import (
     AuthenticationRequired,
     ConnectionFailed,
@@ -35,7 +34,8 @@ from gradioshell.gradio.errors import (
     UnknownEndpoint,
     ValidationFailed,
 )
-from gradioshell.gradio.limits import Limits, read_capped
+from gradioshell.gradio.http import deadline, error_answer, headers_for, new_client
+from gradioshell.gradio.limits import Limits, parse_json, read_capped
 from gradioshell.gradio.models import (
     AppConfig,
     Endpoint,
@@ -65,15 +65,19 @@ __all__ = ["DIFF_PROTOCOLS", "QUEUE_PROTOCOLS", "GradioApp", "Timeouts"]
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds to wait: to connect, for an answer, and on an event stream.
+    """Seconds to wait: to connect, for each read of an answer, and on an event stream.
 
-    ``stream_idle`` is how long an event stream may go with no message but heartbeats
-    (or nothing at all) before the call is given up as stuck.
+    ``stream_idle`` is how long a call's event stream may go with no message for the call
+    but heartbeats (or nothing at all) before the call is given up as stuck. ``request`` and
+    ``transfer`` bound a whole request (an answer, a file's download or upload), which
+    per-read timeouts do not: a server may send one byte just before each read times out.
     """
 
     connect: float = 10.0
     read: float = 60.0
     stream_idle: float = 300.0
+    request: float = 120.0
+    transfer: float = 3600.0
 
     def httpx(self) -> httpx.Timeout:
         return httpx.Timeout(self.read, connect=self.connect)
@@ -156,12 +160,13 @@ class GradioApp:
         """
         url = normalize_url(target)
         timeouts = timeouts or Timeouts()
-        http = httpx.AsyncClient(
-            headers={"User-Agent": f"gradioshell/{__version__}", **(headers or {})},
-            follow_redirects=True,
+        limits = limits or Limits()
+        http = new_client(
             timeout=timeouts.httpx(),
+            limit=max(limits.json, limits.file),
             verify=tls_context() if verify else False,
-            event_hooks={"request": [on_request] if on_request is not None else []},
+            on_request=on_request,
+            headers=headers,
         )
         app = cls(url, http, timeouts=timeouts, limits=limits)
         app.verify = verify
@@ -234,12 +239,13 @@ class GradioApp:
     async def login(self, user: str, password: str) -> None:
         """Log in with the app's ``/login`` form; the client keeps the cookies it sets."""
         url = self.url + "/login"
-        try:
-            response = await self.http.post(
-                url, data={"username": user, "password": password}, follow_redirects=False
-            )
-        except httpx.HTTPError as exc:
-            raise transport_error(exc, url) from exc
+        response = await self.request(
+            "POST",
+            url,
+            check=False,
+            data={"username": user, "password": password},
+            follow_redirects=False,
+        )
         if response.is_redirect:
             return  # the app has no login: it sends the browser to its page
         if response.status_code in (400, 401, 403):
@@ -311,7 +317,7 @@ class GradioApp:
             "trigger_id": None,
         }
         response = await self.request("POST", self.api_url + "/queue/join", json=payload)
-        event_id = _json(response, "queue/join").get("event_id")
+        event_id = _json(response, "queue/join", self.limits.depth).get("event_id")
         if not isinstance(event_id, str):
             raise ProtocolError("the app did not return an event id for the call")
         queue = self._stream.listen(event_id)
@@ -322,6 +328,7 @@ class GradioApp:
             diffs=self.protocol in DIFF_PROTOCOLS,
             on_cancel=self._cancel,
             on_finish=lambda call: self._stream.forget(call.event_id),
+            depth=self.limits.depth,
         )
 
     def _current(self, endpoint: Endpoint) -> Endpoint:
@@ -344,32 +351,63 @@ class GradioApp:
             "fn_index": call.endpoint.fn_index,
             "event_id": call.event_id,
         }
+        status = await self.notify(self.api_url + "/cancel", payload)
+        if status in (404, 405):
+            # Before 4.29 there is no /cancel; /reset stops the event instead.
+            await self.notify(self.api_url + "/reset", {"event_id": call.event_id})
+
+    async def notify(self, url: str, payload: dict[str, Any]) -> int | None:
+        """POST ``payload`` to a route whose answer hardly matters (cancel, reset): briefly,
+        reading little of the answer. Its status, or None if it failed (logged)."""
+        follow = "the answer to " + httpx.URL(url).path
+
+        async def send() -> int:
+            async with self.http.stream("POST", url, json=payload, timeout=3.0) as response:
+                await read_capped(response, 64 * 1024, follow)
+                return response.status_code
+
         try:
-            response = await self.http.post(self.api_url + "/cancel", json=payload, timeout=3.0)
-            if response.status_code in (404, 405):
-                # Before 4.29 there is no /cancel; /reset stops the event instead.
-                await self.http.post(
-                    self.api_url + "/reset", json={"event_id": call.event_id}, timeout=3.0
-                )
-        except httpx.HTTPError as exc:
-            log.debug("cancel request failed: %s", exc)
+            return await deadline(send(), 5.0, follow, "")
+        except (httpx.HTTPError, GradioError) as exc:
+            log.debug("request to %s failed: %s", url, exc)
+            return None
+
+    async def headers_for(self, url: str) -> dict[str, str]:
+        """The headers (cookies and credentials included) a request to ``url`` carries from
+        this app's client: what a connection made outside it (a websocket) must send."""
+        return await headers_for(self.http, url)
 
     async def request(
-        self, method: str, url: str, *, check: bool = True, **kwargs: Any
+        self,
+        method: str,
+        url: str,
+        *,
+        check: bool = True,
+        within: float | None = None,
+        **kwargs: Any,
     ) -> httpx.Response:
         """Send a request; raise a :class:`GradioError` for faults, and for error statuses
         unless ``check`` is false (the caller reads the app's answer to a failure itself).
 
-        The answer is read whole, up to the JSON size limit.
+        The answer is read whole, up to the JSON size limit, all within ``within`` seconds
+        (by default the request deadline of the settings).
         """
-        try:
+        seconds = self.timeouts.request if within is None else within
+        path = httpx.URL(url).path
+
+        follow = kwargs.pop("follow_redirects", True)
+
+        async def send() -> tuple[httpx.Response, bytes]:
             request = self.http.build_request(method, url, **kwargs)
-            response = await self.http.send(request, stream=True)
+            response = await self.http.send(request, stream=True, follow_redirects=follow)
             try:
                 what = "answer to " + request.url.path  # parsed once, by build_request
-                body = await read_capped(response, self.limits.json, what)
+                return response, await read_capped(response, self.limits.json, what)
             finally:
                 await response.aclose()
+
+        try:
+            response, body = await deadline(send(), seconds, f"the answer to {path}")
         except httpx.HTTPError as exc:
             self.stale = True
             raise transport_error(exc, url) from exc
@@ -389,7 +427,7 @@ class GradioApp:
     async def _get_json(self, url: str, *, what: str) -> Any:
         response = await self.request("GET", url)
         try:
-            return response.json()
+            return parse_json(response.content, self.limits.depth, what)
         except ValueError:
             if what == "config":
                 raise NotAGradioApp(
@@ -411,6 +449,11 @@ class _SessionStream:
 
     Messages are routed to calls by ``event_id``. The stream is opened while any call
     is pending and reopened if the server closes it early.
+
+    What an app can make it hold is bounded: messages for calls not (yet) listening are
+    kept up to ``MAX_EARLY`` calls, ``MAX_EARLY`` messages each and the buffer limit in
+    bytes; a call's own messages not yet taken, up to the buffer limit. And each call has
+    its own idle clock: messages for other calls (or heartbeats) never keep it alive.
     """
 
     MAX_EMPTY_REOPENS = 5
@@ -418,25 +461,33 @@ class _SessionStream:
 
     def __init__(self, app: GradioApp) -> None:
         self._app = app
-        self._listeners: dict[str, asyncio.Queue[Message]] = {}
-        self._early: dict[str, list[dict[str, Any]]] = {}
+        self._listeners: dict[str, MessageQueue] = {}
+        #: When each listening call last had a message (or started listening).
+        self._active: dict[str, float] = {}
+        self._early: dict[str, list[tuple[dict[str, Any], int]]] = {}
+        self._early_bytes = 0
+        #: When the last call stopped listening (the stream idles from then on).
+        self._quiet = time.monotonic()
         self._task: asyncio.Task[None] | None = None
-        self.last_message = time.monotonic()
 
-    def listen(self, event_id: str) -> asyncio.Queue[Message]:
-        queue: asyncio.Queue[Message] = asyncio.Queue()
-        for msg in self._early.pop(event_id, []):
-            queue.put_nowait(msg)
+    def listen(self, event_id: str) -> MessageQueue:
+        queue = MessageQueue(self._app.limits.buffer)
+        for msg, size in self._early.pop(event_id, []):
+            self._early_bytes -= size
+            queue.put_sized(msg, size)
         self._listeners[event_id] = queue
+        self._active[event_id] = time.monotonic()
         if self._task is None or self._task.done():
-            self.last_message = time.monotonic()
             self._task = asyncio.create_task(self._run())
         return queue
 
     def forget(self, event_id: str | None) -> None:
         if event_id is not None:
             self._listeners.pop(event_id, None)
-            self._early.pop(event_id, None)
+            self._active.pop(event_id, None)
+            self._quiet = time.monotonic()
+            for _, size in self._early.pop(event_id, []):
+                self._early_bytes -= size
 
     async def close(self) -> None:
         if self._task is not None and not self._task.done():
@@ -449,8 +500,10 @@ class _SessionStream:
         empty_reopens = 0
         try:
             while self._listeners:
-                delivered, closed = await self._read_once()
-                if not closed and app.protocol == "sse_v3" and self._listeners:
+                delivered, ended = await self._read_once()
+                if ended == "idle":
+                    continue  # nobody listened for a while: closed, reopened if need be
+                if ended == "cut" and app.protocol == "sse_v3" and self._listeners:
                     # sse_v3 always ends a stream with close_stream: this one was cut.
                     raise ConnectionFailed(f"the connection to {app.url} was lost")
                 if delivered:
@@ -471,13 +524,14 @@ class _SessionStream:
             self._broadcast(transport_error(exc, app.api_url + "/queue/data"))
         except Exception as exc:  # a bug must not hang the calls waiting on this stream
             log.exception("event stream failed")
-            self._broadcast(ProtocolError(f"event stream failed: {exc}"))
+            self._broadcast(ProtocolError(f"event stream failed: {type(exc).__name__}: {exc}"))
 
-    async def _read_once(self) -> tuple[int, bool]:
-        """Read the stream to its end: (messages delivered, whether close_stream ended it)."""
+    async def _read_once(self) -> tuple[int, str]:
+        """Read the stream to its end: (messages delivered, how it ended: ``closed`` by
+        close_stream, ``cut`` without it, or ``idle``: no call listened for the idle limit)."""
         app = self._app
         delivered = 0
-        closed = False
+        ended = "cut"
         timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
         async with app.http.stream(
             "GET",
@@ -487,71 +541,124 @@ class _SessionStream:
             timeout=timeout,
         ) as response:
             if response.status_code >= 400:
-                await response.aread()
                 if response.status_code == 404:
                     app.stale = True
                     raise SessionNotFound(SESSION_LOST)
-                raise status_error(response)
+                raise status_error(await error_answer(response))
             app._last_answer = time.monotonic()
-            messages = sse.messages(response, app.limits.json)
-            while True:
-                try:
-                    msg = await self._next(messages)
-                except StopAsyncIteration:
-                    break
-                kind = msg.get("msg")
-                if kind == "close_stream":
-                    closed = True
-                    break
-                app._last_answer = time.monotonic()
-                if kind == "heartbeat":
-                    continue
-                self.last_message = app._last_answer
-                event_id = msg.get("event_id")
-                if not isinstance(event_id, str):
-                    if kind == "unexpected_error":
-                        if msg.get("session_not_found"):
-                            app.stale = True
-                        for queue in self._listeners.values():
-                            queue.put_nowait(msg)
-                        self._listeners.clear()
-                        delivered += 1
-                    continue
-                delivered += 1
-                self._deliver(event_id, msg)
-        return delivered, closed
+            messages = sse.sized_messages(response, app.limits.json, app.limits.depth)
+            iterator = aiter(messages)
+            pending: asyncio.Future[tuple[dict[str, Any], int]] | None = None
+            try:
+                while True:
+                    if pending is None:
+                        pending = asyncio.ensure_future(anext(iterator))
+                    ready = await self._wait(pending)
+                    if ready is None:
+                        ended = "idle"
+                        break
+                    if not ready:
+                        continue  # idle calls were given up; the others go on
+                    try:
+                        msg, size = pending.result()
+                    except StopAsyncIteration:
+                        break
+                    finally:
+                        pending = None
+                    kind = msg.get("msg")
+                    if kind == "close_stream":
+                        ended = "closed"
+                        break
+                    app._last_answer = time.monotonic()
+                    if kind == "heartbeat":
+                        continue
+                    event_id = msg.get("event_id")
+                    if not isinstance(event_id, str):
+                        if kind == "unexpected_error":
+                            if msg.get("session_not_found"):
+                                app.stale = True
+                            for queue in self._listeners.values():
+                                queue.put_nowait(msg)
+                            self._listeners.clear()
+                            self._active.clear()
+                            self._quiet = time.monotonic()
+                            delivered += 1
+                        continue
+                    delivered += 1
+                    self._deliver(event_id, msg, size)
+            finally:
+                if pending is not None:
+                    pending.cancel()
+                    await asyncio.wait({pending})
+                await messages.aclose()
+        return delivered, ended
 
-    async def _next(self, events: AsyncIterator[dict[str, Any]]) -> dict[str, Any]:
-        """The next event, unless the stream has said nothing but heartbeats for too long."""
+    async def _wait(self, pending: asyncio.Future[Any]) -> bool | None:
+        """Wait for the next message (True). False when, first, some call has had nothing
+        but heartbeats (or nothing at all) for the stream idle limit: it is given up. None
+        when no call has listened for that long: the stream is not worth keeping open."""
         limit = self._app.timeouts.stream_idle
-        remaining = self.last_message + limit - time.monotonic()
-        try:
-            return await asyncio.wait_for(events.__anext__(), max(remaining, 0.0))
-        except asyncio.TimeoutError:
-            raise ConnectionFailed(
-                f"{self._app.url} sent nothing but heartbeats for {limit:g} s "
-                "(the stream idle limit); gave up waiting"
-            ) from None
+        now = time.monotonic()
+        oldest = min((self._active.get(e, now) for e in self._listeners), default=self._quiet)
+        remaining = oldest + limit - now
+        done, _ = await asyncio.wait({pending}, timeout=max(remaining, 0.0))
+        if done:
+            return True
+        if not self._listeners:
+            return None
+        now = time.monotonic()
+        error = ConnectionFailed(
+            f"{self._app.url} sent nothing but heartbeats for {limit:g} s "
+            "(the stream idle limit); gave up waiting"
+        )
+        for event_id in [e for e in self._listeners if now - self._active.get(e, now) >= limit]:
+            self._listeners.pop(event_id).put_nowait(error)
+            self._active.pop(event_id, None)
+        self._quiet = now
+        return False
 
-    def _deliver(self, event_id: str, msg: dict[str, Any]) -> None:
+    def _deliver(self, event_id: str, msg: dict[str, Any], size: int) -> None:
         terminal = msg.get("msg") in ("process_completed", "unexpected_error")
         queue = self._listeners.get(event_id)
         if queue is None:
-            # Kept until the call's listener comes; bounded, whatever the app sends.
-            if event_id not in self._early and len(self._early) >= self.MAX_EARLY:
-                self._early.pop(next(iter(self._early)))
-            early = self._early.setdefault(event_id, [])
-            early.append(msg)
-            del early[: -self.MAX_EARLY]
+            self._hold(event_id, msg, size)
             return
-        queue.put_nowait(msg)
+        self._active[event_id] = time.monotonic()
+        if not queue.put_sized(msg, size):
+            # The call is not taking its messages as fast as the app sends them.
+            queue.put_nowait(buffer_full(self._app.limits.buffer))
+            terminal = True
         if terminal:
             self._listeners.pop(event_id, None)
+            self._active.pop(event_id, None)
+            self._quiet = time.monotonic()
+
+    def _hold(self, event_id: str, msg: dict[str, Any], size: int) -> None:
+        """Keep a message for a call that is not listening yet (it may be about to), bounded
+        in calls, messages per call and bytes in all, whatever the app sends."""
+        limit = self._app.limits.buffer
+        if size > limit:
+            return
+        if event_id not in self._early and len(self._early) >= self.MAX_EARLY:
+            self._drop_early(next(iter(self._early)))
+        while self._early and self._early_bytes + size > limit:
+            self._drop_early(next(iter(self._early)))
+        early = self._early.setdefault(event_id, [])
+        early.append((msg, size))
+        self._early_bytes += size
+        if len(early) > self.MAX_EARLY:
+            self._early_bytes -= early.pop(0)[1]
+
+    def _drop_early(self, event_id: str) -> None:
+        for _, size in self._early.pop(event_id, []):
+            self._early_bytes -= size
 
     def _broadcast(self, exc: BaseException) -> None:
         for queue in self._listeners.values():
             queue.put_nowait(exc)
         self._listeners.clear()
+        self._active.clear()
+        self._quiet = time.monotonic()
 
 
 def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
@@ -669,9 +776,9 @@ def _fingerprint(config: AppConfig) -> tuple[Any, ...]:
     return (config.raw.get("app_id"), config.version, sorted(config.api_names.items()))
 
 
-def _json(response: httpx.Response, what: str) -> dict[str, Any]:
+def _json(response: httpx.Response, what: str, depth: int) -> dict[str, Any]:
     try:
-        body = response.json()
+        body = parse_json(response.content, depth, "answer to " + what)
     except ValueError:
         raise ProtocolError(f"the app's answer to {what} is not JSON") from None
     if not isinstance(body, dict):

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from gradioshell.gradio.errors import GradioError
+from gradioshell.gradio.http import deadline, new_client
+from gradioshell.gradio.limits import parse_json
 
 if TYPE_CHECKING:
     from gradioshell.gradio.client import GradioApp
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 FILE_META = {"_type": "gradio.FileData"}
 CHUNK = 256 * 1024
+TRANSFER = "the transfer deadline"
 
 # Components whose values are files whatever their schema says.
 FILE_COMPONENTS = {
@@ -52,6 +55,10 @@ Progress = Callable[[int], None]
 
 class FileError(GradioError):
     """A file cannot be used: missing, unreadable, a directory, too large, or a bad answer."""
+
+
+class FileTooLarge(FileError):
+    """A download went past the most bytes it was allowed."""
 
 
 # -- which parameters take files ----------------------------------------------------------
@@ -327,6 +334,7 @@ async def _upload_one(app: GradioApp, item: LocalFile, progress: Progress | None
                 app.api_url + "/upload",
                 files=[("files", (item.path.name, body, mime))],
                 timeout=httpx.Timeout(None, connect=app.timeouts.connect),
+                within=app.timeouts.transfer,
             )
         except GradioError as exc:
             status = getattr(exc, "status", None)
@@ -334,7 +342,7 @@ async def _upload_one(app: GradioApp, item: LocalFile, progress: Progress | None
                 raise FileError(f"{item.path}: the app refused it as too large") from None
             raise
     try:
-        paths = response.json()
+        paths = parse_json(response.content, app.limits.depth, "answer to the upload")
     except ValueError:
         paths = None
     if not (isinstance(paths, list) and paths and isinstance(paths[0], str)):
@@ -408,8 +416,9 @@ async def download(
     url = data.get("url")
     try:
         if isinstance(url, str) and url.startswith("data:"):
-            return await _save(_inline(url, max_bytes), directory, name, progress, max_bytes)
-        return await _download(app, file_url(app, data), directory, name, progress, max_bytes)
+            return await _save(_inline(url, max_bytes, name), directory, name, progress, max_bytes)
+        work = _download(app, file_url(app, data), directory, name, progress, max_bytes)
+        return await deadline(work, app.timeouts.transfer, f"downloading {name}", TRANSFER)
     except OSError as exc:
         raise FileError(f"cannot save {name} in {directory}: {exc.strerror or exc}") from None
 
@@ -431,7 +440,7 @@ async def _download(
                 chunks = response.aiter_bytes(CHUNK)
                 return await _save(chunks, directory, name, progress, max_bytes)
         except httpx.HTTPError as exc:
-            raise FileError(f"cannot download {name}: {exc or type(exc).__name__}") from None
+            raise FileError(f"cannot download {name}: {_failure(exc, url)}") from None
 
 
 async def _save(
@@ -450,7 +459,7 @@ async def _save(
         async for chunk in chunks:
             received += len(chunk)
             if max_bytes is not None and received > max_bytes:
-                raise FileError(f"{name}: larger than the limit of {human_size(max_bytes)}")
+                raise FileTooLarge(f"{name}: larger than the limit of {human_size(max_bytes)}")
             _write_all(handle, chunk)
             if progress is not None:
                 progress(len(chunk))
@@ -464,11 +473,22 @@ async def _save(
             os.unlink(temp)
 
 
-async def _inline(url: str, max_bytes: int | None) -> AsyncIterator[bytes]:
+async def _inline(url: str, max_bytes: int | None, name: str) -> AsyncIterator[bytes]:
     """The content of a file the app sent inline (a base64 ``data:`` URL, as 3.x does)."""
     from gradioshell.gradio.legacy_files import decode_data_url
 
-    yield decode_data_url(url, max_bytes if max_bytes is not None else len(url))
+    try:
+        content = decode_data_url(url, max_bytes if max_bytes is not None else len(url))
+    except FileError as exc:
+        raise FileError(f"{name}: {exc}") from None
+    yield content
+
+
+def _failure(exc: httpx.HTTPError, url: str) -> str:
+    """Why a transfer failed, never an empty reason (many httpx errors have no message)."""
+    from gradioshell.gradio.client import transport_error
+
+    return str(exc) or str(transport_error(exc, url))
 
 
 @contextlib.asynccontextmanager
@@ -478,7 +498,12 @@ async def client_for(app: GradioApp, url: str) -> AsyncIterator[httpx.AsyncClien
     if httpx.URL(url).netloc == httpx.URL(app.url).netloc:
         yield app.http
         return
-    async with httpx.AsyncClient(follow_redirects=True) as client:
+    from gradioshell.gradio.client import tls_context
+
+    timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
+    limit = max(app.limits.json, app.limits.file)
+    verify = tls_context() if app.verify else False
+    async with new_client(timeout=timeout, limit=limit, verify=verify) as client:
         yield client
 
 
@@ -486,30 +511,25 @@ async def fetch_bytes(app: GradioApp, url: str, limit: int, name: str) -> bytes:
     """The whole content of the file at ``url``, read up to ``limit`` bytes."""
     from gradioshell.gradio.limits import read_capped
 
-    async with client_for(app, url) as client:
-        try:
-            async with client.stream("GET", url) as response:
-                if response.status_code >= 400:
-                    raise FileError(f"cannot fetch {name}: {await _error_text(response)}")
-                return await read_capped(response, limit, f"file {name}")
-        except httpx.HTTPError as exc:
-            raise FileError(f"cannot fetch {name}: {exc or type(exc).__name__}") from None
+    async def fetch() -> bytes:
+        async with client_for(app, url) as client:
+            try:
+                async with client.stream("GET", url) as response:
+                    if response.status_code >= 400:
+                        raise FileError(f"cannot fetch {name}: {await _error_text(response)}")
+                    return await read_capped(response, limit, f"file {name}")
+            except httpx.HTTPError as exc:
+                raise FileError(f"cannot fetch {name}: {_failure(exc, url)}") from None
+
+    return await deadline(fetch(), app.timeouts.transfer, f"fetching {name}", TRANSFER)
 
 
 async def _error_text(response: httpx.Response) -> str:
     """The status of a refused download with the app's explanation (its start, at most)."""
     from gradioshell.gradio.client import status_error
-    from gradioshell.gradio.limits import read_capped
+    from gradioshell.gradio.http import error_answer
 
-    try:
-        body = await read_capped(response, 64 * 1024, "error page")
-    except (GradioError, httpx.HTTPError):
-        body = b""
-    headers = {"content-type": response.headers.get("content-type", "")}
-    read = httpx.Response(
-        response.status_code, headers=headers, content=body, request=response.request
-    )
-    return str(status_error(read))
+    return str(status_error(await error_answer(response)))
 
 
 def _temp_file(directory: Path, name: str) -> tuple[Path, int]:

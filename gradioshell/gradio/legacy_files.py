@@ -199,18 +199,20 @@ def _inline_file(encoded: str, name: str | None, stem: str) -> dict[str, Any]:
     if not encoded.startswith("data:"):
         guessed = guess_mime(name or "") or "application/octet-stream"
         encoded = f"data:{guessed};base64,{encoded}"
-    mime = encoded[5:].split(";", 1)[0] or None
+    mime = encoded[5:].split(";", 1)[0].split(",", 1)[0][:100] or None
     if not name:
         ext = (mimetypes.guess_extension(mime) if mime else None) or ""
         name = stem + ext
-    payload = encoded.split(",", 1)[1]
-    size = len(payload) * 3 // 4 - payload[-2:].count("=")
+    payload = encoded.partition(",")[2]  # none without a comma: refused when it is saved
+    size = max(0, len(payload) * 3 // 4 - payload[-2:].count("="))
     return file_data(name, orig_name=name, size=size, mime_type=mime, url=encoded)
 
 
 def decode_data_url(url: str, limit: int) -> bytes:
     """The bytes of a base64 ``data:`` URL, checked against ``limit``."""
-    header, _, payload = url.partition(",")
+    header, comma, payload = url.partition(",")
+    if not comma:
+        raise FileError("the app sent an inline file that is not a data URL (it has no comma)")
     if not header.endswith(";base64"):
         raise FileError("the app sent an inline file that is not base64")
     if len(payload) * 3 // 4 > limit:

@@ -1,16 +1,20 @@
-"""Limits on what an app may send: the size of JSON answers, stream events and files.
+"""Limits on what an app may send: the size of answers, stream events and files, how deep
+its JSON may nest, how much is held for a call, and how many files one result may save.
 
-An app is code written by a stranger; none of its answers may fill the user's memory
-or disk. Every answer is read through these helpers, which stop at a cap.
+An app is code written by a stranger; none of its answers may fill the user's memory or
+disk, or exhaust the interpreter's stack. Every answer is read through these helpers, which
+stop at a cap, and every JSON value from an app is parsed by :func:`parse_json`.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
-from gradioshell.gradio.errors import ResponseTooLarge
+from gradioshell.gradio.errors import ProtocolError, ResponseTooLarge
 
 MiB = 1024 * 1024
 GiB = 1024 * MiB
@@ -18,10 +22,21 @@ GiB = 1024 * MiB
 
 @dataclass(frozen=True)
 class Limits:
-    """Largest answers accepted, in bytes: a JSON answer or stream event, and a file."""
+    """Largest answers accepted, in bytes (after decompression, however many layers of it),
+    and the other bounds on what an app may make this client hold.
+
+    ``json``: one JSON answer, one stream event, one line of an event stream.
+    ``file``: one downloaded file. ``depth``: nesting of lists and objects in any JSON value.
+    ``buffer``: stream messages held for one call, and for calls not (yet) made here.
+    ``result_files`` and ``result``: files saved from one result, and their bytes in all.
+    """
 
     json: int = 64 * MiB
     file: int = 1 * GiB
+    depth: int = 100
+    buffer: int = 128 * MiB
+    result_files: int = 100
+    result: int = 2 * GiB
 
 
 def size_text(size: int) -> str:
@@ -54,3 +69,41 @@ async def read_capped(response: httpx.Response, limit: int, what: str) -> bytes:
             raise too_large(what, limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def too_deep(what: str, depth: int) -> ProtocolError:
+    return ProtocolError(
+        f"the app's {what} is nested deeper than {depth} levels; it was refused "
+        "(the limit can be raised in the settings)"
+    )
+
+
+def parse_json(text: str | bytes, depth: int, what: str) -> Any:
+    """``text`` parsed as JSON whose lists and objects nest at most ``depth`` deep.
+
+    A ValueError says it is not JSON; :class:`ProtocolError` that it nests too deep (which
+    the walks over values elsewhere rely on: none of them can exhaust the stack).
+    """
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise too_deep(what, depth) from None
+    check_depth(value, depth, what)
+    return value
+
+
+def check_depth(value: Any, depth: int, what: str) -> None:
+    """Raise :class:`ProtocolError` if ``value`` nests lists and objects deeper than ``depth``
+    (checked without recursion, so any value can be checked)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, (list, tuple)):
+            children = item
+        else:
+            continue
+        if level >= depth:
+            raise too_deep(what, depth)
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))

@@ -322,7 +322,7 @@ class AppConfig:
 
     @property
     def major(self) -> int:
-        match = re.match(r"(\d+)", self.version)
+        match = re.match(r"([0-9]{1,9})(?![0-9])", self.version)
         return int(match.group(1)) if match else 0
 
 

@@ -8,15 +8,14 @@ may hold U+2028, which is not a line end here).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import httpx
 
-from gradioshell.gradio.limits import too_large
+from gradioshell.gradio.limits import Limits, parse_json, too_large
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +26,16 @@ class SSEDecoder:
     """Turns chunks of text into the data of complete events.
 
     ``limit`` caps the characters of one event (or one unfinished line): past it,
-    :class:`~gradioshell.gradio.errors.ResponseTooLarge` is raised.
+    :class:`~gradioshell.gradio.errors.ResponseTooLarge` is raised. Each chunk is scanned
+    once, whatever the length of the line it continues: decoding is linear in the input.
     """
 
     def __init__(self, limit: int, what: str = "event stream") -> None:
         self.limit = limit
         self.what = what
-        self._pending = ""
+        self._pending: list[str] = []  # the unfinished line, in pieces
+        self._pending_size = 0
+        self._after_cr = False  # the last chunk ended a line with CR: skip an LF next
         self._data: list[str] = []
         self._size = 0
         self._event = ""
@@ -45,18 +47,32 @@ class SSEDecoder:
     def feed_named(self, text: str) -> list[tuple[str, str]]:
         """Feed a chunk; return (event name, data) of every event it completes (the name
         is ``""`` when the event has none)."""
-        self._pending += text
         events: list[tuple[str, str]] = []
         start = 0
-        for match in _LINE_END.finditer(self._pending):
-            if match.group() == "\r" and match.end() == len(self._pending):
-                break  # maybe the first half of a CRLF split across chunks
-            event = self._line(self._pending[start : match.start()])
+        if self._after_cr and text.startswith("\n"):
+            start = 1  # the second half of a CRLF split across chunks
+        if text:
+            self._after_cr = False
+        for match in _LINE_END.finditer(text, start):
+            piece = text[start : match.start()]
+            if self._pending:
+                self._pending.append(piece)
+                line = "".join(self._pending)
+                self._pending = []
+                self._pending_size = 0
+            else:
+                line = piece
+            event = self._line(line)
             if event is not None:
                 events.append(event)
             start = match.end()
-        self._pending = self._pending[start:]
-        if len(self._pending) + self._size > self.limit:
+            if match.group() == "\r" and start == len(text):
+                self._after_cr = True
+        rest = text[start:]
+        if rest:
+            self._pending.append(rest)
+            self._pending_size += len(rest)
+        if self._pending_size + self._size > self.limit:
             raise too_large(self.what, self.limit)
         return events
 
@@ -65,12 +81,13 @@ class SSEDecoder:
         return [data for _, data in self.close_named()]
 
     def close_named(self) -> list[tuple[str, str]]:
-        events = self.feed_named("\n") if self._pending.endswith("\r") else []
-        self._pending = ""
+        self._pending = []
+        self._pending_size = 0
+        self._after_cr = False
         self._data = []
         self._size = 0
         self._event = ""
-        return events
+        return []
 
     def _line(self, line: str) -> tuple[str, str] | None:
         if not line:
@@ -125,14 +142,31 @@ async def named_events(
 
 
 async def messages(
-    response: httpx.Response, limit: int, what: str = "event stream"
+    response: httpx.Response, limit: int, what: str = "event stream", depth: int = Limits.depth
 ) -> AsyncIterator[dict[str, Any]]:
-    """The JSON object messages of a Gradio event stream; anything else is skipped and logged."""
+    """The JSON object messages of a Gradio event stream; anything else is skipped and logged.
+
+    A message nested deeper than ``depth`` ends the stream with a ProtocolError."""
+    async for msg, _ in sized_messages(response, limit, depth, what):
+        yield msg
+
+
+async def sized_messages(
+    response: httpx.Response, limit: int, depth: int, what: str = "event stream"
+) -> AsyncGenerator[tuple[dict[str, Any], int], None]:
+    """As :func:`messages`, each with its size in characters (what holding it costs)."""
     async for data in events(response, limit, what):
-        try:
-            msg = json.loads(data)
-        except ValueError:
-            log.debug("ignoring a stream line that is not JSON: %.200r", data)
-            continue
-        if isinstance(msg, dict):
-            yield msg
+        message = parse_message(data, depth, what)
+        if message is not None:
+            yield message, len(data)
+
+
+def parse_message(data: str, depth: int, what: str = "event stream") -> dict[str, Any] | None:
+    """One message of a stream, or None (logged) when it is not a JSON object; nested deeper
+    than ``depth``, a ProtocolError."""
+    try:
+        msg = parse_json(data, depth, what)
+    except ValueError:
+        log.debug("ignoring a stream line that is not JSON: %.200r", data)
+        return None
+    return msg if isinstance(msg, dict) else None

@@ -19,6 +19,7 @@ same ``msg`` dictionaries, so nothing above this package knows which one a sessi
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gradioshell.gradio.errors import UnsupportedApp
@@ -101,9 +102,17 @@ def load(name: str, app: GradioApp) -> Transport:
 
 
 def version_tuple(text: str) -> tuple[int, ...]:
-    """``"4.44.1"`` → ``(4, 44)``: the release's major and minor numbers."""
+    """``"4.44.1"`` → ``(4, 44)``: the release's major and minor numbers.
+
+    Only ASCII digits count, and a number of more than 9 of them is no release's (``4.²`` or
+    a 5,000-digit version from a hostile app is ``(4, 0)`` or ``(0, ...)``, not an error).
+    """
     parts = []
-    for piece in text.split(".")[:2]:
-        digits = "".join(c for c in piece if c.isdigit())
-        parts.append(int(digits) if digits else 0)
+    for piece in text.split(".", 2)[:2]:
+        match = _LEADING_DIGITS.match(piece)
+        digits = match.group() if match else ""
+        parts.append(int(digits) if 0 < len(digits) <= 9 else 0)
     return tuple(parts)
+
+
+_LEADING_DIGITS = re.compile(r"[0-9]+")

@@ -7,20 +7,23 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
-from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.call import Call, MessageQueue, buffer_full
 from gradioshell.gradio.errors import ConnectionFailed, GradioError, ProtocolError
 from gradioshell.gradio.models import Endpoint
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.client import GradioApp
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 #: The work of one call: reads the app's messages and puts them on the call's queue.
-Feeder = Callable[[Call, "asyncio.Queue[Message]"], Coroutine[Any, Any, None]]
+Feeder = Callable[[Call, MessageQueue], Coroutine[Any, Any, None]]
 
 
 async def idle_limited(
@@ -56,8 +59,14 @@ class PerCallTransport:
     cancelled, which closes the connection.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, app: GradioApp) -> None:
+        self._app = app
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def put(self, queue: MessageQueue, message: dict[str, Any], size: int) -> None:
+        """Hand a message to its call, or fail the call if it holds too much already."""
+        if not queue.put_sized(message, size):
+            raise buffer_full(self._app.limits.buffer)
 
     def start(
         self,
@@ -66,7 +75,7 @@ class PerCallTransport:
         where: str,
         on_cancel: Callable[[Call], Awaitable[None]] | None = None,
     ) -> Call:
-        queue: asyncio.Queue[Message] = asyncio.Queue()
+        queue = MessageQueue(self._app.limits.buffer)
         tasks: list[asyncio.Task[None]] = []
 
         def finish(call: Call) -> None:
@@ -74,7 +83,15 @@ class PerCallTransport:
                 if not task.done() and task is not asyncio.current_task():
                     task.cancel()
 
-        call = Call(endpoint, None, queue, diffs=False, on_cancel=on_cancel, on_finish=finish)
+        call = Call(
+            endpoint,
+            None,
+            queue,
+            diffs=False,
+            on_cancel=on_cancel,
+            on_finish=finish,
+            depth=self._app.limits.depth,
+        )
         task = asyncio.create_task(self._guard(feed(call, queue), queue, where))
         tasks.append(task)
         self._tasks.add(task)
@@ -82,9 +99,7 @@ class PerCallTransport:
         return call
 
     @staticmethod
-    async def _guard(
-        work: Coroutine[Any, Any, None], queue: asyncio.Queue[Message], where: str
-    ) -> None:
+    async def _guard(work: Coroutine[Any, Any, None], queue: MessageQueue, where: str) -> None:
         from gradioshell.gradio.client import transport_error
 
         try:
@@ -97,7 +112,7 @@ class PerCallTransport:
             queue.put_nowait(transport_error(exc, where))
         except Exception as exc:  # a bug must not hang the call waiting on this task
             log.exception("call transport failed")
-            queue.put_nowait(ProtocolError(f"the call failed: {exc}"))
+            queue.put_nowait(ProtocolError(f"the call failed: {type(exc).__name__}: {exc}"))
 
     async def close(self) -> None:
         for task in list(self._tasks):

@@ -8,15 +8,15 @@ cancelling closes the stream (the app has no way to be told).
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import ConnectionFailed, ProtocolError, UnknownEndpoint
+from gradioshell.gradio.http import error_answer
+from gradioshell.gradio.limits import parse_json
 from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 
@@ -28,29 +28,26 @@ log = logging.getLogger(__name__)
 
 class CallRouteTransport(PerCallTransport):
     def __init__(self, app: GradioApp) -> None:
-        super().__init__()
-        self._app = app
+        super().__init__(app)
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         if not endpoint.named:
             raise UnknownEndpoint(f"{endpoint.name} has no api_name, so cannot be called", [])
         url = f"{self._app.api_url}/call/{endpoint.api_name.lstrip('/')}"
 
-        async def feed(call: Call, queue: asyncio.Queue[Message]) -> None:
+        async def feed(call: Call, queue: MessageQueue) -> None:
             await self._stream(call, url, data, queue)
 
         return self.start(endpoint, feed, url)
 
-    async def _stream(
-        self, call: Call, url: str, data: list[Any], queue: asyncio.Queue[Message]
-    ) -> None:
+    async def _stream(self, call: Call, url: str, data: list[Any], queue: MessageQueue) -> None:
         from gradioshell.gradio import sse
         from gradioshell.gradio.client import status_error
 
         app = self._app
         response = await app.request("POST", url, json={"data": data})
         try:
-            event_id = response.json().get("event_id")
+            event_id = parse_json(response.content, app.limits.depth, "answer").get("event_id")
         except (ValueError, AttributeError):
             event_id = None
         if not isinstance(event_id, str):
@@ -62,27 +59,27 @@ class CallRouteTransport(PerCallTransport):
             "GET", f"{url}/{event_id}", headers=headers, timeout=timeout
         ) as response:
             if response.status_code >= 400:
-                await response.aread()
-                raise status_error(response)
+                raise status_error(await error_answer(response))
             stream = sse.named_events(response, app.limits.json, "event stream")
             async for event, text in idle_limited(
                 stream, app.timeouts.stream_idle, app.url, _heartbeat
             ):
                 try:
-                    value = json.loads(text) if text else None
+                    value = parse_json(text, app.limits.depth, "event") if text else None
                 except ValueError:
                     log.debug("ignoring a stream line that is not JSON: %.200r", text)
                     continue
+                size = len(text)
                 if event == "generating" and isinstance(value, list):
-                    queue.put_nowait({"msg": "process_generating", "output": {"data": value}})
+                    generating = {"msg": "process_generating", "output": {"data": value}}
+                    self.put(queue, generating, size)
                 elif event == "complete":
                     output = {"data": value} if isinstance(value, list) else {}
-                    queue.put_nowait({"msg": "process_completed", "output": output})
+                    self.put(queue, {"msg": "process_completed", "output": output}, size)
                     return
                 elif event == "error":
-                    queue.put_nowait(
-                        {"msg": "process_completed", "success": False, "output": _error(value)}
-                    )
+                    failed = {"msg": "process_completed", "success": False, "output": _error(value)}
+                    self.put(queue, failed, size)
                     return
         raise ConnectionFailed(f"the connection to {app.url} was lost during the call")
 

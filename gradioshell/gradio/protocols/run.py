@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.call import Call, MessageQueue
+from gradioshell.gradio.limits import parse_json
 from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport
 
@@ -20,21 +20,20 @@ class RunTransport(PerCallTransport):
     """One HTTP request per call; cancelling abandons it (the app has no way to stop it)."""
 
     def __init__(self, app: GradioApp) -> None:
-        super().__init__()
-        self._app = app
+        super().__init__(app)
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         # Unnamed events go through the generic route with their fn_index.
         route = endpoint.api_name.lstrip("/") if endpoint.named else "predict"
         url = f"{self._app.api_url}/run/{route}"
 
-        async def feed(call: Call, queue: asyncio.Queue[Message]) -> None:
+        async def feed(call: Call, queue: MessageQueue) -> None:
             await self._post(url, endpoint, data, queue)
 
         return self.start(endpoint, feed, url)
 
     async def _post(
-        self, url: str, endpoint: Endpoint, data: list[Any], queue: asyncio.Queue[Message]
+        self, url: str, endpoint: Endpoint, data: list[Any], queue: MessageQueue
     ) -> None:
         from gradioshell.gradio.client import status_error
 
@@ -45,18 +44,24 @@ class RunTransport(PerCallTransport):
             "session_hash": app.session_hash,
             "event_data": None,
         }
-        # One answer at the end of the whole run: it may take as long as a stream may idle.
+        # One answer at the end of the whole run: it may take as long as a stream may idle,
+        # and then as long as any answer to come.
         timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        response = await app.request("POST", url, check=False, json=payload, timeout=timeout)
+        within = app.timeouts.stream_idle + app.timeouts.request
+        response = await app.request(
+            "POST", url, check=False, json=payload, timeout=timeout, within=within
+        )
         body: Any = None
         with contextlib.suppress(ValueError):
-            body = response.json()
+            body = parse_json(response.content, app.limits.depth, "answer")
         if response.status_code == 500 and isinstance(body, dict) and "error" in body:
             # The function raised: {"error": message, or null unless show_error}.
-            queue.put_nowait({"msg": "process_completed", "success": False, "output": body})
+            message = {"msg": "process_completed", "success": False, "output": body}
+            self.put(queue, message, len(response.content))
             return
         if response.status_code >= 400:
             raise status_error(response)
         if not isinstance(body, dict):
             body = {}
-        queue.put_nowait({"msg": "process_completed", "success": True, "output": body})
+        message = {"msg": "process_completed", "success": True, "output": body}
+        self.put(queue, message, len(response.content))

@@ -7,14 +7,14 @@ the app drop the call; ``POST reset`` also stops a running generator.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import ConnectionFailed
+from gradioshell.gradio.http import error_answer
 from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 
@@ -28,13 +28,12 @@ TERMINAL = ("process_completed", "queue_full", "unexpected_error")
 
 class SSETransport(PerCallTransport):
     def __init__(self, app: GradioApp) -> None:
-        super().__init__()
-        self._app = app
+        super().__init__(app)
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         url = self._app.api_url + "/queue/join"
 
-        async def feed(call: Call, queue: asyncio.Queue[Message]) -> None:
+        async def feed(call: Call, queue: MessageQueue) -> None:
             await self._stream(call, url, endpoint, data, queue)
 
         return self.start(endpoint, feed, url, on_cancel=self._cancel)
@@ -45,7 +44,7 @@ class SSETransport(PerCallTransport):
         url: str,
         endpoint: Endpoint,
         data: list[Any],
-        queue: asyncio.Queue[Message],
+        queue: MessageQueue,
     ) -> None:
         from gradioshell.gradio import sse
         from gradioshell.gradio.client import status_error
@@ -61,10 +60,11 @@ class SSETransport(PerCallTransport):
             "GET", url, params=params, headers=headers, timeout=timeout
         ) as response:
             if response.status_code >= 400:
-                await response.aread()
-                raise status_error(response)
-            stream = sse.messages(response, app.limits.json)
-            async for msg in idle_limited(stream, app.timeouts.stream_idle, app.url, _heartbeat):
+                raise status_error(await error_answer(response))
+            stream = sse.sized_messages(response, app.limits.json, app.limits.depth)
+            async for msg, size in idle_limited(
+                stream, app.timeouts.stream_idle, app.url, _heartbeat
+            ):
                 kind = msg.get("msg")
                 if kind == "heartbeat":
                     continue
@@ -80,7 +80,7 @@ class SSETransport(PerCallTransport):
                     }
                     await app.request("POST", app.api_url + "/queue/data", json=payload)
                     continue
-                queue.put_nowait(msg)
+                self.put(queue, msg, size)
                 if kind in TERMINAL:
                     return
         raise ConnectionFailed(f"the connection to {app.url} was lost during the call")
@@ -88,13 +88,8 @@ class SSETransport(PerCallTransport):
     async def _cancel(self, call: Call) -> None:
         if call.event_id is None:
             return
-        try:
-            await self._app.http.post(
-                self._app.api_url + "/reset", json={"event_id": call.event_id}, timeout=3.0
-            )
-        except httpx.HTTPError as exc:
-            log.debug("reset request failed: %s", exc)
+        await self._app.notify(self._app.api_url + "/reset", {"event_id": call.event_id})
 
 
-def _heartbeat(msg: dict[str, Any]) -> bool:
-    return msg.get("msg") == "heartbeat"
+def _heartbeat(item: tuple[dict[str, Any], int]) -> bool:
+    return item[0].get("msg") == "heartbeat"

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell.gradio.call import Call, Message
+from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import AuthenticationRequired, ConnectionFailed, HTTPError
 from gradioshell.gradio.limits import too_large
 from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
+from gradioshell.gradio.sse import parse_message
 
 if TYPE_CHECKING:
     from gradioshell.gradio.client import GradioApp
@@ -30,18 +31,42 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TERMINAL = ("process_completed", "queue_full")
-#: Headers of the HTTP client that the websocket handshake must not copy.
-SKIPPED_HEADERS = ("accept", "accept-encoding", "connection", "user-agent", "host")
 #: The close code 3.x uses when a protected app gets a socket without a login.
 POLICY_VIOLATION = 1008
 #: The close code sent when a message is over the size limit.
 MESSAGE_TOO_BIG = 1009
 
 
+#: Redirects of the handshake followed at most.
+MAX_REDIRECTS = 10
+
+
+class _Redirected(Exception):
+    """The handshake was redirected to ``location``: the next hop is made afresh, with the
+    credentials the app's client gives that URL (never those of the previous hop)."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def _connect_class() -> Any:
+    """websockets' ``connect``, made to hand redirects back instead of following them: on a
+    redirect it would keep every header but Authorization and Cookie (X-HF-Authorization
+    among them) for the next origin."""
+    from websockets.asyncio.client import connect
+
+    class HopByHop(connect):
+        def process_redirect(self, exc: Exception) -> Exception | str:
+            target = super().process_redirect(exc)
+            return _Redirected(target) if isinstance(target, str) else target
+
+    return HopByHop
+
+
 class WebSocketTransport(PerCallTransport):
     def __init__(self, app: GradioApp) -> None:
-        super().__init__()
-        self._app = app
+        super().__init__(app)
 
     @property
     def url(self) -> str:
@@ -49,22 +74,13 @@ class WebSocketTransport(PerCallTransport):
         return str(api.copy_with(scheme="wss" if api.scheme == "https" else "ws"))
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
-        async def feed(call: Call, queue: asyncio.Queue[Message]) -> None:
+        async def feed(call: Call, queue: MessageQueue) -> None:
             await self._talk(endpoint, data, queue)
 
         return self.start(endpoint, feed, self._app.api_url, on_cancel=self._cancel)
 
-    async def _headers(self) -> dict[str, str]:
-        """The headers an HTTP request to the same route would carry: the client's own,
-        its cookies (a login), and what its request hooks add (a Hub token)."""
-        http = self._app.http
-        request = http.build_request("GET", self._app.api_url + "/queue/join")
-        for hook in http.event_hooks["request"]:
-            await hook(request)
-        return {k: v for k, v in request.headers.items() if k.lower() not in SKIPPED_HEADERS}
-
-    def _ssl(self) -> ssl.SSLContext | None:
-        if not self.url.startswith("wss:"):
+    def _ssl(self, url: str) -> ssl.SSLContext | None:
+        if not url.startswith("wss:"):
             return None
         context = ssl.create_default_context()
         if not self._app.verify:
@@ -72,43 +88,36 @@ class WebSocketTransport(PerCallTransport):
             context.verify_mode = ssl.CERT_NONE
         return context
 
-    async def _talk(
-        self, endpoint: Endpoint, data: list[Any], queue: asyncio.Queue[Message]
-    ) -> None:
-        from websockets.asyncio.client import connect
+    async def _talk(self, endpoint: Endpoint, data: list[Any], queue: MessageQueue) -> None:
         from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
         app = self._app
         hello = {"fn_index": endpoint.fn_index, "session_hash": app.session_hash}
         where = str(httpx.URL(app.url).copy_with(path="/")).rstrip("/")
+        connect = _connect_class()
+        url = self.url
+        code: int | None = None
         try:
-            async with connect(
-                self.url,
-                additional_headers=await self._headers(),
-                user_agent_header=app.http.headers.get("user-agent"),
-                open_timeout=app.timeouts.connect,
-                max_size=app.limits.json,
-                ssl=self._ssl(),
-            ) as socket:
-                # 3.x sends no heartbeats: a call that says nothing for the idle limit is stuck.
-                async for raw in idle_limited(socket, app.timeouts.stream_idle, app.url):
-                    try:
-                        msg = json.loads(raw)
-                    except ValueError:
-                        log.debug("ignoring a websocket message that is not JSON: %.200r", raw)
-                        continue
-                    if not isinstance(msg, dict):
-                        continue
-                    kind = msg.get("msg")
-                    if kind == "send_hash":
-                        await socket.send(json.dumps(hello))
-                    elif kind == "send_data":
-                        await socket.send(json.dumps({**hello, "data": data, "event_data": None}))
-                    else:
-                        queue.put_nowait(msg)
-                        if kind in TERMINAL:
+            for _ in range(MAX_REDIRECTS + 1):
+                log.debug("websocket handshake with %s", url)
+                try:
+                    async with connect(
+                        url,
+                        additional_headers=await app.headers_for(url),
+                        user_agent_header=app.http.headers.get("user-agent"),
+                        open_timeout=app.timeouts.connect,
+                        max_size=app.limits.json,
+                        ssl=self._ssl(url),
+                    ) as socket:
+                        finished, code = await self._exchange(socket, hello, data, queue)
+                        if finished:
                             return
-                code = socket.close_code
+                        break
+                except _Redirected as hop:
+                    log.debug("the websocket handshake was redirected to %s", hop.location)
+                    url = hop.location
+            else:
+                raise ConnectionFailed(f"{where} redirected the call too many times")
         except InvalidStatus as exc:
             status = exc.response.status_code
             if status in (401, 403):
@@ -125,9 +134,29 @@ class WebSocketTransport(PerCallTransport):
             raise AuthenticationRequired("the app requires a login")
         raise ConnectionFailed(f"the connection to {where} was lost during the call")
 
+    async def _exchange(
+        self, socket: Any, hello: dict[str, Any], data: list[Any], queue: MessageQueue
+    ) -> tuple[bool, int | None]:
+        """Talk the call through: (True, None) when it ended, else (False, the close code of
+        the socket)."""
+        app = self._app
+        # 3.x sends no heartbeats: a call that says nothing for the idle limit is stuck.
+        async for raw in idle_limited(socket, app.timeouts.stream_idle, app.url):
+            msg = parse_message(raw, app.limits.depth, "stream message")
+            if msg is None:
+                continue
+            kind = msg.get("msg")
+            if kind == "send_hash":
+                await socket.send(json.dumps(hello))
+            elif kind == "send_data":
+                await socket.send(json.dumps({**hello, "data": data, "event_data": None}))
+            else:
+                self.put(queue, msg, len(raw))
+                if kind in TERMINAL:
+                    return True, None
+        code: int | None = socket.close_code
+        return False, code
+
     async def _cancel(self, call: Call) -> None:
         payload = {"session_hash": self._app.session_hash, "fn_index": call.endpoint.fn_index}
-        try:
-            await self._app.http.post(self._app.api_url + "/reset", json=payload, timeout=3.0)
-        except httpx.HTTPError as exc:
-            log.debug("reset request failed: %s", exc)
+        await self._app.notify(self._app.api_url + "/reset", payload)

@@ -1,0 +1,249 @@
+"""The HTTP clients that talk to apps (and to the Hub): one place for what every request may
+carry and for how an answer is read, whatever sends it.
+
+* Credentials are never client-wide headers. They are added by the ``on_request`` hook,
+  which httpx runs before every request *and every redirect hop*, so the hook alone decides
+  which origin gets what. :func:`headers_for` asks the same hook (and the cookie jar) for the
+  headers of a request made outside httpx (the websocket of Gradio 3.x), hop by hop too.
+* Answers are decompressed here, not by httpx: in pieces of at most :data:`PIECE` bytes
+  through any number of ``Content-Encoding`` layers, so a small compressed answer can never
+  become gigabytes before a size cap sees it, and the whole decoded answer is capped too.
+* :func:`deadline` bounds a whole request, where httpx's timeouts bound each read only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from typing import TypeVar
+
+import httpx
+
+from gradioshell import __version__
+from gradioshell.gradio.errors import ConnectionFailed, GradioError
+from gradioshell.gradio.limits import read_capped, too_large
+
+T = TypeVar("T")
+
+RequestHook = Callable[[httpx.Request], Awaitable[None]]
+
+#: The encodings asked for, and the only ones accepted: each can be read in bounded pieces.
+ACCEPT_ENCODING = "gzip, deflate"
+#: Largest piece of decompressed data produced at once, whatever the compression ratio.
+PIECE = 64 * 1024
+#: More layers of compression than this is not an answer but an attack.
+MAX_LAYERS = 4
+#: Headers of a request that a connection made outside httpx must not copy.
+TRANSPORT_HEADERS = ("accept", "accept-encoding", "connection", "user-agent", "host")
+
+
+def new_client(
+    *,
+    timeout: httpx.Timeout,
+    limit: int,
+    verify: bool | object = True,
+    on_request: RequestHook | None = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.AsyncClient:
+    """A client whose answers are decompressed in bounded pieces and at most ``limit`` bytes
+    each (event streams excepted: their events are capped one by one), and whose only
+    credentials are what ``on_request`` adds to each request, redirect hops included."""
+    return httpx.AsyncClient(
+        headers={
+            "User-Agent": f"gradioshell/{__version__}",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            **(headers or {}),
+        },
+        follow_redirects=True,
+        timeout=timeout,
+        verify=verify,  # type: ignore[arg-type]
+        event_hooks={
+            "request": [on_request] if on_request is not None else [],
+            "response": [BoundedDecoding(limit)],
+        },
+    )
+
+
+async def headers_for(http: httpx.AsyncClient, url: str) -> dict[str, str]:
+    """The headers ``http`` would send to ``url``: its own, the cookies its jar has for that
+    URL, and what its request hooks add there (credentials, for allowed origins only)."""
+    target = httpx.URL(url)
+    if target.scheme in ("ws", "wss"):
+        target = target.copy_with(scheme="https" if target.scheme == "wss" else "http")
+    request = http.build_request("GET", target)
+    for hook in http.event_hooks["request"]:
+        await hook(request)
+    return {k: v for k, v in request.headers.items() if k.lower() not in TRANSPORT_HEADERS}
+
+
+async def error_answer(response: httpx.Response) -> httpx.Response:
+    """A streamed error answer with the start of its body read (for the app's explanation of
+    the error), never more: what :func:`~gradioshell.gradio.client.status_error` reads."""
+    try:
+        body = await read_capped(response, 64 * 1024, "error page")
+    except (GradioError, httpx.HTTPError):
+        body = b""
+    headers = {"content-type": response.headers.get("content-type", "")}
+    return httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
+
+
+# -- deadlines -----------------------------------------------------------------------------
+
+
+async def deadline(
+    work: Awaitable[T], seconds: float | None, what: str, which: str = "the request deadline"
+) -> T:
+    """The result of ``work``, or :class:`ConnectionFailed` once ``seconds`` have passed
+    (saying that ``what`` took longer than ``which``).
+
+    A server that sends one byte at a time passes every per-read timeout; this bounds the
+    whole exchange. ``work`` is cancelled (and its clean-up awaited) at the deadline, and
+    when the caller is cancelled.
+    """
+    if seconds is None:
+        return await work
+    task = asyncio.ensure_future(work)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=seconds)
+    except asyncio.CancelledError:
+        task.cancel()
+        await asyncio.wait({task})
+        raise
+    if not done:
+        task.cancel()
+        await asyncio.wait({task})
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            task.result()
+        why = f" ({which})" if which else ""
+        raise ConnectionFailed(f"{what} took longer than {seconds:g} s{why}; gave up")
+    return task.result()
+
+
+# -- bounded decompression -----------------------------------------------------------------
+
+
+class _Layer:
+    """One layer of ``gzip`` or ``deflate``, giving its output in pieces of at most PIECE."""
+
+    def __init__(self, encoding: str) -> None:
+        self._deflate = encoding == "deflate"
+        wbits = zlib.MAX_WBITS | 16 if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._decoder = zlib.decompressobj(wbits)
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while True:
+            try:
+                out = self._decoder.decompress(data, PIECE)
+            except zlib.error as exc:
+                if self._deflate and not self._started:
+                    # "deflate" is sometimes sent raw, without the zlib header.
+                    self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self._started = True
+                    continue
+                raise httpx.DecodingError(
+                    f"the answer is not valid compressed data: {exc}"
+                ) from None
+            self._started = True
+            data = self._decoder.unconsumed_tail
+            if out:
+                yield out
+            if self._decoder.eof:
+                return  # anything after the end of the compressed data is ignored
+            if not data and len(out) < PIECE:
+                return  # all input taken and no output pending
+            # Else: more input to take, or output still pending (asked for again).
+
+    def feed_all(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        for piece in pieces:
+            yield from self.feed(piece)
+
+    def flush(self) -> Iterator[bytes]:
+        try:
+            tail = self._decoder.flush()
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"the answer is not valid compressed data: {exc}") from None
+        for start in range(0, len(tail), PIECE):
+            yield tail[start : start + PIECE]
+
+
+class _DecodedStream(httpx.AsyncByteStream):
+    """The body of an answer, decompressed through ``layers`` and counted against ``limit``
+    (None: no total, for event streams)."""
+
+    def __init__(self, raw: httpx.AsyncByteStream, encodings: list[str], limit: int | None) -> None:
+        self._raw = raw
+        # The last encoding listed was applied last: it is undone first.
+        self._layers = [_Layer(e) for e in reversed(encodings)]
+        self._limit = limit
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        received = 0
+        decoded = 0
+        async for chunk in self._raw:
+            received += len(chunk)
+            if self._limit is not None and received > self._limit:
+                raise too_large("answer", self._limit)
+            for piece in self._through(chunk):
+                decoded += len(piece)
+                if self._limit is not None and decoded > self._limit:
+                    raise too_large("answer", self._limit)
+                yield piece
+        for piece in self._finish():
+            decoded += len(piece)
+            if self._limit is not None and decoded > self._limit:
+                raise too_large("answer", self._limit)
+            yield piece
+
+    def _through(self, chunk: bytes) -> Iterator[bytes]:
+        pieces: Iterator[bytes] = iter((chunk,))
+        for layer in self._layers:
+            pieces = layer.feed_all(pieces)
+        return pieces
+
+    def _finish(self) -> Iterator[bytes]:
+        for index, layer in enumerate(self._layers):
+            pieces = layer.flush()
+            for later in self._layers[index + 1 :]:
+                pieces = later.feed_all(pieces)
+            yield from pieces
+
+    async def aclose(self) -> None:
+        await self._raw.aclose()
+
+
+class BoundedDecoding:
+    """An httpx response hook: the body is decompressed by :class:`_DecodedStream` instead
+    of by httpx (which decompresses a whole network chunk, through every layer, at once)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    async def __call__(self, response: httpx.Response) -> None:
+        encodings = [
+            e.strip().lower()
+            for e in response.headers.get_list("content-encoding", split_commas=True)
+            if e.strip() and e.strip().lower() != "identity"
+        ]
+        unknown = [e for e in encodings if e not in ("gzip", "x-gzip", "deflate")]
+        if unknown:
+            raise httpx.DecodingError(
+                f"the answer is compressed as {unknown[0][:40]!r}, which was not asked for",
+                request=response.request,
+            )
+        if len(encodings) > MAX_LAYERS:
+            raise httpx.DecodingError(
+                f"the answer is compressed {len(encodings)} times over", request=response.request
+            )
+        if encodings:
+            del response.headers["content-encoding"]
+            if "content-length" in response.headers:
+                del response.headers["content-length"]
+        streaming = "text/event-stream" in response.request.headers.get("accept", "")
+        raw = response.stream
+        assert isinstance(raw, httpx.AsyncByteStream)
+        response.stream = _DecodedStream(raw, encodings, None if streaming else self.limit)
