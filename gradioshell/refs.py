@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError
+from gradioshell.gradio.values import ResultValue
 
 if TYPE_CHECKING:
     from gradioshell.shell import Shell
@@ -53,8 +54,15 @@ def parse_reference(text: str) -> Reference | None:
 
 
 def resolve(shell: Shell, reference: Reference) -> Any:
-    """The value a reference points to; a ShellError says clearly why when there is none."""
+    """The value a reference points to; a ShellError says clearly why when there is none.
+
+    A value from an app's answer comes as a :class:`ResultValue`, so that nothing in it is
+    taken for the name of a local file.
+    """
     value, single = _root(shell, reference.name)
+    from_result = isinstance(value, ResultValue)
+    if isinstance(value, ResultValue):
+        value = value.value
     path = reference.path
     if single and path[:1] == (0,) and not isinstance(value, list):
         path = path[1:]  # $_[0] of a call with one output that is no list: that output
@@ -71,7 +79,7 @@ def resolve(shell: Shell, reference: Reference) -> Any:
                 f"{reference.text}: {_describe(value)} has no "
                 + (f"[{step}]" if isinstance(step, int) else f"key {step!r}")
             ) from None
-    return value
+    return ResultValue(value) if from_result else value
 
 
 def _root(shell: Shell, name: str) -> tuple[Any, bool]:
@@ -99,12 +107,12 @@ def _root(shell: Shell, name: str) -> tuple[Any, bool]:
     raise ShellError(f"${name}: no such variable")
 
 
-def outputs_value(outputs: list[Any]) -> tuple[Any, bool]:
+def outputs_value(outputs: list[Any]) -> tuple[ResultValue, bool]:
     """What a call's outputs are as a value: the output itself when there is one, else the
     list of them; and whether it was the one output."""
     if len(outputs) == 1:
-        return outputs[0], True
-    return outputs, False
+        return ResultValue(outputs[0]), True
+    return ResultValue(outputs), False
 
 
 def _describe(value: Any) -> str:

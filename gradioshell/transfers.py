@@ -34,6 +34,7 @@ from gradioshell.gradio.files import (
     url_file_data,
 )
 from gradioshell.gradio.values import FileInput
+from gradioshell.text import short
 
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
@@ -122,7 +123,8 @@ async def resolve_file_arguments(
     for param, value in zip(endpoint.parameters, data, strict=False):
         for item in _file_inputs(value):
             try:
-                plans[id(item)] = (item, _plan(shell, session, item.value, item.many, limit))
+                planned = _plan(shell, session, item.value, item.many, limit, typed=item.typed)
+                plans[id(item)] = (item, planned)
             except FileError as exc:
                 raise ShellError(f"{param.name}: {exc}") from None
     if not plans:
@@ -193,13 +195,15 @@ async def _fetch_remote(item: RemoteFile, directory: Path, limit: int | None) ->
     return local_file(str(saved), max_size=limit)
 
 
-def _plan(shell: Shell, session: Session, value: Any, many: bool, limit: int | None) -> list[Any]:
+def _plan(
+    shell: Shell, session: Session, value: Any, many: bool, limit: int | None, *, typed: bool
+) -> list[Any]:
     """What to send for one argument, per file: LocalFile or RemoteFile (to upload), or
-    ready FileData."""
+    ready FileData. Only what the user ``typed`` may name a local file."""
     if value is None:
         return []
     if many:
-        if isinstance(value, str):
+        if isinstance(value, str) and typed:
             text = value.strip()
             if text.startswith("["):
                 try:
@@ -207,20 +211,20 @@ def _plan(shell: Shell, session: Session, value: Any, many: bool, limit: int | N
                 except ValueError:
                     raise FileError(f"{text!r} is not a valid JSON list") from None
             else:
-                return [_plan_one(shell, session, name, limit) for name in _expand(text)]
+                return [_plan_one(shell, session, name, limit, typed) for name in _expand(text)]
         if isinstance(value, list):
-            return [_plan_one(shell, session, item, limit) for item in value]
+            return [_plan_one(shell, session, item, limit, typed) for item in value]
     if isinstance(value, list) and len(value) == 1:
         value = value[0]  # a call's outputs ($_, $rN) holding the one file
-    return [_plan_one(shell, session, value, limit)]
+    return [_plan_one(shell, session, value, limit, typed)]
 
 
 def _expand(text: str) -> list[str]:
     return [text] if is_url(text) else expand(text)
 
 
-def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None) -> Any:
-    if isinstance(value, str) and value.lstrip().startswith("{"):
+def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None, typed: bool) -> Any:
+    if isinstance(value, str) and typed and value.lstrip().startswith("{"):
         try:
             value = json.loads(value)  # a FileData written out, as in the app's examples
         except ValueError:
@@ -230,6 +234,11 @@ def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None) -> 
     if isinstance(value, str):
         if is_url(value):
             return url_file_data(value)
+        if not typed:
+            raise FileError(
+                f"{short(value, 60)} comes from an app's answer, not from you: the shell "
+                "uploads only files you name (write the path yourself to send it)"
+            )
         matches = expand(value)
         if len(matches) > 1:
             raise FileError(f"{value} matches {len(matches)} files; this parameter takes one")

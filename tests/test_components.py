@@ -245,3 +245,23 @@ def test_parts_of_a_value_written_as_name_dot_part(
     assert record["data"] == [
         {"value": [file_of(media / "red.png"), [[file_of(media / "blue.png"), "sky"]]]}
     ]
+
+
+def test_a_path_in_an_apps_answer_is_never_uploaded(
+    run_shell, components_url: str, media: Path, tmp_path: Path
+) -> None:
+    # The app answers with the name of a file of this machine; chaining it must not send it.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the app")
+    script = (
+        f"connect {components_url}; echo {secret}; file $_; "
+        f"echo_json '{{\"text\": \"x\", \"files\": [\"{secret}\"]}}'; multimodal $_"
+    )
+    result = run_shell("--json", "--keep-going", "-c", script)
+    records = completed(result.stdout)
+    errors = [r["message"] for r in records if r["event"] == "error"]
+    assert len(errors) == 2, result.stdout
+    assert all("comes from an app's answer, not from you" in e for e in errors), errors
+    # Named by the user (a variable holding text typed here), the same file goes.
+    typed = run_shell("--json", "-c", f"connect {components_url}; let p = {secret}; file $p")
+    assert completed(typed.stdout)[-1]["data"] == [{"value": file_of(secret)}]

@@ -245,7 +245,7 @@ def test_a_result_cannot_name_a_local_file_to_upload(servers, shell, tmp_path) -
         "--download-dir",
         str(tmp_path / "dl"),
         "-c",
-        f"connect {app.url}; getfiles; upfile f=$r1[0][1]",
+        f"connect {app.url}; getfiles; upfile f=$r1[1]",
     )
     assert "missing.txt" in saved.stderr
     assert [name for name, _ in app.calls].count("upfile") == 2, saved.stderr

@@ -33,20 +33,45 @@ class FileInput:
     many: bool = False
     #: Each file of the list becomes a gallery item (``{"image": file, "caption": None}``).
     gallery: bool = False
+    #: Whether the user wrote it. A name inside an app's answer never means a local file:
+    #: an app must not make the shell upload a file of this machine.
+    typed: bool = True
+
+
+@dataclass(frozen=True)
+class ResultValue:
+    """A value taken from an app's answer (``$_``, ``$r2``): any text in it that looks like
+    a path is the app's, not the name of a file here."""
+
+    value: Any
 
 
 def convert(param: Parameter, raw: Any) -> Any:
     """Convert ``raw`` for ``param``; an :class:`ArgumentError` names it if it does not fit.
 
-    ``raw`` is what the user typed (a string), or a value such as an earlier result. Files
-    anywhere in the value become :class:`FileInput`.
+    ``raw`` is what the user typed (a string), or a value such as an earlier result (a
+    :class:`ResultValue`). Files anywhere in the value become :class:`FileInput`.
     """
+    from_result = isinstance(raw, ResultValue)
+    if isinstance(raw, ResultValue):
+        raw = raw.value
     try:
         value = _from_text(param, raw) if isinstance(raw, str) else _from_value(param, raw)
         _check_range(param, value)
-        return value
     except ValueError as exc:
         raise ArgumentError(f"{param.name}: {exc}") from None
+    return _not_typed(value) if from_result else value
+
+
+def _not_typed(value: Any) -> Any:
+    """``value`` with every :class:`FileInput` in it marked as not written by the user."""
+    if isinstance(value, FileInput):
+        return dataclasses.replace(value, typed=False)
+    if isinstance(value, dict):
+        return {k: _not_typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_not_typed(v) for v in value]
+    return value
 
 
 def _from_text(param: Parameter, raw: str) -> Any:
@@ -643,6 +668,8 @@ def _with_parts(param: Parameter, value: Any, parts: dict[str, Any]) -> Any:
 
 def _part(param: Parameter, key: str, schema: Any, raw: Any, root: dict[str, Any]) -> Any:
     options = _options(schema, root)
+    if isinstance(raw, ResultValue):
+        return _not_typed(_mark(raw.value, schema, root) if mentions_files(schema) else raw.value)
     if not isinstance(raw, str):
         return _mark(raw, schema, root) if mentions_files(schema) else raw
     if any(is_filedata_schema(o, root) for o in options):

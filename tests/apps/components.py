@@ -80,6 +80,11 @@ def build() -> gr.Blocks:
         for name, component in inputs.items():
             component.render()
             gr.Button(name).click(received_value, component, received, api_name=name)
+        # Answers given back as they came: what an app says is not a file of this machine.
+        said = gr.Textbox(label="said")
+        gr.Button("echo").click(lambda text: text, inputs["textbox"], said, api_name="echo")
+        echoed = gr.JSON(label="echoed")
+        gr.Button("echo_json").click(lambda v: v, inputs["json"], echoed, api_name="echo_json")
         count = gr.State(0)
         total = gr.Number(label="total")
 
