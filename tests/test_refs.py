@@ -1,6 +1,7 @@
 import pytest
 
 from gradioshell.errors import ShellError
+from gradioshell.gradio.values import ResultValue
 from gradioshell.output import JsonOutput
 from gradioshell.refs import parse_reference, resolve
 from gradioshell.sessions import CallRecord
@@ -41,9 +42,12 @@ def shell_with_results() -> Shell:
 
 def test_resolve() -> None:
     shell = shell_with_results()
-    assert resolve(shell, parse_reference("$_")) == ["a", {"path": "/x"}]  # the last success
-    assert resolve(shell, parse_reference('$r1[1]["path"]')) == "/x"
-    assert resolve(shell, parse_reference("$img.path")) == "/y"
+    # Values from results come marked as the app's (never taken for local files).
+    last = resolve(shell, parse_reference("$_"))
+    assert last == ResultValue(["a", {"path": "/x"}])  # the last success
+    assert resolve(shell, parse_reference('$r1[1]["path"]')) == ResultValue("/x")
+    assert resolve(shell, parse_reference("$img.path")) == "/y"  # a variable set by the user
+    assert resolve(shell, parse_reference("$null")) is None
 
 
 @pytest.mark.parametrize(
