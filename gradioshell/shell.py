@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from gradioshell import calls, login
+from gradioshell import calls, login, retry
 from gradioshell.commands import COMMANDS
 from gradioshell.commands.fn import endpoint_by_index
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
@@ -58,6 +58,14 @@ class Settings:
     """Download the files of results; off (``--no-download``) leaves them as remote FileData."""
     batch_concurrency: int = 4
     """Calls a batch runs at once when neither --concurrency nor the app's /config says."""
+    retries: int = 0
+    """Retries of a call after a transient fault (full queue, 429, 503...); --retries N."""
+    wait_quota: bool = False
+    """Wait for a ZeroGPU quota to come back, then run the call again; --wait-quota."""
+    batch_retries: int = 3
+    """Retries of a batch's row after a transient fault; batch ... --retries N."""
+    ca_bundle: str = ""
+    """A CA bundle to verify TLS certificates with (else SSL_CERT_FILE, REQUESTS_CA_BUNDLE)."""
 
 
 class Shell:
@@ -281,11 +289,19 @@ class Shell:
     ) -> None:
         """Call ``endpoint`` with the argument words, streaming its events to the output;
         with ``background``, start it as a job and return at once."""
+        words, rules = retry.take_options(list(words), retry.policy(self.settings))
         data = await calls.prepare(self, session, endpoint, words)
         if background:
             self.jobs.say_started(self.jobs.start(session, endpoint, data))
             return
-        await calls.run(self, session, endpoint, data, self.output.reporter(session.name, endpoint))
+        await retry.run(
+            self,
+            session,
+            endpoint,
+            data,
+            lambda: self.output.reporter(session.name, endpoint),
+            rules,
+        )
 
     def record(
         self,

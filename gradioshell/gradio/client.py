@@ -32,6 +32,9 @@ from gradioshell.gradio.errors import (
     NotAGradioApp,
     ProtocolError,
     QueueFull,
+    TimedOut,
+    TooManyRequests,
+    Unavailable,
     UnknownEndpoint,
     ValidationFailed,
 )
@@ -528,7 +531,7 @@ class _SessionStream:
         try:
             return await asyncio.wait_for(events.__anext__(), max(remaining, 0.0))
         except asyncio.TimeoutError:
-            raise ConnectionFailed(
+            raise TimedOut(
                 f"{self._app.url} sent nothing but heartbeats for {limit:g} s "
                 "(the stream idle limit); gave up waiting"
             ) from None
@@ -609,8 +612,17 @@ def status_error(response: httpx.Response) -> HTTPError:
     path = response.request.url.path
     if status == 401:
         return _auth_error(detail)
-    if status == 503:
-        return QueueFull(f"the app's queue is full (503){': ' + detail if detail else ''}", 503)
+    if status == 503 and "stopped" in (detail or "").lower():
+        return QueueFull(
+            f"the app's queue is stopped (503): {detail}; the app is restarting or shutting "
+            "down, try again in a moment",
+            503,
+            detail,
+        )
+    if status == 503 and (not detail or "queue" in detail.lower()):
+        return QueueFull(
+            f"the app's queue is full (503){': ' + detail if detail else ''}", 503, detail
+        )
     if status == 422:
         errors = _validation_errors(response)
         if errors:
@@ -618,12 +630,15 @@ def status_error(response: httpx.Response) -> HTTPError:
             return ValidationFailed(f"the app rejected the inputs: {listed}", errors)
     if status == 429:
         retry = response.headers.get("retry-after")
+        seconds = float(retry) if retry and retry.strip().isdigit() else None
         hint = f"; retry after {retry} s" if retry else "; wait a moment and retry"
-        return HTTPError(f"too many requests (429){hint}", status, detail)
+        return TooManyRequests(f"too many requests (429){hint}", seconds, detail)
     reason = response.reason_phrase or "error"
     message = f"{path}: HTTP {status} {reason}"
     if detail:
         message += f": {detail}"
+    if status in (502, 503, 504):
+        return Unavailable(message, status, detail)
     return HTTPError(message, status, detail)
 
 

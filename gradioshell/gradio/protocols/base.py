@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import httpx
 
 from gradioshell.gradio.call import Call, Message
-from gradioshell.gradio.errors import ConnectionFailed, GradioError, ProtocolError
+from gradioshell.gradio.errors import GradioError, ProtocolError, TimedOut
 from gradioshell.gradio.models import Endpoint
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ async def idle_limited(
             return
         except asyncio.TimeoutError:
             what = "nothing but heartbeats" if heartbeat is not None else "nothing"
-            raise ConnectionFailed(
+            raise TimedOut(
                 f"{who} sent {what} for {limit:g} s (the stream idle limit); gave up waiting"
             ) from None
         if heartbeat is None or not heartbeat(item):
