@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import re
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -372,7 +373,7 @@ class HubClient:
         token: Token | None = None,
         *,
         timeout: float = 30.0,
-        verify: bool = True,
+        verify: bool | ssl.SSLContext = True,
     ) -> None:
         self.endpoint = (endpoint or hub_endpoint()).rstrip("/")
         self.token = token

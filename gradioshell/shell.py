@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from gradioshell import calls, login, retry
+from gradioshell import calls, login, network, retry
 from gradioshell.commands import COMMANDS
 from gradioshell.commands.fn import endpoint_by_index
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
@@ -253,7 +253,7 @@ class Shell:
                 url or target,
                 timeouts=self.settings.timeouts,
                 limits=self.settings.limits,
-                verify=self.settings.verify_tls,
+                verify=network.tls_verify(self.settings),
                 on_request=on_request,
                 auth=auth,
             )

@@ -55,7 +55,9 @@ CONNECT_OPTIONS = ("--token", "--token-from-hub")
 
 def hub_client(shell: Shell, token: Token | None = None) -> HubClient:
     """A Hub client with ``token``, else the current one."""
-    return HubClient(token=token or shell.tokens.current(), verify=shell.settings.verify_tls)
+    from gradioshell.network import tls_verify
+
+    return HubClient(token=token or shell.tokens.current(), verify=tls_verify(shell.settings))
 
 
 # -- connecting to Spaces ------------------------------------------------------------------

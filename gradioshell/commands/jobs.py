@@ -257,6 +257,7 @@ async def info(shell: Shell, statement: Statement) -> None:
     else:
         from gradioshell.commands.hub import resolve_connect
         from gradioshell.gradio import GradioApp
+        from gradioshell.network import tls_verify
 
         # As 'connect' finds it: a [targets] alias, a URL or a Space id.
         given = shell.settings.targets.get(args[0], args[0])
@@ -264,7 +265,7 @@ async def info(shell: Shell, statement: Statement) -> None:
         app = await GradioApp.connect(
             target.url,
             timeouts=shell.settings.timeouts,
-            verify=shell.settings.verify_tls,
+            verify=tls_verify(shell.settings),
             on_request=target.on_request,
         )
         try:

@@ -83,12 +83,15 @@ class Timeouts:
 
 
 @functools.cache
-def tls_context() -> ssl.SSLContext:
-    """The verifying TLS context every session shares.
+def tls_context(cafile: str | None = None) -> ssl.SSLContext:
+    """The verifying TLS context every session shares: with the CA bundle ``cafile``, else
+    the default one (``SSL_CERT_FILE`` or the bundled certificates).
 
     Loading the CA bundle is most of the cost of a new httpx client (tens of milliseconds,
     more than the /config and /info requests of a local app), so it is done once.
     """
+    if cafile:
+        return ssl.create_default_context(cafile=cafile)
     return httpx.create_ssl_context()
 
 
@@ -126,6 +129,8 @@ class GradioApp:
         self.endpoints: list[Endpoint] = []
         self.info: dict[str, Any] = {}
         self.verify = True
+        #: What verifies the app's certificate (False: nothing): for its other connections.
+        self.tls: ssl.SSLContext | bool = True
         #: Who the app logged in, when it asked for a login.
         self.user: str | None = None
         #: Server paths of this session's uploads → the local files they came from.
@@ -147,7 +152,7 @@ class GradioApp:
         headers: dict[str, str] | None = None,
         timeouts: Timeouts | None = None,
         limits: Limits | None = None,
-        verify: bool = True,
+        verify: bool | ssl.SSLContext = True,
         auth: tuple[str, str] | None = None,
         on_request: Callable[[httpx.Request], Awaitable[None]] | None = None,
     ) -> GradioApp:
@@ -155,7 +160,8 @@ class GradioApp:
         asks for a login, and read its config and endpoints.
 
         ``on_request`` runs before every request, redirect hops included (credentials that
-        must only reach one origin are added there, not as client-wide headers).
+        must only reach one origin are added there, not as client-wide headers). ``verify``
+        is False to skip TLS verification, or a context with the CA bundle to verify with.
         """
         url = normalize_url(target)
         timeouts = timeouts or Timeouts()
@@ -163,11 +169,12 @@ class GradioApp:
             headers={"User-Agent": f"gradioshell/{__version__}", **(headers or {})},
             follow_redirects=True,
             timeout=timeouts.httpx(),
-            verify=tls_context() if verify else False,
+            verify=(tls_context() if verify is True else verify),
             event_hooks={"request": [on_request] if on_request is not None else []},
         )
         app = cls(url, http, timeouts=timeouts, limits=limits)
-        app.verify = verify
+        app.verify = verify is not False
+        app.tls = tls_context() if verify is True else verify
         try:
             if auth is not None:
                 await app.login(*auth)
@@ -557,9 +564,21 @@ class _SessionStream:
         self._listeners.clear()
 
 
+PROXY_LOGIN = (
+    "the proxy asks for a login (407): give it in the proxy's URL, "
+    "HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"
+)
+
+
 def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
     """A user-facing error for a failed request."""
     where = str(httpx.URL(url).copy_with(path="/", query=None)).rstrip("/")
+    if isinstance(exc, httpx.ProxyError):
+        # The proxy's own answer (e.g. 407 Proxy Authentication Required); never its URL,
+        # which may carry a password.
+        if "407" in str(exc):
+            return ConnectionFailed(PROXY_LOGIN)
+        return ConnectionFailed(f"the proxy refused to reach {where}: {exc or 'proxy error'}")
     if isinstance(exc, httpx.ConnectTimeout):
         return ConnectionFailed(f"timed out connecting to {where}")
     if isinstance(exc, httpx.ConnectError):
@@ -612,6 +631,8 @@ def status_error(response: httpx.Response) -> HTTPError:
     path = response.request.url.path
     if status == 401:
         return _auth_error(detail)
+    if status == 407:
+        return HTTPError(PROXY_LOGIN, status, detail)
     if status == 503 and "stopped" in (detail or "").lower():
         return QueueFull(
             f"the app's queue is stopped (503): {detail}; the app is restarting or shutting "

@@ -478,7 +478,7 @@ async def client_for(app: GradioApp, url: str) -> AsyncIterator[httpx.AsyncClien
     if httpx.URL(url).netloc == httpx.URL(app.url).netloc:
         yield app.http
         return
-    async with httpx.AsyncClient(follow_redirects=True) as client:
+    async with httpx.AsyncClient(follow_redirects=True, verify=app.tls) as client:
         yield client
 
 
