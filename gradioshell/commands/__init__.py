@@ -1,6 +1,6 @@
 """Built-in commands. Importing this package registers them all in :data:`COMMANDS`."""
 
-from gradioshell.commands import core, files, fn, hub, jobs, persist, space
+from gradioshell.commands import core, doctor, files, fn, hub, jobs, persist, space
 from gradioshell.commands.registry import COMMANDS, Command, command
 
 __all__ = [
@@ -8,6 +8,7 @@ __all__ = [
     "Command",
     "command",
     "core",
+    "doctor",
     "files",
     "fn",
     "hub",
