@@ -156,20 +156,20 @@ def describe(
     with the call, and what to do."""
     parts: list[str] = []
     if quota.kind == "no_gpu":
-        head = "no GPU is free on this ZeroGPU Space right now (not your quota)"
+        head = "no GPU is free on this Space right now (not your quota)"
         tail = "try again in a moment, or let calls retry with --retries N"
         return f"{head}; {tail}"
     if quota.kind == "duration":
         asked = f" ({quota.requested} s)" if quota.requested is not None else ""
         return (
-            f"this call asks the ZeroGPU Space for more GPU time{asked} than any account "
+            f"this call asks for more GPU time{asked} than any account "
             "may use at once; waiting will not help (a PRO account is allowed longer calls)"
         )
     head = {
-        "quota": "GPU quota used up on this ZeroGPU Space",
-        "runs": "ZeroGPU runs limit reached on this Space",
-        "space": "this ZeroGPU Space reached its GPU limit for anonymous calls",
-        "pending": "too much GPU time is booked by your calls still running",
+        "quota": "GPU quota used up",
+        "runs": "runs limit reached",
+        "space": "this Space reached its GPU limit for anonymous calls",
+        "pending": "too much GPU time booked by your calls still running",
     }[quota.kind]
     if quota.tier:
         head += f" ({quota.tier} account)"
@@ -190,12 +190,9 @@ def describe(
         where = f" (from {token_source})" if token_source else ""
         parts.append(f"your token was sent{where}")
     else:
-        parts.append(
-            "no token was sent, and anonymous calls get the least GPU time: "
-            "sign in with 'token set'"
-        )
+        parts.append("no token was sent (anonymous calls get the least): sign in with 'token set'")
     if not waiting:
-        parts.append("--wait-quota waits for it and retries")
+        parts.append("--wait-quota waits and retries")
     return "; ".join(parts)
 
 

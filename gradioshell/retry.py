@@ -216,14 +216,17 @@ def say(shell: Shell, message: str, record: dict[str, Any]) -> None:
 
 async def countdown(shell: Shell, seconds: float) -> None:
     """Wait ``seconds`` for the GPU quota, showing the time left; Ctrl-C stops waiting."""
+    from gradioshell.output import InteractiveOutput
+
     at = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
     deadline = time.monotonic() + seconds
-    say(
-        shell,
-        f"waiting {quota.clock(seconds)} for the GPU quota to come back (until {at}), "
-        "then trying again; Ctrl-C stops waiting",
-        {"event": "quota_wait", "seconds": round(seconds, 1)},
-    )
+    if not isinstance(shell.output, InteractiveOutput):  # at the prompt, the status line says it
+        say(
+            shell,
+            f"waiting {quota.clock(seconds)} for the GPU quota to come back (until {at}), "
+            "then trying again; Ctrl-C stops waiting",
+            {"event": "quota_wait", "seconds": round(seconds, 1)},
+        )
     with _status(shell) as show:
         while (remaining := deadline - time.monotonic()) > 0:
             show(f"GPU quota back in {quota.clock(remaining)} (Ctrl-C stops waiting)")

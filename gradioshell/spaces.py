@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -177,15 +178,22 @@ async def logs(
                 except (TypeError, ValueError):
                     replay_end = None
             lines = response.aiter_lines()
+            # Keep-alives (empty data lines) do not count: quiet means no log line.
+            quiet_until = time.monotonic() + QUIET
             while True:
                 try:
                     raw = await (
-                        lines.__anext__() if follow else asyncio.wait_for(lines.__anext__(), QUIET)
+                        lines.__anext__()
+                        if follow
+                        else asyncio.wait_for(
+                            lines.__anext__(), max(quiet_until - time.monotonic(), 0.0)
+                        )
                     )
                 except (StopAsyncIteration, asyncio.TimeoutError):
                     return
                 if not raw.startswith("data: {"):
-                    continue  # keep-alives are empty data lines
+                    continue
+                quiet_until = time.monotonic() + QUIET
                 try:
                     event = json.loads(raw[len("data: ") :])
                 except ValueError:

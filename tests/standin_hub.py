@@ -302,6 +302,17 @@ class StandInHub:
                 },
             )
             return
+        if path.startswith("/_standin/") and method == "POST":
+            # For runs by hand (the docs): make a Space's queue full or rate limited.
+            space = self.spaces.get(path.removeprefix("/_standin/"))
+            if space is None:
+                await _not_found(send)
+                return
+            for key, value in query:
+                if key in ("full_joins", "limited_joins"):
+                    setattr(space, key, int(value))
+            await _send_json(send, 200, {"ok": True})
+            return
         if path == "/api/spaces/hardware":
             await _send_json(send, 200, [_flavor(*row) for row in HARDWARE])
             return

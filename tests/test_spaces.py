@@ -107,7 +107,7 @@ def test_quota_messages_are_recognised(message: str, expected: GpuQuota | None) 
 def test_quota_line_says_what_when_and_the_token() -> None:
     found = GpuQuota("quota", 60, 12, 7511.0)
     line = describe(found, token_sent=False, now=0)
-    assert line.startswith("GPU quota used up on this ZeroGPU Space: 60 s requested, 12 s left")
+    assert line.startswith("GPU quota used up: 60 s requested, 12 s left")
     assert "back in 2 h 05 min" in line
     assert "no token was sent" in line and "'token set'" in line
     assert "--wait-quota" in line and "\n" not in line
@@ -124,10 +124,10 @@ def test_quota_error_without_a_token(run_shell, hub: StandInHub) -> None:
     )
     assert result.returncode == 1
     [line] = errors(result)
-    assert "GPU quota used up on this ZeroGPU Space: 60 s requested, 12 s left" in line
+    assert line.startswith("error: ZeroGPU: GPU quota used up: 60 s requested, 12 s left")
     assert re.search(r"back in (29|30) s \(at \d\d:\d\d:\d\d\)", line), line
-    assert "no token was sent" in line and "sign in with 'token set'" in line
-    assert "--wait-quota waits for it" in line
+    assert "no token was sent (anonymous calls get the least)" in line
+    assert "sign in with 'token set'" in line and "--wait-quota waits and retries" in line
 
 
 def test_quota_error_with_a_token(run_shell, hub: StandInHub) -> None:
@@ -303,10 +303,10 @@ def test_timeouts_say_the_phase(run_shell, one_at_a_time: RunningApp, tmp_path: 
         "@b tick seconds=0 tag=second",
     )
     assert "error: timed out in the app's queue: " in queued.stderr, queued.stderr
-    assert "Slow is not dead: the app is up but busy" in queued.stderr
+    assert "Slow is not dead: the app is up but busy; try again later" in queued.stderr
     running = run_shell("--config", str(config), "-c", f"connect {url}; tick seconds=3 tag=third")
     assert running.returncode == 1
     line = errors(running)[-1]
     assert line.startswith("error: timed out while the call ran: ")
-    assert "the app is up but this call is slow or stuck" in line
+    assert "the app is up and this call may just be slow" in line
     assert "[timeouts] stream_idle" in line

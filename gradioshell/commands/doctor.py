@@ -338,7 +338,7 @@ async def _reach(shell: Shell, report: Report, url: str) -> bool:
         report.add("name", "ok", f"{host} resolves to {', '.join(addresses[:3])}")
     if parsed.scheme == "https":
         _ca_bundle(shell, report)
-        await _certificate(shell, report, url)
+        return await _certificate(shell, report, url)
     return True
 
 
@@ -352,7 +352,8 @@ def _is_address(host: str) -> bool:
     return False
 
 
-async def _certificate(shell: Shell, report: Report, url: str) -> None:
+async def _certificate(shell: Shell, report: Report, url: str) -> bool:
+    """The app's certificate; whether it is trusted (or not checked: --insecure)."""
     verify = network.tls_verify(shell.settings)
     try:
         async with (
@@ -369,17 +370,19 @@ async def _certificate(shell: Shell, report: Report, url: str) -> None:
                 "certificate",
                 "problem",
                 f"not trusted: {text}",
-                "if a proxy of your company re-signs traffic, name its CA with SSL_CERT_FILE "
-                "or [network] ca_bundle",
+                "name the CA that signed it with SSL_CERT_FILE or [network] ca_bundle (behind "
+                "a company proxy that re-signs traffic: the proxy's CA)",
             )
-        return
+            return False
+        return True  # not a TLS fault: the /config check says what it is
     if not cert:
         report.add("certificate", "info", "not verified, so not read (--insecure)")
-        return
+        return True
     subject = _name(cert.get("subject"))
     issuer = _name(cert.get("issuer"))
     until = cert.get("notAfter", "?")
     report.add("certificate", "ok", f"{subject or '?'}, issued by {issuer or '?'}, until {until}")
+    return True
 
 
 def _name(parts: Any) -> str:

@@ -85,7 +85,7 @@ async def space(shell: Shell, statement: Statement) -> None:
             shell.output.info(
                 f"{space_id} is {stage}; start it again with 'space restart {space_id}'"
             )
-            shell.output.show(Text(""), {"event": "space", "space": space_id, "stage": stage})
+            record(shell, {"event": "space", "space": space_id, "stage": stage})
         elif action == "hardware":
             await _hardware(shell, hub, space_id, options)
         else:
@@ -177,7 +177,7 @@ def _owner(hub: HubClient) -> HubClient:
 async def _running(shell: Shell, hub: HubClient, space_id: str) -> str:
     stage = await _wait(shell, hub, space_id)
     shell.output.info(f"{space_id} is {stage}")
-    shell.output.show(Text(""), {"event": "space", "space": space_id, "stage": stage})
+    record(shell, {"event": "space", "space": space_id, "stage": stage})
     return stage
 
 
@@ -254,8 +254,8 @@ async def _logs(shell: Shell, hub: HubClient, space_id: str, *, build: bool, fol
     async for line in spaces.logs(hub, space_id, build=build, follow=follow):
         count += 1
         if shell.output.json:
-            record = {"event": "log", "space": space_id, "log": kind}
-            shell.output.show(Text(""), {**record, "line": line.text, "timestamp": line.timestamp})
+            base = {"event": "log", "space": space_id, "log": kind}
+            record(shell, {**base, "line": line.text, "timestamp": line.timestamp})
         elif shell.interactive:
             shell.output.show(Text(safe(line.text)))
         else:
@@ -296,9 +296,7 @@ async def _hardware(shell: Shell, hub: HubClient, space_id: str, options: _Optio
             return
     runtime = await spaces.set_hardware(hub, space_id, wanted)
     shell.output.info(f"{space_id} asked for {wanted} ({flavor.tier()}); it restarts on it")
-    shell.output.show(
-        Text(""), {"event": "hardware", "space": space_id, "requested": wanted, "runtime": runtime}
-    )
+    record(shell, {"event": "hardware", "space": space_id, "requested": wanted, "runtime": runtime})
 
 
 async def _sleep_time(shell: Shell, hub: HubClient, space_id: str, options: _Options) -> None:
@@ -321,7 +319,7 @@ async def _sleep_time(shell: Shell, hub: HubClient, space_id: str, options: _Opt
     runtime = await spaces.set_sleep_time(hub, space_id, seconds)
     shown = runtime.get("gcTimeout", seconds)
     shell.output.info(f"{space_id} now {_sleeps(shown)}")
-    shell.output.show(Text(""), {"event": "sleep-time", "space": space_id, "seconds": shown})
+    record(shell, {"event": "sleep-time", "space": space_id, "seconds": shown})
 
 
 def _sleeps(seconds: Any) -> str:
@@ -330,3 +328,9 @@ def _sleeps(seconds: Any) -> str:
     from gradioshell.quota import duration
 
     return f"sleeps after {duration(seconds)} without visitors"
+
+
+def record(shell: Shell, data: dict[str, Any]) -> None:
+    """What --json writes for a command whose result the messages already said."""
+    if shell.output.json:
+        shell.output.show(Text(""), data)

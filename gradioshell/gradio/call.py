@@ -123,9 +123,9 @@ class Call:
         phase = "run" if self.started else "queue"
         where = "while the call ran" if self.started else "in the app's queue"
         advice = (
-            "the app is up but this call is slow or stuck"
+            "the app is up and this call may just be slow"
             if self.started
-            else "the app is up but busy: try again later"
+            else "the app is up but busy; try again later"
         )
         return TimedOut(
             f"timed out {where}: {error.message}. Slow is not dead: {advice}, "
