@@ -310,3 +310,40 @@ def test_timeouts_say_the_phase(run_shell, one_at_a_time: RunningApp, tmp_path: 
     assert line.startswith("error: timed out while the call ran: ")
     assert "the app is up and this call may just be slow" in line
     assert "[timeouts] stream_idle" in line
+
+
+def test_a_batch_retries_its_rows_by_default(run_shell, hub: StandInHub, tmp_path: Path) -> None:
+    hub.spaces["owner/busy-space"].full_joins = 2
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text('{"text": "a", "n": 1}\n{"text": "b", "n": 2}\n')
+    result = run_shell(
+        "-c",
+        f"connect owner/busy-space; batch echo --input {rows} --concurrency 1",
+        env=anonymous(hub),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "row 1: retry 1 of 3 in 1 s: the app's queue is full (503)" in result.stderr
+    assert "row 1: retry 2 of 3 in 2 s" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["outputs"] for r in records] == [["a"], ["bb"]]
+
+
+def test_a_stopped_queue_and_a_gateway_are_told_apart() -> None:
+    import httpx
+
+    from gradioshell.gradio import QueueFull, Unavailable
+    from gradioshell.gradio.client import status_error
+    from gradioshell.retry import transient
+
+    request = httpx.Request("POST", "http://app/gradio_api/queue/join")
+    stopped = status_error(
+        httpx.Response(503, json={"detail": "Queue is stopped."}, request=request)
+    )
+    assert isinstance(stopped, QueueFull) and stopped.stopped
+    assert str(stopped).startswith("the app's queue is stopped (503): Queue is stopped.")
+    gateway = status_error(httpx.Response(502, text="Bad Gateway", request=request))
+    assert isinstance(gateway, Unavailable)
+    assert str(gateway) == "/gradio_api/queue/join: HTTP 502 Bad Gateway: Bad Gateway"
+    assert transient(stopped) and transient(gateway)
+    invalid = status_error(httpx.Response(400, text="bad payload", request=request))
+    assert not transient(invalid)
