@@ -289,7 +289,10 @@ class Shell:
     ) -> None:
         """Call ``endpoint`` with the argument words, streaming its events to the output;
         with ``background``, start it as a job and return at once."""
-        words, rules = retry.take_options(list(words), retry.policy(self.settings))
+        base = retry.policy(self.settings)
+        words, rules = retry.take_options(list(words), base)
+        if background and rules != base:
+            raise UsageError("--retries and --wait-quota are for calls in the foreground")
         data = await calls.prepare(self, session, endpoint, words)
         if background:
             self.jobs.say_started(self.jobs.start(session, endpoint, data))

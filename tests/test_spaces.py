@@ -347,3 +347,9 @@ def test_a_stopped_queue_and_a_gateway_are_told_apart() -> None:
     assert transient(stopped) and transient(gateway)
     invalid = status_error(httpx.Response(400, text="bad payload", request=request))
     assert not transient(invalid)
+
+
+def test_retry_options_are_not_for_background_jobs(run_shell, demo_url: str) -> None:
+    result = run_shell("-c", f"connect {demo_url}; echo text=a n=1 --retries 2 &")
+    assert result.returncode == 2
+    assert "--retries and --wait-quota are for calls in the foreground" in result.stderr
