@@ -34,11 +34,11 @@ from gradioshell.gradio import (
     TooManyRequests,
     Unavailable,
 )
+from gradioshell.output import Reporter
 from gradioshell.parser import Word
 
 if TYPE_CHECKING:
-    from gradioshell.gradio import Endpoint
-    from gradioshell.output import Reporter
+    from gradioshell.gradio import Call, Endpoint, Event
     from gradioshell.sessions import CallRecord, Session
     from gradioshell.shell import Settings, Shell
 
@@ -175,6 +175,12 @@ async def run(
             if gate is not None:
                 await gate.wait()
             try:
+                if rules.retries or waits:
+                    # A refused try leaves no panel behind: it opens once the app took the call.
+                    deferred = _Deferred(reporter)
+                    return await calls.run(
+                        shell, session, endpoint, data, deferred, on_submit=deferred.accepted
+                    )
                 return await calls.run(shell, session, endpoint, data, reporter())
             except (AppFailed, GradioError) as exc:
                 found = quota_of(exc)
@@ -204,6 +210,33 @@ async def run(
                 await asyncio.sleep(delay)
     finally:
         quota.WAITING.reset(token)
+
+
+class _Deferred(Reporter):
+    """A reporter made only when the app has accepted the call (or sends its first event)."""
+
+    def __init__(self, factory: Callable[[], Reporter]) -> None:
+        self._factory = factory
+        self._real: Reporter | None = None
+
+    def open(self) -> Reporter:
+        if self._real is None:
+            self._real = self._factory()
+        return self._real
+
+    def accepted(self, call: Call) -> None:
+        self.open()
+
+    def event(self, event: Event) -> None:
+        self.open().event(event)
+
+    def cancelled(self) -> None:
+        if self._real is not None:
+            self._real.cancelled()
+
+    def close(self) -> None:
+        if self._real is not None:
+            self._real.close()
 
 
 def say(shell: Shell, message: str, record: dict[str, Any]) -> None:
