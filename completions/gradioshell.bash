@@ -7,7 +7,7 @@
 
 
 
-_shtab_gradioshell_option_strings=(-h --help -c --connect --json --download-dir --no-download --keep-going --debug --insecure --demo --config --no-color --restore --print-completion --version)
+_shtab_gradioshell_option_strings=(-h --help -c --connect --json --download-dir --no-download --keep-going --debug --insecure --retries --wait-quota --demo --config --no-color --restore --print-completion --version)
 
 _shtab_gradioshell_pos_0_COMPGEN=_gradioshell_compgen_targets_or_files
 _shtab_gradioshell___connect_COMPGEN=_gradioshell_compgen_targets
@@ -23,6 +23,7 @@ _shtab_gradioshell___no_download_nargs=0
 _shtab_gradioshell___keep_going_nargs=0
 _shtab_gradioshell___debug_nargs=0
 _shtab_gradioshell___insecure_nargs=0
+_shtab_gradioshell___wait_quota_nargs=0
 _shtab_gradioshell___demo_nargs=0
 _shtab_gradioshell___no_color_nargs=0
 _shtab_gradioshell___restore_nargs=0

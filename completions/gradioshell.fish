@@ -66,7 +66,7 @@ function _shtab_gradioshell_using
 end
 
 set -g _shtab_gradioshell_commands 
-set -g _shtab_gradioshell_opts_with_value --config --connect --download-dir --print-completion -c
+set -g _shtab_gradioshell_opts_with_value --config --connect --download-dir --print-completion --retries -c
 
 complete -c gradioshell -e
 complete -c gradioshell -f
@@ -80,6 +80,8 @@ complete -c gradioshell -n _shtab_gradioshell_using -l no-download -d 'leave the
 complete -c gradioshell -n _shtab_gradioshell_using -l keep-going -d 'in scripts, go on after a failing command'
 complete -c gradioshell -n _shtab_gradioshell_using -l debug -d 'write a debug log with tracebacks, for bug reports'
 complete -c gradioshell -n _shtab_gradioshell_using -l insecure -d 'do not verify TLS certificates (for local servers with self-signed ones)'
+complete -c gradioshell -n _shtab_gradioshell_using -l retries -x -d 'retry a call up to N times after a transient fault (full queue, 429, 503...)'
+complete -c gradioshell -n _shtab_gradioshell_using -l wait-quota -d 'when a ZeroGPU Space'"'"'s GPU quota is used up, wait for it and run the call again'
 complete -c gradioshell -n _shtab_gradioshell_using -l demo -d 'start the bundled demo app (needs the demo extra) and connect to it as '"'"'demo'"'"''
 complete -c gradioshell -n _shtab_gradioshell_using -l config -xka "(__fish_complete_path (commandline -ct))" -d 'read settings from FILE instead of the default config file'
 complete -c gradioshell -n _shtab_gradioshell_using -l no-color -d 'do not use colours (the NO_COLOR environment variable does the same)'

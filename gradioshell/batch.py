@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from gradioshell import calls
+from gradioshell import calls, retry
 from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.gradio import Endpoint, Event, GradioError
 from gradioshell.output import Reporter
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from gradioshell.sessions import Session
     from gradioshell.shell import Shell
 
-USAGE = "usage: batch ENDPOINT --input FILE [--concurrency N] [--output FILE]"
+USAGE = "usage: batch ENDPOINT --input FILE [--concurrency N] [--output FILE] [--retries N]"
 CONCURRENCY_KEYS = ("concurrency_limit", "default_concurrency_limit", "concurrency_count")
 
 
@@ -40,6 +40,7 @@ class BatchOptions:
     input: str
     output: str | None = None
     concurrency: int | None = None
+    retries: int | None = None
 
     @classmethod
     def parse(cls, values: list[str]) -> BatchOptions:
@@ -49,7 +50,7 @@ class BatchOptions:
         for value in items:
             if value.startswith("--"):
                 key, _, inline = value[2:].partition("=")
-                if key not in ("input", "output", "concurrency"):
+                if key not in ("input", "output", "concurrency", "retries"):
                     raise UsageError(f"batch: unknown option {value}; {USAGE}")
                 found[key] = inline or next(items, "")
                 if not found[key]:
@@ -64,7 +65,13 @@ class BatchOptions:
             if not text.isdigit() or int(text) < 1:
                 raise UsageError(f"batch: --concurrency must be a positive number, not {text!r}")
             concurrency = int(text)
-        return cls(endpoint, found["input"], found.get("output"), concurrency)
+        retries = None
+        if "retries" in found:
+            text = found["retries"]
+            if not text.isdigit():
+                raise UsageError(f"batch: --retries must be a number, not {text!r}")
+            retries = int(text)
+        return cls(endpoint, found["input"], found.get("output"), concurrency, retries)
 
 
 @dataclass
@@ -230,11 +237,27 @@ async def run_batch(
         for row in rows:
             queue.put_nowait(row)
 
+        # A GPU quota pauses every row until it comes back; other faults are retried.
+        gate = retry.QuotaGate(shell, lambda: len(rows) - counts["done"] - counts["failed"])
+        rules = retry.RetryPolicy(
+            retries=shell.settings.batch_retries if options.retries is None else options.retries,
+            wait_quota=True,
+        )
+
         async def one(row: Row) -> None:
             record: dict[str, Any] = {"row": row.number, "inputs": row.inputs}
             try:
                 data = await calls.prepare(shell, session, endpoint, row.words)
-                call = await calls.run(shell, session, endpoint, data, _Quiet())
+                call = await retry.run(
+                    shell,
+                    session,
+                    endpoint,
+                    data,
+                    _Quiet,
+                    rules,
+                    gate=gate,
+                    label=f"row {row.number}",
+                )
                 record.update(outputs=plain_outputs(call.outputs), error=None)
                 counts["done"] += 1
             except (ShellError, GradioError) as exc:

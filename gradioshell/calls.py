@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from gradioshell import transfers
-from gradioshell.errors import CallFailed, UsageError
+from gradioshell import quota, transfers
+from gradioshell.errors import AppFailed, UsageError
 from gradioshell.gradio import (
     HIDDEN_ERROR,
     ArgumentError,
@@ -60,7 +60,7 @@ async def run(
     *,
     on_submit: Callable[[Call], None] | None = None,
 ) -> CallRecord:
-    """Submit a call and stream its events to ``reporter``; raise CallFailed if it fails.
+    """Submit a call and stream its events to ``reporter``; raise AppFailed if it fails.
 
     ``on_submit`` is told of the call as soon as the app has accepted it (its event id).
     The files of the final result are downloaded before the reporter sees it, so it can
@@ -71,6 +71,7 @@ async def run(
     if on_submit is not None:
         on_submit(app_call)
     failure: Failed | None = None
+    original: Failed | None = None
     download_error: GradioError | None = None
     try:
         with reporter:
@@ -84,10 +85,12 @@ async def run(
                         except GradioError as exc:  # the result stands; its files stay remote
                             download_error = exc
                     if isinstance(event, Failed):
+                        original = event
                         if event.message == HIDDEN_ERROR:
                             # Say what was sent: all there is to go on.
                             message = f"{event.message}; sent {sent_summary(endpoint, data)}"
                             event = dataclasses.replace(event, message=message)
+                        event = quota.explained(shell, session, event)
                         failure = event
                     reporter.event(event)
             except asyncio.CancelledError:
@@ -105,7 +108,7 @@ async def run(
             started,
         )
     if failure is not None:
-        raise CallFailed(failure.message)
+        raise AppFailed(failure, original)
     if download_error is not None:
         raise download_error
     return record

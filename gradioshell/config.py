@@ -127,6 +127,19 @@ def _count(field_name: str) -> Callable[[Settings, Any], None]:
     return apply
 
 
+def _retries(field_name: str) -> Callable[[Settings, Any], None]:
+    def apply(settings: Settings, value: Any) -> None:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        setattr(settings, field_name, value)
+
+    return apply
+
+
+def _ca_bundle(settings: Settings, value: Any) -> None:
+    settings.ca_bundle = os.path.expanduser(value) if value else ""
+
+
 def _startup(settings: Settings, value: Any) -> None:
     if not all(isinstance(item, str) for item in value):
         raise ValueError("must be a list of strings")
@@ -160,6 +173,10 @@ KEYS: list[Key] = [
     Key("startup", "commands", list, _startup),
     Key("startup", "restore", bool, _set("restore")),
     Key("batch", "concurrency", int, _count("batch_concurrency")),
+    Key("batch", "retries", int, _retries("batch_retries")),
+    Key("calls", "retries", int, _retries("retries")),
+    Key("calls", "wait_quota", bool, _set("wait_quota")),
+    Key("network", "ca_bundle", str, _ca_bundle),
 ]
 
 # Tables whose keys are the user's own names, each mapping to a string.

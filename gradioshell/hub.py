@@ -12,6 +12,7 @@ import asyncio
 import logging
 import os
 import re
+import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -374,7 +375,7 @@ class HubClient:
         token: Token | None = None,
         *,
         timeout: float = 30.0,
-        verify: bool = True,
+        verify: bool | ssl.SSLContext = True,
         deadline: float = 120.0,
         limits: Limits | None = None,
     ) -> None:

@@ -71,6 +71,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not verify TLS certificates (for local servers with self-signed ones)",
     )
     parser.add_argument(
+        "--retries",
+        type=int,
+        metavar="N",
+        help="retry a call up to N times after a transient fault (full queue, 429, 503...)",
+    )
+    parser.add_argument(
+        "--wait-quota",
+        action="store_true",
+        help="when a ZeroGPU Space's GPU quota is used up, wait for it and run the call again",
+    )
+    parser.add_argument(
         "--demo",
         action="store_true",
         help="start the bundled demo app (needs the demo extra) and connect to it as 'demo'",
@@ -146,6 +157,10 @@ async def _run(args: argparse.Namespace) -> int:
         settings.download = False
     if args.insecure:
         settings.verify_tls = False
+    if args.retries is not None:
+        settings.retries = max(args.retries, 0)
+    if args.wait_quota:
+        settings.wait_quota = True
     script: Iterable[str] | None = None
     script_args: list[str] = []
     connects = list(args.connect)

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from gradioshell import calls, login
+from gradioshell import calls, login, network, retry
 from gradioshell.commands import COMMANDS
 from gradioshell.commands.fn import endpoint_by_index
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
@@ -62,6 +62,14 @@ class Settings:
     """Progress bars shown at once for a call; the others are counted on one line."""
     preview_pixels: int = 20_000_000
     """Largest image previewed (width × height), checked before it is decoded."""
+    retries: int = 0
+    """Retries of a call after a transient fault (full queue, 429, 503...); --retries N."""
+    wait_quota: bool = False
+    """Wait for a ZeroGPU quota to come back, then run the call again; --wait-quota."""
+    batch_retries: int = 3
+    """Retries of a batch's row after a transient fault; batch ... --retries N."""
+    ca_bundle: str = ""
+    """A CA bundle to verify TLS certificates with (else SSL_CERT_FILE, REQUESTS_CA_BUNDLE)."""
 
 
 class Shell:
@@ -249,7 +257,7 @@ class Shell:
                 url or target,
                 timeouts=self.settings.timeouts,
                 limits=self.settings.limits,
-                verify=self.settings.verify_tls,
+                verify=network.tls_verify(self.settings),
                 on_request=on_request,
                 auth=auth,
             )
@@ -285,11 +293,22 @@ class Shell:
     ) -> None:
         """Call ``endpoint`` with the argument words, streaming its events to the output;
         with ``background``, start it as a job and return at once."""
+        base = retry.policy(self.settings)
+        words, rules = retry.take_options(list(words), base)
+        if background and rules != base:
+            raise UsageError("--retries and --wait-quota are for calls in the foreground")
         data = await calls.prepare(self, session, endpoint, words)
         if background:
             self.jobs.say_started(self.jobs.start(session, endpoint, data))
             return
-        await calls.run(self, session, endpoint, data, self.output.reporter(session.name, endpoint))
+        await retry.run(
+            self,
+            session,
+            endpoint,
+            data,
+            lambda: self.output.reporter(session.name, endpoint),
+            rules,
+        )
 
     def record(
         self,

@@ -48,6 +48,15 @@ class Space:
     wakes_to: list[str] | None = None  # stages after a request reaches a sleeping host
     port: int = 0
     polls: int = 0
+    hardware: str = "cpu-basic"
+    requested_hardware: str | None = None
+    sleep_time: int | None = 172800
+    zero_gpu: bool = False  # the host tells the app who calls (X-IP-Token), as ZeroGPU needs
+    full_joins: int = 0  # the next N /queue/join answer 503 "Queue is full."
+    limited_joins: int = 0  # the next N /queue/join answer 429 with Retry-After
+    run_logs: list[str] = field(default_factory=list)
+    build_logs: list[str] = field(default_factory=list)
+    live_logs: int = 0  # lines the run log goes on writing, one every 0.3 s, once read
 
     @property
     def stage(self) -> str:
@@ -61,8 +70,32 @@ def _bind() -> socket.socket:
     return sock
 
 
+RUN_LOGS = [
+    "===== Application Startup at 2025-05-01 12:00:00 =====",
+    "* Running on local URL:  http://0.0.0.0:7860, with SSR ⚡ (experimental)",
+    "To create a public link, set `share=True` in `launch()`.",
+    # What a hostile or careless app prints: colours, a window title, a clipboard write.
+    "\x1b[31mred\x1b[0m \x1b]0;pwned-title\x07\x1b]52;c;cHduZWQ=\x07[blink]MARKUP[/blink] done",
+]
+BUILD_LOGS = [
+    "--> FROM docker.io/library/python:3.10@sha256:0123",
+    "--> RUN pip install --no-cache-dir -r requirements.txt",
+    "Successfully installed gradio-5.9.1",
+    "--> Pushing image",
+]
+HARDWARE = [
+    # GET /api/spaces/hardware: name, prettyName, cpu, ram, accelerator, unit cost.
+    ("cpu-basic", "CPU basic", "2 vCPU", "16 GB", None, 0),
+    ("cpu-upgrade", "CPU upgrade", "8 vCPU", "32 GB", None, 30000),
+    ("zero-a10g", "ZeroGPU", "-", "-", {"model": "H200", "vram": "70 GB"}, 0),
+    ("t4-small", "Nvidia T4 - small", "4 vCPU", "15 GB", {"model": "T4", "vram": "16 GB"}, 400000),
+    ("a100-large", "Nvidia A100 - large", "12 vCPU", "142 GB", {"model": "A100"}, 2500000),
+]
+SPARES = 3  # ports kept for Spaces created by duplication
+
+
 class StandInHub:
-    def __init__(self, backend: str) -> None:
+    def __init__(self, backend: str, zero_backend: str | None = None) -> None:
         self.token = "hf_" + secrets.token_hex(16)
         self.seen: list[Seen] = []
         self.spaces: dict[str, Space] = {
@@ -91,8 +124,25 @@ class StandInHub:
                 Space("owner/streamlit-space", backend, sdk="streamlit"),
                 Space("owner/forever-building", backend, stages=["BUILDING"]),
                 Space("owner/new-stage-space", backend, stages=["SOMETHING_NEW"]),
+                Space("owner/busy-space", backend, run_logs=list(RUN_LOGS)),
+                Space(
+                    "standin-user/logged-space",
+                    backend,
+                    run_logs=list(RUN_LOGS),
+                    build_logs=list(BUILD_LOGS),
+                    live_logs=200,
+                ),
             ]
         }
+        if zero_backend is not None:
+            self.spaces["owner/zero-space"] = Space(
+                "owner/zero-space", zero_backend, hardware="zero-a10g", zero_gpu=True
+            )
+        for space in self.spaces.values():
+            if space.stages[0] in ("BUILDING", "SOMETHING_NEW") or "building" in space.id:
+                space.build_logs = space.build_logs or list(BUILD_LOGS)
+        #: The bodies of duplicate, hardware and sleep time requests, as the Hub got them.
+        self.posted: list[tuple[str, dict[str, Any]]] = []
         self.renamed = {"old-owner/old-name": "rrg92/diffusers-labs"}
         self.models = [
             {
@@ -121,7 +171,11 @@ class StandInHub:
         for space in self.spaces.values():
             self._sockets[space.id] = _bind()
             space.port = self._sockets[space.id].getsockname()[1]
+        self._spares = [f"spare-{n}" for n in range(SPARES)]
+        for name in self._spares:
+            self._sockets[name] = _bind()
         self._by_port = {s.getsockname()[1]: name for name, s in self._sockets.items()}
+        self._aliases: dict[str, str] = {}  # a spare port → the Space it now serves
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._proxy: httpx.AsyncClient | None = None
@@ -136,6 +190,9 @@ class StandInHub:
         return self.url("hub")
 
     def host(self, space_id: str) -> str:
+        for spare, target in self._aliases.items():
+            if target == space_id:
+                return self.url(spare)
         return self.url(space_id)
 
     def requests_to(self, where: str) -> list[Seen]:
@@ -193,8 +250,11 @@ class StandInHub:
                 headers.get("x-hf-authorization"),
             )
         )
+        where = self._aliases.get(where, where)
         if where == "hub":
             await self._hub(scope, headers, receive, send)
+        elif where not in self.spaces and where != "elsewhere":
+            await _send(send, 404, b"no Space here", {})
         elif where == "elsewhere":
             await _send_json(send, 200, [{"id": "elsewhere/model", "downloads": 1}])
         else:
@@ -242,8 +302,23 @@ class StandInHub:
                 },
             )
             return
+        if path.startswith("/_standin/") and method == "POST":
+            # For runs by hand (the docs): make a Space's queue full or rate limited.
+            space = self.spaces.get(path.removeprefix("/_standin/"))
+            if space is None:
+                await _not_found(send)
+                return
+            for key, value in query:
+                if key in ("full_joins", "limited_joins"):
+                    setattr(space, key, int(value))
+            await _send_json(send, 200, {"ok": True})
+            return
+        if path == "/api/spaces/hardware":
+            await _send_json(send, 200, [_flavor(*row) for row in HARDWARE])
+            return
         if path.startswith("/api/spaces/"):
-            await self._space_api(path.removeprefix("/api/spaces/"), method, auth, send)
+            body = await _read_body(receive)
+            await self._space_api(path.removeprefix("/api/spaces/"), method, auth, send, body)
             return
         if path in ("/api/models", "/api/spaces", "/api/datasets"):
             await self._listing(path, query, send)
@@ -266,7 +341,9 @@ class StandInHub:
             return
         await _send_json(send, 404, {"error": "Sorry, we can't find the page you are looking for."})
 
-    async def _space_api(self, rest: str, method: str, auth: bool | None, send: Any) -> None:
+    async def _space_api(
+        self, rest: str, method: str, auth: bool | None, send: Any, body: bytes = b""
+    ) -> None:
         parts = rest.split("/")
         space_id, action = "/".join(parts[:2]), "/".join(parts[2:])
         if space_id in self.renamed:
@@ -305,14 +382,108 @@ class StandInHub:
         if action == "":
             await _send_json(send, 200, self._space_payload(space))
             return
+        if action in ("logs/run", "logs/build") and method == "GET":
+            await self._logs(space, action.endswith("build"), send)
+            return
+        if action == "duplicate" and method == "POST":
+            await self._duplicate(space, auth, _json_body(body), send)
+            return
+        if action in ("pause", "hardware", "sleeptime") and method == "POST":
+            if not auth or not space_id.startswith(USER + "/"):
+                await _send_json(
+                    send, 403, {"error": f"You don't have the rights to {action} this Space"}
+                )
+                return
+            payload = _json_body(body)
+            self.posted.append((f"{space_id}/{action}", payload))
+            if action == "pause":
+                space.stages, space.polls = ["PAUSED"], 0
+            elif action == "hardware":
+                space.requested_hardware = str(payload.get("flavor"))
+            else:
+                space.sleep_time = int(payload.get("seconds", 0))
+            await _send_json(send, 200, self._runtime(space))
+            return
         await _not_found(send)
 
+    async def _duplicate(
+        self, source: Space, auth: bool | None, payload: dict[str, Any], send: Any
+    ) -> None:
+        if not auth:
+            await _send_json(send, 401, {"error": "Invalid username or password."})
+            return
+        new_id = str(payload.get("repository", ""))
+        if new_id.split("/")[0] not in (USER, "standin-org"):
+            await _send_json(send, 403, {"error": f"You cannot create a repo in {new_id!r}"})
+            return
+        if new_id in self.spaces:
+            await _send_json(send, 409, {"error": "You already created this space repo"})
+            return
+        if not self._spares:
+            await _send_json(send, 500, {"error": "the stand-in has no port left"})
+            return
+        self.posted.append((f"{source.id}/duplicate", payload))
+        hardware = str(payload.get("hardware") or "cpu-basic")
+        self.spaces[new_id] = Space(
+            new_id,
+            source.backend,
+            private=payload.get("private") is True or payload.get("visibility") == "private",
+            stages=["BUILDING", "BUILDING", "APP_STARTING", "RUNNING"],
+            hardware=hardware,
+            requested_hardware=hardware,
+            build_logs=list(BUILD_LOGS),
+            run_logs=list(RUN_LOGS),
+        )
+        self._aliases[self._spares.pop(0)] = new_id
+        await _send_json(send, 200, {"url": f"{self.endpoint}/spaces/{new_id}"})
+
+    async def _logs(self, space: Space, build: bool, send: Any) -> None:
+        """Server-sent events, as the Hub sends them: ``data: {"data", "timestamp"}``, with
+        empty ``data:`` keep-alives, and the stream left open for lines still to come."""
+        from email.utils import formatdate
+
+        headers = [
+            (b"content-type", b"text/event-stream"),
+            (b"cache-control", b"no-cache"),
+            (b"date", formatdate(usegmt=True).encode()),
+        ]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+
+        async def line(text: str, stamp: str) -> None:
+            event = json.dumps({"data": text + "\n", "timestamp": stamp})
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": f"data: {event}\n\n".encode(),
+                    "more_body": True,
+                }
+            )
+
+        old = "2025-05-01T12:00:00.000Z"
+        for text in space.build_logs if build else space.run_logs:
+            await line(text, old)
+        try:
+            for n in range(0 if build else space.live_logs):
+                await asyncio.sleep(0.3)
+                await send({"type": "http.response.body", "body": b"data: \n\n", "more_body": True})
+                await line(f"live line {n + 1}", _now())
+            for _ in range(100):
+                await asyncio.sleep(0.3)
+                await send({"type": "http.response.body", "body": b"data: \n\n", "more_body": True})
+        except OSError:
+            return
+        await send({"type": "http.response.body", "body": b""})
+
     def _runtime(self, space: Space) -> dict[str, Any]:
+        running = space.stage.startswith("RUNNING")
         runtime: dict[str, Any] = {
             "stage": space.stage,
-            "hardware": {"current": "cpu-basic", "requested": "cpu-basic"},
+            "hardware": {
+                "current": space.hardware if running else None,
+                "requested": space.requested_hardware or space.hardware,
+            },
             "storage": None,
-            "gcTimeout": 172800,
+            "gcTimeout": space.sleep_time,
             "replicas": {"current": 1, "requested": 1},
             "devMode": False,
             "domains": [{"domain": space.id.replace("/", "-") + ".hf.space", "stage": "READY"}],
@@ -417,12 +588,18 @@ class StandInHub:
         if space.backend is None:
             await _send(send, 502, b"no backend", {})
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await _read_body(receive)
+        if scope["method"] == "POST" and scope["path"].endswith("/queue/join"):
+            if space.full_joins > 0:
+                space.full_joins -= 1
+                # Gradio's own answer when its queue is at max_size.
+                detail = "Queue is full. Max size is 1 and size is 1."
+                await _send_json(send, 503, {"detail": detail})
+                return
+            if space.limited_joins > 0:
+                space.limited_joins -= 1
+                await _send_json(send, 429, {"error": "Too many requests"}, {"Retry-After": "1"})
+                return
         if self._proxy is None:
             self._proxy = httpx.AsyncClient(timeout=httpx.Timeout(120.0, connect=10.0))
         forward = {
@@ -430,6 +607,11 @@ class StandInHub:
             for k, v in headers.items()
             if k not in HOP_BY_HOP and k not in ("authorization", "x-hf-authorization")
         }
+        if space.zero_gpu:
+            # The real Space proxy tells a ZeroGPU app who calls, in a signed X-IP-Token.
+            token = headers.get("x-hf-authorization") or headers.get("authorization")
+            signed_in = token == f"Bearer {self.token}"
+            forward["x-ip-token"] = f"user:{USER}" if signed_in else "anonymous"
         query = scope.get("query_string", b"").decode()
         url = space.backend + scope["path"] + (f"?{query}" if query else "")
         request = self._proxy.build_request(scope["method"], url, headers=forward, content=body)
@@ -478,3 +660,46 @@ async def _not_found(send: Any) -> None:
         {"error": "Invalid username or password."},
         {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"},
     )
+
+
+async def _read_body(receive: Any) -> bytes:
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body
+
+
+def _json_body(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _now() -> str:
+    import datetime
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def _flavor(
+    name: str, pretty: str, cpu: str, ram: str, gpu: dict[str, str] | None, micro_per_hour: int
+) -> dict[str, Any]:
+    per_minute = micro_per_hour / 60
+    return {
+        "name": name,
+        "prettyName": pretty,
+        "cpu": cpu,
+        "ram": ram,
+        "ephemeralStorage": "50 GB",
+        "accelerator": {"type": "gpu", "quantity": "1", "manufacturer": "Nvidia", **gpu}
+        if gpu
+        else None,
+        "unitCostMicroUSD": round(per_minute),
+        "unitCostUSD": per_minute / 1e6,
+        "unitLabel": "minute",
+    }

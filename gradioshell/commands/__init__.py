@@ -1,6 +1,18 @@
 """Built-in commands. Importing this package registers them all in :data:`COMMANDS`."""
 
-from gradioshell.commands import core, files, fn, hub, jobs, persist
+from gradioshell.commands import core, doctor, files, fn, hub, jobs, persist, space
 from gradioshell.commands.registry import COMMANDS, Command, command
 
-__all__ = ["COMMANDS", "Command", "command", "core", "files", "fn", "hub", "jobs", "persist"]
+__all__ = [
+    "COMMANDS",
+    "Command",
+    "command",
+    "core",
+    "doctor",
+    "files",
+    "fn",
+    "hub",
+    "jobs",
+    "persist",
+    "space",
+]

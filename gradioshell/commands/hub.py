@@ -54,10 +54,12 @@ CONNECT_OPTIONS = ("--token", "--token-from-hub")
 
 def hub_client(shell: Shell, token: Token | None = None) -> HubClient:
     """A Hub client with ``token``, else the current one."""
+    from gradioshell.network import tls_verify
+
     settings = shell.settings
     return HubClient(
         token=token or shell.tokens.current(),
-        verify=settings.verify_tls,
+        verify=tls_verify(settings),
         deadline=settings.timeouts.request,
         limits=settings.limits,
     )
@@ -477,38 +479,6 @@ async def _get(shell: Shell, words: list[Word]) -> None:
 
 def _json_text(data: Any) -> Text:
     return Text(json_text(data, indent=2), no_wrap=True, overflow="ignore")
-
-
-# -- Space lifecycle -----------------------------------------------------------------------
-
-
-@command(
-    "space",
-    "Restart a Space, or wait until it runs",
-    "space restart ID | space wait ID",
-    details="space restart needs the token of the Space's owner.",
-    options=("restart", "wait"),
-)
-async def space(shell: Shell, statement: Statement) -> None:
-    args = positional(statement)
-    if len(args) != 2 or args[0] not in ("restart", "wait"):
-        raise UsageError("usage: space restart ID | space wait ID")
-    action, target = args
-    space_id = space_id_of(target)
-    if space_id is None:
-        raise UsageError(f"{target!r} is not a Space id (owner/name)")
-    async with hub_client(shell) as hub:
-        if action == "restart":
-            await hub.restart(space_id)
-            shell.output.info(f"restarting {space_id}…")
-        else:
-            info = await hub.space(space_id)
-            if info.stage in ASLEEP_STAGES:
-                shell.output.info(f"the Space {space_id} is {info.stage.lower()}: waking it up…")
-                await hub.wake(info)
-        stage = await _wait(shell, hub, space_id)
-    shell.output.info(f"{space_id} is {stage}")
-    shell.output.show(Text(""), {"event": "space", "space": space_id, "stage": stage})
 
 
 # -- helpers -------------------------------------------------------------------------------

@@ -255,6 +255,7 @@ async def info(shell: Shell, statement: Statement) -> None:
     else:
         from gradioshell.commands.hub import resolve_connect
         from gradioshell.gradio import GradioApp
+        from gradioshell.network import tls_verify
 
         # As 'connect' finds it: a [targets] alias, a URL or a Space id.
         given = shell.settings.targets.get(args[0], args[0])
@@ -263,7 +264,7 @@ async def info(shell: Shell, statement: Statement) -> None:
             target.url,
             timeouts=shell.settings.timeouts,
             limits=shell.settings.limits,
-            verify=shell.settings.verify_tls,
+            verify=tls_verify(shell.settings),
             on_request=target.on_request,
         )
         try:
@@ -327,12 +328,14 @@ def _value(shell: Shell, word: Word) -> Any:
 @command(
     "batch",
     "Call an endpoint once per row of a JSON Lines or CSV file",
-    "batch ENDPOINT --input FILE [--concurrency N] [--output FILE]",
+    "batch ENDPOINT --input FILE [--concurrency N] [--output FILE] [--retries N]",
     details="Columns (or keys) name parameters; a CSV without a header, or JSON arrays, give "
     "them by position. Results are JSON Lines in input order (row, inputs, outputs, error), "
     "on stdout or in --output. A failed row never stops the others; Ctrl-C stops cleanly, "
-    "keeping every finished row.",
-    options=("--input", "--concurrency", "--output"),
+    "keeping every finished row. A transient fault (full queue, 429, 503...) is retried up to "
+    "--retries times (default 3, [batch] retries); a ZeroGPU quota error pauses the whole "
+    "batch until the quota comes back, and no row is lost.",
+    options=("--input", "--concurrency", "--output", "--retries"),
 )
 async def batch(shell: Shell, statement: Statement) -> None:
     from gradioshell.batch import BatchOptions, run_batch

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from gradioshell.gradio.diff import DiffError, apply_diff
-from gradioshell.gradio.errors import GradioError, ProtocolError, ResponseTooLarge
+from gradioshell.gradio.errors import GradioError, ProtocolError, ResponseTooLarge, TimedOut
 from gradioshell.gradio.events import (
     Completed,
     Event,
@@ -107,6 +107,8 @@ class Call:
         self._stale = False
         self._finished = False
         self.cancelled = False
+        #: Whether the app started running the call (it left the queue).
+        self.started = False
         #: Turns the outputs of an older release into the current shapes (files), if set.
         self.decode: Callable[[list[Any]], list[Any]] | None = None
 
@@ -123,7 +125,7 @@ class Call:
                 item = await self._messages.get()
                 if isinstance(item, BaseException):
                     self._finish()
-                    raise item
+                    raise self._with_phase(item)
                 for event in self._translate(item):
                     if isinstance(event, (Completed, Failed)):
                         self._finish()
@@ -154,6 +156,25 @@ class Call:
         if self._on_cancel is not None:
             await self._on_cancel(self)
 
+    def _with_phase(self, error: BaseException) -> BaseException:
+        """A stream that went quiet, told as where the call was: queued, or running.
+
+        Slow is not dead: the app kept the connection open, so say what to do instead."""
+        if not isinstance(error, TimedOut):
+            return error
+        phase = "run" if self.started else "queue"
+        where = "while the call ran" if self.started else "in the app's queue"
+        advice = (
+            "the app is up and this call may just be slow"
+            if self.started
+            else "the app is up but busy; try again later"
+        )
+        return TimedOut(
+            f"timed out {where}: {error.message}. Slow is not dead: {advice}, "
+            "or wait longer with [timeouts] stream_idle",
+            phase,
+        )
+
     def _finish(self) -> None:
         if not self._finished:
             self._finished = True
@@ -171,8 +192,10 @@ class Call:
                 )
             ]
         if kind == "process_starts":
+            self.started = True
             return [Started(eta=_float(msg.get("eta")))]
         if kind == "progress":
+            self.started = True
             return [Progress(units=tuple(_progress_units(msg.get("progress_data"))))]
         if kind == "log":
             return [
@@ -183,6 +206,7 @@ class Call:
                 )
             ]
         if kind in ("process_generating", "process_streaming"):
+            self.started = True
             return self._generating(msg)
         if kind == "process_completed":
             return [self._completed(msg)]

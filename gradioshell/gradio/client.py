@@ -31,6 +31,9 @@ from gradioshell.gradio.errors import (
     NotAGradioApp,
     ProtocolError,
     QueueFull,
+    TimedOut,
+    TooManyRequests,
+    Unavailable,
     UnknownEndpoint,
     ValidationFailed,
 )
@@ -84,12 +87,15 @@ class Timeouts:
 
 
 @functools.cache
-def tls_context() -> ssl.SSLContext:
-    """The verifying TLS context every session shares.
+def tls_context(cafile: str | None = None) -> ssl.SSLContext:
+    """The verifying TLS context every session shares: with the CA bundle ``cafile``, else
+    the default one (``SSL_CERT_FILE`` or the bundled certificates).
 
     Loading the CA bundle is most of the cost of a new httpx client (tens of milliseconds,
     more than the /config and /info requests of a local app), so it is done once.
     """
+    if cafile:
+        return ssl.create_default_context(cafile=cafile)
     return httpx.create_ssl_context()
 
 
@@ -127,6 +133,8 @@ class GradioApp:
         self.endpoints: list[Endpoint] = []
         self.info: dict[str, Any] = {}
         self.verify = True
+        #: What verifies the app's certificate (False: nothing): for its other connections.
+        self.tls: ssl.SSLContext | bool = True
         #: Who the app logged in, when it asked for a login.
         self.user: str | None = None
         #: Server paths of this session's uploads → the local files they came from.
@@ -148,7 +156,7 @@ class GradioApp:
         headers: dict[str, str] | None = None,
         timeouts: Timeouts | None = None,
         limits: Limits | None = None,
-        verify: bool = True,
+        verify: bool | ssl.SSLContext = True,
         auth: tuple[str, str] | None = None,
         on_request: Callable[[httpx.Request], Awaitable[None]] | None = None,
     ) -> GradioApp:
@@ -156,7 +164,8 @@ class GradioApp:
         asks for a login, and read its config and endpoints.
 
         ``on_request`` runs before every request, redirect hops included (credentials that
-        must only reach one origin are added there, not as client-wide headers).
+        must only reach one origin are added there, not as client-wide headers). ``verify``
+        is False to skip TLS verification, or a context with the CA bundle to verify with.
         """
         url = normalize_url(target)
         timeouts = timeouts or Timeouts()
@@ -164,12 +173,13 @@ class GradioApp:
         http = new_client(
             timeout=timeouts.httpx(),
             limit=max(limits.json, limits.file),
-            verify=tls_context() if verify else False,
+            verify=tls_context() if verify is True else verify,
             on_request=on_request,
             headers=headers,
         )
         app = cls(url, http, timeouts=timeouts, limits=limits)
-        app.verify = verify
+        app.verify = verify is not False
+        app.tls = tls_context() if verify is True else verify
         try:
             if auth is not None:
                 await app.login(*auth)
@@ -607,7 +617,7 @@ class _SessionStream:
         if not self._listeners:
             return None
         now = time.monotonic()
-        error = ConnectionFailed(
+        error = TimedOut(
             f"{self._app.url} sent nothing but heartbeats for {limit:g} s "
             "(the stream idle limit); gave up waiting"
         )
@@ -661,9 +671,21 @@ class _SessionStream:
         self._quiet = time.monotonic()
 
 
+PROXY_LOGIN = (
+    "the proxy asks for a login (407): give it in the proxy's URL, "
+    "HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"
+)
+
+
 def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
     """A user-facing error for a failed request."""
     where = str(httpx.URL(url).copy_with(path="/", query=None)).rstrip("/")
+    if isinstance(exc, httpx.ProxyError):
+        # The proxy's own answer (e.g. 407 Proxy Authentication Required); never its URL,
+        # which may carry a password.
+        if "407" in str(exc):
+            return ConnectionFailed(PROXY_LOGIN)
+        return ConnectionFailed(f"the proxy refused to reach {where}: {exc or 'proxy error'}")
     if isinstance(exc, httpx.ConnectTimeout):
         return ConnectionFailed(f"timed out connecting to {where}")
     if isinstance(exc, httpx.ConnectError):
@@ -716,8 +738,19 @@ def status_error(response: httpx.Response) -> HTTPError:
     path = response.request.url.path
     if status == 401:
         return _auth_error(detail)
-    if status == 503:
-        return QueueFull(f"the app's queue is full (503){': ' + detail if detail else ''}", 503)
+    if status == 407:
+        return HTTPError(PROXY_LOGIN, status, detail)
+    if status == 503 and "stopped" in (detail or "").lower():
+        return QueueFull(
+            f"the app's queue is stopped (503): {detail}; the app is restarting or shutting "
+            "down, try again in a moment",
+            503,
+            detail,
+        )
+    if status == 503 and (not detail or "queue" in detail.lower()):
+        return QueueFull(
+            f"the app's queue is full (503){': ' + detail if detail else ''}", 503, detail
+        )
     if status == 422:
         errors = _validation_errors(response)
         if errors:
@@ -725,12 +758,15 @@ def status_error(response: httpx.Response) -> HTTPError:
             return ValidationFailed(f"the app rejected the inputs: {listed}", errors)
     if status == 429:
         retry = response.headers.get("retry-after")
+        seconds = float(retry) if retry and retry.strip().isdigit() else None
         hint = f"; retry after {retry} s" if retry else "; wait a moment and retry"
-        return HTTPError(f"too many requests (429){hint}", status, detail)
+        return TooManyRequests(f"too many requests (429){hint}", seconds, detail)
     reason = response.reason_phrase or "error"
     message = f"{path}: HTTP {status} {reason}"
     if detail:
         message += f": {detail}"
+    if status in (502, 503, 504):
+        return Unavailable(message, status, detail)
     return HTTPError(message, status, detail)
 
 

@@ -18,6 +18,15 @@ class ConnectionFailed(GradioError):
     """The app could not be reached (refused, DNS, TLS, timeout, dropped)."""
 
 
+class TimedOut(ConnectionFailed):
+    """A call gave up waiting. ``phase`` says where: ``queue`` (it never started) or
+    ``run`` (it started and then said nothing); the app itself was still answering."""
+
+    def __init__(self, message: str, phase: str = "run") -> None:
+        super().__init__(message)
+        self.phase = phase
+
+
 class NotAGradioApp(GradioError):
     """Something answered, but it is not a Gradio app."""
 
@@ -43,7 +52,26 @@ class LoginFailed(AuthenticationRequired):
 
 
 class QueueFull(HTTPError):
-    """The app's queue refused the call (503)."""
+    """The app's queue refused the call (503): full, or stopped while the app restarts."""
+
+    @property
+    def stopped(self) -> bool:
+        return "stopped" in (self.detail or "").lower()
+
+
+class TooManyRequests(HTTPError):
+    """429: ``retry_after`` is the number of seconds the server asks to wait, when it says."""
+
+    def __init__(
+        self, message: str, retry_after: float | None = None, detail: str | None = None
+    ) -> None:
+        super().__init__(message, 429, detail)
+        self.retry_after = retry_after
+
+
+class Unavailable(HTTPError):
+    """502, 503 (not from the queue) or 504: the app or a proxy in front of it is not
+    answering for now; the same request may work a moment later."""
 
 
 class ValidationFailed(HTTPError):

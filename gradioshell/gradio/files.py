@@ -498,12 +498,9 @@ async def client_for(app: GradioApp, url: str) -> AsyncIterator[httpx.AsyncClien
     if httpx.URL(url).netloc == httpx.URL(app.url).netloc:
         yield app.http
         return
-    from gradioshell.gradio.client import tls_context
-
     timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
     limit = max(app.limits.json, app.limits.file)
-    verify = tls_context() if app.verify else False
-    async with new_client(timeout=timeout, limit=limit, verify=verify) as client:
+    async with new_client(timeout=timeout, limit=limit, verify=app.tls) as client:
         yield client
 
 

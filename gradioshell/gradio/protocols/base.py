@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from gradioshell.gradio.call import Call, MessageQueue, buffer_full
-from gradioshell.gradio.errors import ConnectionFailed, GradioError, ProtocolError
+from gradioshell.gradio.errors import GradioError, ProtocolError, TimedOut
 from gradioshell.gradio.models import Endpoint
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ async def idle_limited(
     heartbeat: Callable[[T], bool] | None = None,
 ) -> AsyncIterator[T]:
     """``items`` as they come, until ``limit`` seconds pass with nothing but heartbeats
-    (or nothing at all): then :class:`ConnectionFailed`, as the call is taken to be stuck."""
+    (or nothing at all): then :class:`TimedOut`, as the call is taken to be stuck."""
     iterator = aiter(items)
     last = time.monotonic()
     while True:
@@ -44,7 +44,7 @@ async def idle_limited(
             return
         except asyncio.TimeoutError:
             what = "nothing but heartbeats" if heartbeat is not None else "nothing"
-            raise ConnectionFailed(
+            raise TimedOut(
                 f"{who} sent {what} for {limit:g} s (the stream idle limit); gave up waiting"
             ) from None
         if heartbeat is None or not heartbeat(item):

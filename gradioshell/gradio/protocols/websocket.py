@@ -82,7 +82,8 @@ class WebSocketTransport(PerCallTransport):
     def _ssl(self, url: str) -> ssl.SSLContext | None:
         if not url.startswith("wss:"):
             return None
-        context = ssl.create_default_context()
+        tls = self._app.tls
+        context = tls if isinstance(tls, ssl.SSLContext) else ssl.create_default_context()
         if not self._app.verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
