@@ -24,7 +24,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 if TYPE_CHECKING:
-    from gradioshell.shell import Settings
+    from gradioshell.settings import Settings
 
 APP_NAME = "gradioshell"
 

@@ -146,7 +146,8 @@ async def _run(args: argparse.Namespace) -> int:
 
     from gradioshell import config
     from gradioshell.output import InteractiveOutput, JsonOutput, TextOutput
-    from gradioshell.shell import Settings, Shell
+    from gradioshell.settings import Settings
+    from gradioshell.shell import Shell
 
     settings = Settings(keep_going=args.keep_going, debug=args.debug)
     config_problems = config.load(settings, Path(args.config) if args.config else None)

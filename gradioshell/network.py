@@ -23,7 +23,7 @@ import httpx
 from gradioshell.errors import ShellError
 
 if TYPE_CHECKING:
-    from gradioshell.shell import Settings
+    from gradioshell.settings import Settings
 
 PROXY_VARIABLES = {
     "https": ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"),

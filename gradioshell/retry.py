@@ -40,7 +40,8 @@ from gradioshell.parser import Word
 if TYPE_CHECKING:
     from gradioshell.gradio import Call, Endpoint, Event
     from gradioshell.sessions import CallRecord, Session
-    from gradioshell.shell import Settings, Shell
+    from gradioshell.settings import Settings
+    from gradioshell.shell import Shell
 
 
 @dataclass(frozen=True)

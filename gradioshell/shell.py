@@ -10,7 +10,6 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from gradioshell import calls, login, network, retry
@@ -21,8 +20,6 @@ from gradioshell.gradio import (
     Endpoint,
     GradioApp,
     GradioError,
-    Limits,
-    Timeouts,
     UnknownEndpoint,
 )
 from gradioshell.hub import RequestHook, TokenStore
@@ -30,46 +27,12 @@ from gradioshell.jobs import JobManager
 from gradioshell.output import Output
 from gradioshell.parser import ParseError, Statement, Word, parse_line
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
+from gradioshell.settings import Settings
+
+__all__ = ["Settings", "Shell", "nearest"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass
-class Settings:
-    """What the command line and the config file decide."""
-
-    timeouts: Timeouts = field(default_factory=Timeouts)
-    limits: Limits = field(default_factory=Limits)
-    keep_going: bool = False
-    debug: bool = False
-    verify_tls: bool = True
-    space_wait_timeout: float = 300.0
-    theme: str = "dark"
-    color: bool = True
-    vi_mode: bool = False
-    preview_images: bool = True
-    download_dir: str = ""
-    targets: dict[str, str] = field(default_factory=dict)
-    startup: list[str] = field(default_factory=list)
-    restore: bool = False
-    """Reconnect the sessions saved with ``save`` when the interactive shell starts."""
-    download: bool = True
-    """Download the files of results; off (``--no-download``) leaves them as remote FileData."""
-    batch_concurrency: int = 4
-    """Calls a batch runs at once when neither --concurrency nor the app's /config says."""
-    progress_bars: int = 10
-    """Progress bars shown at once for a call; the others are counted on one line."""
-    preview_pixels: int = 20_000_000
-    """Largest image previewed (width × height), checked before it is decoded."""
-    retries: int = 0
-    """Retries of a call after a transient fault (full queue, 429, 503...); --retries N."""
-    wait_quota: bool = False
-    """Wait for a ZeroGPU quota to come back, then run the call again; --wait-quota."""
-    batch_retries: int = 3
-    """Retries of a batch's row after a transient fault; batch ... --retries N."""
-    ca_bundle: str = ""
-    """A CA bundle to verify TLS certificates with (else SSL_CERT_FILE, REQUESTS_CA_BUNDLE)."""
 
 
 class Shell:
