@@ -122,7 +122,7 @@ def generate(shell: str) -> str:
     """The completion script for ``shell`` (bash, zsh or fish)."""
     import shtab
 
-    from gradioshell.main import build_parser
+    from gradioshell.cli import build_parser
 
     if shell not in SHELLS:
         raise ValueError(f"no completion for {shell!r}; choose one of {', '.join(SHELLS)}")

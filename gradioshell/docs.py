@@ -26,7 +26,7 @@ def help_text() -> str:
     """``gradioshell --help`` as printed ``HELP_WIDTH`` columns wide, config path as on Linux."""
     import os
 
-    from gradioshell.main import build_parser
+    from gradioshell.cli import build_parser
 
     saved = os.environ.get("XDG_CONFIG_HOME")
     # The config path that --help names, as on Linux with the default XDG directories.
