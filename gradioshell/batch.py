@@ -13,7 +13,6 @@ import contextlib
 import csv
 import json
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,56 +21,42 @@ from typing import TYPE_CHECKING, Any, TextIO
 from gradioshell import calls, retry
 from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.gradio import Endpoint, Event, GradioError
-from gradioshell.output import Reporter
 from gradioshell.parser import Word
+from gradioshell.results import Note, Reporter
 from gradioshell.text import json_text, unwrap
 
 if TYPE_CHECKING:
+    from gradioshell.context import CallContext
     from gradioshell.sessions import Session
-    from gradioshell.shell import Shell
 
-USAGE = "usage: batch ENDPOINT --input FILE [--concurrency N] [--output FILE] [--retries N]"
 CONCURRENCY_KEYS = ("concurrency_limit", "default_concurrency_limit", "concurrency_count")
 
 
 @dataclass
 class BatchOptions:
-    endpoint: list[str]
     input: str
     output: str | None = None
     concurrency: int | None = None
     retries: int | None = None
 
     @classmethod
-    def parse(cls, values: list[str]) -> BatchOptions:
-        endpoint: list[str] = []
-        found: dict[str, str] = {}
-        items = iter(values)
-        for value in items:
-            if value.startswith("--"):
-                key, _, inline = value[2:].partition("=")
-                if key not in ("input", "output", "concurrency", "retries"):
-                    raise UsageError(f"batch: unknown option {value}; {USAGE}")
-                found[key] = inline or next(items, "")
-                if not found[key]:
-                    raise UsageError(f"batch: --{key} needs a value; {USAGE}")
-            else:
-                endpoint.append(value)
-        if not endpoint or len(endpoint) > 2 or "input" not in found:
-            raise UsageError(USAGE)
-        concurrency = None
-        if "concurrency" in found:
-            text = found["concurrency"]
-            if not text.isdigit() or int(text) < 1:
-                raise UsageError(f"batch: --concurrency must be a positive number, not {text!r}")
-            concurrency = int(text)
-        retries = None
-        if "retries" in found:
-            text = found["retries"]
-            if not text.isdigit():
-                raise UsageError(f"batch: --retries must be a number, not {text!r}")
-            retries = int(text)
-        return cls(endpoint, found["input"], found.get("output"), concurrency, retries)
+    def read(
+        cls, input: str, output: str | None, concurrency: str | None, retries: str | None
+    ) -> BatchOptions:
+        """The options as typed, checked."""
+        count = None
+        if concurrency is not None:
+            if not concurrency.isdigit() or int(concurrency) < 1:
+                raise UsageError(
+                    f"batch: --concurrency must be a positive number, not {concurrency!r}"
+                )
+            count = int(concurrency)
+        tries = None
+        if retries is not None:
+            if not retries.isdigit():
+                raise UsageError(f"batch: --retries must be a number, not {retries!r}")
+            tries = int(retries)
+        return cls(input, output, count, tries)
 
 
 @dataclass
@@ -222,7 +207,7 @@ class Results:
 
 
 async def run_batch(
-    shell: Shell, session: Session, endpoint: Endpoint, options: BatchOptions
+    shell: CallContext, session: Session, endpoint: Endpoint, options: BatchOptions
 ) -> None:
     rows = read_rows(options.input, endpoint)
     if not rows:
@@ -231,7 +216,6 @@ async def run_batch(
     concurrency = options.concurrency or app_concurrency(session, endpoint)
     concurrency = concurrency or shell.settings.batch_concurrency
     with _results_stream(shell, options.output) as results:
-        progress = _Progress(shell, len(rows))
         counts = {"done": 0, "failed": 0}
         queue: asyncio.Queue[Row] = asyncio.Queue()
         for row in rows:
@@ -264,7 +248,7 @@ async def run_batch(
                 record.update(outputs=None, error=str(exc))
                 counts["failed"] += 1
             results.add(record)
-            progress.update(counts)
+            update(counts["done"] + counts["failed"], counts["failed"])
 
         async def worker() -> None:
             while not queue.empty():
@@ -273,7 +257,7 @@ async def run_batch(
         workers = [asyncio.ensure_future(worker()) for _ in range(min(concurrency, len(rows)))]
         interrupted = False
         try:
-            with progress:
+            with shell.output.counter("batch", len(rows)) as update:
                 await asyncio.gather(*workers)
         except asyncio.CancelledError:
             interrupted = True
@@ -296,14 +280,14 @@ async def run_batch(
 
 
 @contextlib.contextmanager
-def _results_stream(shell: Shell, path: str | None) -> Iterator[Results]:
+def _results_stream(shell: CallContext, path: str | None) -> Iterator[Results]:
     if path is None:
-        if shell.output.json:
-            from rich.text import Text
+        # On the output: a JSON line per row in scripts and at the prompt, a record with --json.
+        def show(record: dict[str, Any]) -> None:
+            line = json_text(record)
+            shell.output.emit(Note(body=line, record={"event": "row", **record}, plain=line))
 
-            yield Results(sys.stdout, lambda r: shell.output.show(Text(""), {"event": "row", **r}))
-        else:
-            yield Results(sys.stdout)
+        yield Results(sys.stdout, show)
         return
     try:
         handle = open(Path(path).expanduser(), "w", encoding="utf-8")  # noqa: SIM115
@@ -311,52 +295,3 @@ def _results_stream(shell: Shell, path: str | None) -> Iterator[Results]:
         raise ShellError(f"cannot write {path}: {exc.strerror or exc}") from None
     with handle:
         yield Results(handle)
-
-
-class _Progress:
-    """A rich progress bar (done, failed, rate, ETA) at the prompt; nothing in scripts."""
-
-    def __init__(self, shell: Shell, total: int) -> None:
-        from gradioshell.output import InteractiveOutput
-
-        self.total = total
-        self.bar: Any = None
-        self.started = time.monotonic()
-        if isinstance(shell.output, InteractiveOutput):
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            self.bar = Progress(
-                TextColumn("batch"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("[red]{task.fields[failed]} failed"),
-                TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(),
-                console=shell.output.console,
-                transient=False,
-            )
-            self.task = self.bar.add_task("batch", total=total, failed=0, rate="")
-
-    def __enter__(self) -> _Progress:
-        if self.bar is not None:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def update(self, counts: dict[str, int]) -> None:
-        if self.bar is None:
-            return
-        finished = counts["done"] + counts["failed"]
-        rate = finished / max(time.monotonic() - self.started, 1e-6)
-        self.bar.update(
-            self.task, completed=finished, failed=counts["failed"], rate=f"{rate:.1f}/s"
-        )

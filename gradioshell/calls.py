@@ -31,13 +31,13 @@ from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
 if TYPE_CHECKING:
+    from gradioshell.context import CallContext
     from gradioshell.output import Reporter
     from gradioshell.sessions import CallRecord, Session
-    from gradioshell.shell import Shell
 
 
 async def prepare(
-    shell: Shell, session: Session, endpoint: Endpoint, words: Iterable[Word]
+    shell: CallContext, session: Session, endpoint: Endpoint, words: Iterable[Word]
 ) -> list[Any]:
     """The values to send for ``words``: references resolved, bound to parameters, converted.
 
@@ -52,7 +52,7 @@ async def prepare(
 
 
 async def run(
-    shell: Shell,
+    shell: CallContext,
     session: Session,
     endpoint: Endpoint,
     data: list[Any],
@@ -96,8 +96,6 @@ async def run(
             except asyncio.CancelledError:
                 reporter.cancelled()
                 shell.spawn(app_call.cancel())
-                # The app's cancel stops the session's other running calls of this endpoint.
-                shell.jobs.stopped_on_app(session, endpoint)
                 raise
     finally:
         record = shell.record(
@@ -115,7 +113,7 @@ async def run(
 
 
 async def _submit(
-    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any], reporter: Reporter
+    shell: CallContext, session: Session, endpoint: Endpoint, data: list[Any], reporter: Reporter
 ) -> Call:
     """Submit the call; if cancelled before the app answers, cancel the job once it does.
 
@@ -143,7 +141,7 @@ async def _cancel_when_queued(submitting: asyncio.Future[Call]) -> None:
 
 
 def split_arguments(
-    words: Iterable[Word], shell: Shell | None = None
+    words: Iterable[Word], shell: CallContext | None = None
 ) -> tuple[list[Any], dict[str, Any]]:
     """Positional values and ``name=value`` pairs; positionals may not follow named ones.
 

@@ -25,12 +25,14 @@ from prompt_toolkit.document import Document
 from gradioshell.commands import COMMANDS
 from gradioshell.gradio.files import is_file_parameter
 from gradioshell.parser import NAME_WORD, ParseError, Statement, Word, parse_line, quote
+from gradioshell.registry import Arg, Command, Grammar, Opt
+from gradioshell.targets import SESSION_MARK, resolve, resolve_endpoint, session_word
 from gradioshell.text import json_text, safe_line, short
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, GradioApp, Parameter
     from gradioshell.sessions import Session
-    from gradioshell.shell import Shell
+    from gradioshell.state import State as Shell
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,13 @@ class EndpointIndex:
     def find(self, name: str) -> EndpointEntry | None:
         name = name.lstrip("/")
         return self.by_name.get(name) or self.by_name.get(name.lower())
+
+    def entry(self, endpoint: Endpoint) -> EndpointEntry:
+        """The entry of ``endpoint`` (one the app keeps off its API page gets one of its own)."""
+        found = self.find(endpoint.name)
+        if found is not None and found.endpoint is endpoint:
+            return found
+        return EndpointEntry(endpoint, short(endpoint.signature()))
 
 
 # -- the completer ---------------------------------------------------------------------
@@ -199,18 +208,10 @@ class ShellCompleter(Completer):
 
     def _entry_for(self, words: list[Word]) -> EndpointEntry | None:
         """The endpoint called by a statement's first words, if any."""
-        if not words:
+        target = resolve(words, self.shell.sessions)
+        if target.endpoint is None or target.session is None:
             return None
-        first = words[0]
-        if first.value.startswith("@") and len(first.value) > 1:
-            session = self.shell.sessions.find(first.value[1:])
-            if session is None or len(words) < 2:
-                return None
-            return self.index(session).find(words[1].value)
-        if COMMANDS.get(first.value) is not None and not first.value.startswith("/"):
-            return None
-        session = self.shell.sessions.default
-        return self.index(session).find(first.value) if session is not None else None
+        return self.index(target.session).entry(target.endpoint)
 
     # -- by position ---------------------------------------------------------------------
 
@@ -219,37 +220,120 @@ class ShellCompleter(Completer):
         if not words:
             yield from self._first_word(typed, raw)
             return
-        first = words[0]
-        if first.value.startswith("@") and not first.quoted and len(first.value) > 1:
-            session = self.shell.sessions.find(first.value[1:])
-            if session is None:
-                return
-            if len(words) == 1:
-                yield from self._endpoints(session, typed, raw)
-                return
-            entry = self.index(session).find(words[1].value)
+        target = resolve(words, self.shell.sessions)
+        if target.kind == "session" and target.session is not None:
+            yield from self._endpoints(target.session, typed, raw)
+        elif target.command is not None:
+            yield from self._command(target.command, words[1:], partial, raw)
+        elif target.endpoint is not None and target.session is not None:
+            entry = self.index(target.session).entry(target.endpoint)
             if entry is not None:
-                yield from self._arguments(entry, words[2:], partial, raw)
+                yield from self._arguments(entry, target.arguments(words), partial, raw)
+
+    def _command(
+        self, command: Command, words: list[Word], partial: Word | None, raw: str
+    ) -> Iterator[Completion]:
+        """What a command's grammar says may come next."""
+        typed = partial.value if partial is not None else ""
+        start = -len(raw)
+        grammar = command.grammar
+        if grammar.subcommands:
+            if not words:
+                subs = [(sub.name, sub) for sub in grammar.subcommands]
+                for sub in best(typed, subs):
+                    yield Completion(sub.name, start, display_meta=f"{command.name} {sub.name}")
+                return
+            found = grammar.sub(words[0].value)
+            if found is None:
+                return
+            grammar, words = found.grammar, words[1:]
+        # The words so far: option values are not positionals.
+        positionals: list[Word] = []
+        pending: Opt | None = None
+        given: set[str] = set()
+        for word in words:
+            if pending is not None:
+                pending = None
+                continue
+            opt = grammar.option(word.value) if not word.quoted else None
+            if opt is not None:
+                given.add(opt.flag)
+                pending = opt if opt.metavar is not None else None
+                continue
+            positionals.append(word)
+        if pending is not None:
+            if pending.kind == "file":
+                yield from path_completions(typed, start)
             return
-        builtin = COMMANDS.get(first.value) if not first.quoted else None
-        if builtin is not None and not first.value.startswith("/"):
-            yield from self._command_argument(builtin.name, builtin.argument, words, typed, raw)
-            if typed.startswith("-") or len(words) > 1 or builtin.argument is None:
-                given = {w.value for w in words}
-                options = [(o, o) for o in builtin.options if o not in given]
-                for option in best(typed, options):
-                    yield Completion(option, -len(raw), display_meta=f"{builtin.name} option")
+        if grammar.call:
+            yield from self._call(positionals, partial, raw)
+        else:
+            yield from self._positional(grammar, positionals, typed, raw)
+        if typed.startswith("-") or not _wants_positional(grammar, positionals):
+            options = [(o.flag, o) for o in grammar.options if o.many or o.flag not in given]
+            for opt in best(typed, options):
+                meta = opt.help or f"{command.name} option"
+                yield Completion(opt.flag, start, display_meta=meta)
+
+    def _positional(
+        self, grammar: Grammar, given: list[Word], typed: str, raw: str
+    ) -> Iterator[Completion]:
+        start = -len(raw)
+        arg, keyword = _next_arg(grammar, given)
+        if keyword is not None:
+            if rank(typed, keyword) is not None:
+                yield Completion(keyword, start, display_meta=f"then {arg.shown if arg else ''}")
             return
-        session = self.shell.sessions.default
-        if session is None:
+        if arg is None or typed.startswith("-"):
             return
-        entry = self.index(session).find(first.value)
-        if entry is not None:
-            yield from self._arguments(entry, words[1:], partial, raw)
+        for choice in best(typed, [(c, c) for c in arg.choices]):
+            yield Completion(choice, start, display_meta=arg.shown)
+        if arg.at or arg.kind == "session":
+            prefix = "@" if arg.at else ""
+            items = [(prefix + s.name, s) for s in self.shell.sessions]
+            for s in best(typed, items):
+                yield Completion(prefix + s.name, start, display_meta=short(s.url))
+        if arg.kind == "topic":
+            yield from self._first_word(typed, raw)
+        elif arg.kind == "target":
+            items2: list[tuple[str, tuple[str, str]]] = []
+            for alias, value in self.shell.settings.targets.items():
+                items2.append((alias, (alias, f"alias: {value}")))
+            for target in self.targets():
+                items2.append((target, (target, "recent")))
+            seen: set[str] = set()
+            for text, meta in best(typed, items2):
+                if text not in seen:
+                    seen.add(text)
+                    yield Completion(quote(text), start, display=text, display_meta=short(meta))
+        elif arg.kind == "file":
+            yield from path_completions(typed, start)
+        elif arg.kind == "job":
+            jobs = [(str(job.number), job) for job in self.shell.jobs]
+            for job in best(typed, jobs):
+                meta = f"{job.endpoint.api_name} · {job.status}"
+                yield Completion(str(job.number), start, display_meta=short(meta))
+
+    def _call(self, given: list[Word], partial: Word | None, raw: str) -> Iterator[Completion]:
+        """``[@SESSION] ENDPOINT [VALUES...]`` after a command such as ``submit``."""
+        typed = partial.value if partial is not None else ""
+        if not given:
+            if session_word(typed) is not None or typed == SESSION_MARK:
+                yield from self._first_word(typed, raw)
+            elif self.shell.sessions.default is not None:
+                yield from self._endpoints(self.shell.sessions.default, typed, raw)
+            return
+        target = resolve_endpoint(given, self.shell.sessions)
+        if target.kind == "session" and target.session is not None:
+            yield from self._endpoints(target.session, typed, raw)
+        elif target.endpoint is not None and target.session is not None:
+            entry = self.index(target.session).entry(target.endpoint)
+            if entry is not None:
+                yield from self._arguments(entry, target.arguments(given), partial, raw)
 
     def _first_word(self, typed: str, raw: str) -> Iterator[Completion]:
         start = -len(raw)
-        if typed.startswith("@"):
+        if typed.startswith(SESSION_MARK):
             sessions = [("@" + s.name, s) for s in self.shell.sessions]
             for s in best(typed, sessions):
                 yield Completion(
@@ -290,35 +374,6 @@ class ShellCompleter(Completer):
         for entry in best(bare, items):
             text = ("/" if slash else "") + entry.endpoint.name
             yield Completion(quote(text), start, display=safe_line(text), display_meta=entry.meta)
-
-    def _command_argument(
-        self, name: str, argument: str | None, words: list[Word], typed: str, raw: str
-    ) -> Iterator[Completion]:
-        start = -len(raw)
-        position = len(words)  # 1: the first argument
-        if argument == "session" and position == 1:
-            items = [(s.name, s) for s in self.shell.sessions]
-            for s in best(typed, items):
-                yield Completion(
-                    quote(s.name), start, display=safe_line(s.name), display_meta=short(s.url)
-                )
-        elif argument == "topic" and position == 1:
-            yield from self._first_word(typed, raw)
-        elif argument == "target" and position == 1:
-            items2: list[tuple[str, tuple[str, str]]] = []
-            for alias, value in self.shell.settings.targets.items():
-                items2.append((alias, (alias, f"alias: {value}")))
-            for target in self.targets():
-                items2.append((target, (target, "recent")))
-            seen: set[str] = set()
-            for text, meta in best(typed, items2):
-                if text not in seen:
-                    seen.add(text)
-                    yield Completion(
-                        quote(text), start, display=safe_line(text), display_meta=short(meta)
-                    )
-        elif argument == "target" and position == 2 and rank(typed, "as") is not None:
-            yield Completion("as", start, display_meta="name the session")
 
     def _arguments(
         self, entry: EndpointEntry, given: list[Word], partial: Word | None, raw: str
@@ -368,6 +423,39 @@ class ShellCompleter(Completer):
             yield Completion(quote(text), start, display=safe_line(text), display_meta=meta)
         if is_file_parameter(p):
             yield from path_completions(typed, start)
+
+
+def _next_arg(grammar: Grammar, given: list[Word]) -> tuple[Arg | None, str | None]:
+    """The positional argument the next word fills, or the keyword it must be first
+    (``as`` in ``connect TARGET as NAME``)."""
+    count = len([w for w in given if not (session_word(w.value) and _has_at(grammar))])
+    for arg in grammar.args:
+        if arg.at:
+            continue
+        if arg.hidden:
+            return None, None
+        if arg.keyword is not None:
+            if count == 0:
+                return arg, arg.keyword
+            count -= 1
+        if arg.many:
+            return arg, None
+        if count == 0:
+            return arg, None
+        count -= 1
+    return None, None
+
+
+def _has_at(grammar: Grammar) -> bool:
+    return any(arg.at for arg in grammar.args)
+
+
+def _wants_positional(grammar: Grammar, given: list[Word]) -> bool:
+    """Whether the next word is a positional argument the command still needs first."""
+    if grammar.call:
+        return not given
+    arg, keyword = _next_arg(grammar, given)
+    return (arg is not None or keyword is not None) and not given
 
 
 def path_completions(typed: str, start: int) -> Iterator[Completion]:
@@ -441,28 +529,15 @@ def endpoint_under_cursor(shell: Shell, text: str) -> tuple[Endpoint, str | None
         return None
     words, partial, _ = context
     all_words = [*words, *([partial] if partial is not None else [])]
-    if not all_words:
-        return None
-    first = all_words[0]
-    session = shell.sessions.default
-    rest = all_words[1:]
-    if first.value.startswith("@") and len(first.value) > 1:
-        session = shell.sessions.find(first.value[1:])
-        if len(all_words) < 2:
-            return None
-        first, rest = all_words[1], all_words[2:]
-    elif COMMANDS.get(first.value) is not None and not first.value.startswith("/"):
-        return None
-    if session is None or (partial is first):
-        return None
-    try:
-        endpoint = session.app.endpoint(first.value)
-    except Exception:
-        return None
+    target = resolve(all_words, shell.sessions)
+    if target.endpoint is None or (partial is not None and target.used > len(words)):
+        return None  # no endpoint, or its name is still being typed
+    endpoint = target.endpoint
+    rest = target.arguments(all_words)
     current: str | None = None
-    if partial is not None and partial is not first and partial.name is not None:
+    if partial is not None and partial.name is not None:
         current = partial.name
-    elif partial is not None and partial is not first:
+    elif partial is not None:
         index = sum(1 for w in rest if w.name is None) - 1
         if any(w.name is not None for w in rest):
             index = -1  # after a named value, a bare word is a name being typed

@@ -74,8 +74,14 @@ def commands_md() -> str:
         lines += ["", f"### {cmd.name}", "", "```text", cmd.usage, "```", "", cmd.summary + "."]
         if cmd.details:
             lines += ["", "```text", cmd.details.rstrip("\n"), "```"]
-        if cmd.options:
-            lines += ["", "Options: " + ", ".join(f"`{o}`" for o in cmd.options) + "."]
+        options = cmd.grammar.all_options()
+        if options:
+            lines += ["", "Options:", ""]
+            lines += [
+                f"- `{o.flag}{' ' + o.metavar if o.metavar else ''}`"
+                + (f": {o.help}" if o.help else "")
+                for o in options
+            ]
         if cmd.aliases:
             lines += ["", "Also written: " + ", ".join(f"`{a}`" for a in cmd.aliases) + "."]
     lines += ["", "## Calling endpoints", "", "```text", CALL_SYNTAX, "```", ""]

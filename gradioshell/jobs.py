@@ -15,13 +15,10 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-
 from gradioshell import calls
 from gradioshell.errors import CallFailed, ShellError
 from gradioshell.gradio import (
     Call,
-    Completed,
     Endpoint,
     Event,
     Failed,
@@ -29,12 +26,13 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.output import Reporter, event_record
-from gradioshell.text import safe_line, short
+from gradioshell.records import event_record, value_lines
+from gradioshell.results import JobNews, Reporter
+from gradioshell.text import short
 
 if TYPE_CHECKING:
+    from gradioshell.context import CallContext
     from gradioshell.sessions import CallRecord, Session
-    from gradioshell.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +145,7 @@ class JobReporter(Reporter):
 class JobManager:
     """The shell's jobs, numbered from 1 in the order they start."""
 
-    def __init__(self, shell: Shell) -> None:
+    def __init__(self, shell: CallContext) -> None:
         self.shell = shell
         self._jobs: dict[int, Job] = {}
 
@@ -203,6 +201,8 @@ class JobManager:
         except CallFailed as exc:
             self._finish(job, FAILED, error=str(exc))
         except asyncio.CancelledError:
+            # The app's cancel stops the session's other running calls of this endpoint.
+            self.stopped_on_app(job.session, job.endpoint)
             self._finish(job, CANCELLED)
         except (ShellError, GradioError) as exc:
             self._finish(job, FAILED, error=str(exc))
@@ -226,30 +226,43 @@ class JobManager:
 
     def say_started(self, job: Job) -> None:
         """Say that a job was started: its number, at once."""
-        shell = self.shell
-        if shell.output.json:
-            shell.output.show(Text(""), {"event": "job", **job.summary()})
-        elif shell.interactive:
-            self._line(job, f"{job.endpoint.api_name} · {job.session.name}", "dim")
-        else:
-            shell.output.info(f"[{job.number}] {job.endpoint.api_name}")
+        self.shell.output.emit(
+            JobNews(
+                number=job.number,
+                line=f"{job.endpoint.api_name} · {job.session.name}",
+                style="dim",
+                note=f"[{job.number}] {job.endpoint.api_name}",
+                record={"event": "job", **job.summary()},
+                plain="",
+            )
+        )
 
     def announce(self, job: Job) -> None:
         """Tell the user of a job's new state: at the prompt one short line per change; in
         scripts only its end, with the final outputs as a foreground call would print them."""
         if job.quiet:
             return
-        shell = self.shell
         try:
-            if shell.output.json:
-                if job.finished:
-                    shell.output.show(Text(""), self.final_record(job))
-            elif shell.interactive:
-                self._state_line(job)
-            elif job.finished:
-                self.final_text(job)
+            self.shell.output.emit(self.news(job))
         except Exception:  # telling must never break the job
             log.debug("could not report job %d", job.number, exc_info=True)
+
+    def news(self, job: Job) -> JobNews:
+        """The job's state as each output tells it."""
+        line, style = self._state_line(job)
+        news = JobNews(number=job.number, line=line, style=style, plain="")
+        if not job.finished:
+            return news
+        news.record = self.final_record(job)
+        name = job.endpoint.api_name
+        if job.status == DONE:
+            labels = [r.label for r in job.endpoint.returns]
+            news.plain = "\n".join(value_lines(labels, job.outputs or []))
+        elif job.status == CANCELLED:
+            news.error = f"job {job.number} ({name}) cancelled"
+        else:
+            news.error = f"job {job.number} ({name}) failed: {job.error}"
+        return news
 
     def final_record(self, job: Job) -> dict[str, Any]:
         base = {"job": job.number, "session": job.session.name, "endpoint": job.endpoint.api_name}
@@ -259,37 +272,22 @@ class JobManager:
             return {"event": "cancelled", **base}
         return {"event": "error", **base, "message": job.error}
 
-    def final_text(self, job: Job) -> None:
-        output = self.shell.output
-        if job.status == DONE:
-            reporter = output.reporter(job.session.name, job.endpoint)
-            reporter.event(Completed(data=job.outputs or []))
-            reporter.close()
-        elif job.status == CANCELLED:
-            output.error(f"job {job.number} ({job.endpoint.api_name}) cancelled")
-        else:
-            output.error(f"job {job.number} ({job.endpoint.api_name}) failed: {job.error}")
-
-    def _state_line(self, job: Job) -> None:
+    def _state_line(self, job: Job) -> tuple[str | None, str]:
         name = job.endpoint.api_name
         if job.status == QUEUED:
             where = f" at position {job.rank + 1}" if job.rank is not None else ""
-            self._line(job, f"{name} queued{where}", "yellow")
-        elif job.status == RUNNING:
-            self._line(job, f"{name} started", "yellow")
-        elif job.status == DONE:
+            return f"{name} queued{where}", "yellow"
+        if job.status == RUNNING:
+            return f"{name} started", "yellow"
+        if job.status == DONE:
             preview = ", ".join(short(v, 40) for v in job.outputs or [])
             text = f"{name} done in {job.elapsed:.1f}s"
-            self._line(job, text + (f": {short(preview, 60)}" if preview else ""), "green")
-        elif job.status == CANCELLED:
-            self._line(job, f"{name} cancelled", "red")
-        elif job.status == FAILED:
-            self._line(job, f"{name} failed: {short(job.error or '', 80)}", "red")
-
-    def _line(self, job: Job, message: str, style: str) -> None:
-        line = Text(f"[{job.number}] ", style="bold")
-        line.append(safe_line(message), style=style)
-        self.shell.output.show(line)
+            return text + (f": {short(preview, 60)}" if preview else ""), "green"
+        if job.status == CANCELLED:
+            return f"{name} cancelled", "red"
+        if job.status == FAILED:
+            return f"{name} failed: {short(job.error or '', 80)}", "red"
+        return None, ""
 
     # -- waiting and cancelling ----------------------------------------------------------
 

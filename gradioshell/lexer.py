@@ -31,14 +31,18 @@ from pygments.token import (
     Whitespace,
 )
 
-from gradioshell.commands import COMMANDS
+from gradioshell.errors import UsageError
+from gradioshell.parser import ParseError, Statement, parse_line
+from gradioshell.refs import REFERENCE_PATTERN
+from gradioshell.targets import resolve
 
 if TYPE_CHECKING:
-    from gradioshell.shell import Shell
+    from gradioshell.state import State as Shell
 
 log = logging.getLogger(__name__)
 
 _WORD_END = r"(?=[\s;]|$)"
+_REFERENCE = REFERENCE_PATTERN.replace("?P<name>", "?:").replace("?P<path>", "?:")
 _NUMBER = r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?" + _WORD_END
 
 
@@ -74,7 +78,8 @@ class ShellLexer(RegexLexer):
         "value": [
             (r"(?=[\s;])", Text, "#pop"),
             include("json"),
-            (r"\$[\w]+(?:\[[^\]\s]*\]|\.[\w-]+)*", Name.Variable),
+            # A reference is what the shell resolves: ``$x.a-b`` is text, not ``$x.a``.
+            (_REFERENCE + _WORD_END, Name.Variable),
             (r"(?:true|false|null)" + _WORD_END, Keyword.Constant),
             (_NUMBER, Number),
             (r"[^\s;\"'\[\]{}]+", String.Other),
@@ -103,34 +108,39 @@ class PromptLexer(Lexer):
 
     ``known(word, session)`` tells whether a first word names a command or endpoint (of
     ``session`` for ``@SESSION ENDPOINT``); ``has_session(name)`` whether a session exists.
+    :meth:`for_shell` asks the resolver instead, about whole statements, so that what is
+    marked is what Enter will do (a quoted built-in name is no command, ``fn 3`` is one).
     """
 
     def __init__(
         self,
         known: Callable[[str, str | None], bool],
         has_session: Callable[[str], bool] = lambda name: True,
+        *,
+        unknown_heads: Callable[[str], set[int]] | None = None,
     ) -> None:
         self.known = known
         self.has_session = has_session
+        self.unknown_heads = unknown_heads
         self.pygments = ShellLexer(stripnl=False, ensurenl=False)
 
     @classmethod
     def for_shell(cls, shell: Shell) -> PromptLexer:
-        def known(word: str, session: str | None) -> bool:
-            if session is not None:
-                found = shell.sessions.find(session)
-                if found is None:
-                    return False
-                return _has_endpoint(found.app.endpoints, word)
-            if word.startswith("/"):
-                default = shell.sessions.default
-                return default is not None and _has_endpoint(default.app.endpoints, word)
-            if COMMANDS.get(word) is not None:
-                return True
-            default = shell.sessions.default
-            return default is not None and _has_endpoint(default.app.endpoints, word)
+        def unknown_heads(text: str) -> set[int]:
+            """Where, in ``text``, a statement names something that is neither a command nor
+            an endpoint (the offset of that word)."""
+            bad: set[int] = set()
+            for statement in _statements(text):
+                target = resolve(statement.words, shell.sessions)
+                if target.kind in ("command", "endpoint", "session", "empty"):
+                    continue
+                if isinstance(target.problem, UsageError):
+                    continue  # not finished yet (fn without its index)
+                word = statement.words[max(target.used, 1) - 1]
+                bad.add(word.start)
+            return bad
 
-        return cls(known, lambda name: shell.sessions.find(name) is not None)
+        return cls(lambda word, session: True, unknown_heads=unknown_heads)
 
     def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
         try:
@@ -143,8 +153,12 @@ class PromptLexer(Lexer):
     def _lex(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
         lines: list[StyleAndTextTuples] = [[]]
         session: str | None = None
-        for _, token, value in self.pygments.get_tokens_unprocessed(document.text):
-            if token is Name.Namespace:
+        bad = self.unknown_heads(document.text) if self.unknown_heads is not None else None
+        for offset, token, value in self.pygments.get_tokens_unprocessed(document.text):
+            if bad is not None:
+                if token in (Name.Namespace, Name.Function) and offset in bad:
+                    token = Error
+            elif token is Name.Namespace:
                 session = value[1:]
                 if not session or not self.has_session(session):
                     token = Error
@@ -169,6 +183,12 @@ class PromptLexer(Lexer):
         return get_line
 
 
-def _has_endpoint(endpoints: list, word: str) -> bool:  # type: ignore[type-arg]
-    name = word.lstrip("/").lower()
-    return any(ep.name.lower() == name for ep in endpoints)
+def _statements(text: str) -> list[Statement]:
+    """The statements of a line being typed: those before an unclosed quote or bracket too."""
+    try:
+        return parse_line(text)
+    except ParseError as exc:
+        try:
+            return parse_line(text[: exc.position])
+        except ParseError:
+            return []

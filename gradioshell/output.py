@@ -1,11 +1,19 @@
-"""Where the shell's results go: live panels at the prompt, lines or JSON for scripts."""
+"""Where the shell's results go: one :class:`~gradioshell.results.Output` per mode.
+
+At the prompt (:class:`InteractiveOutput`) results are drawn with rich and calls are live
+panels; in scripts (:class:`TextOutput`) values go to stdout as plain lines and messages to
+stderr; with ``--json`` (:class:`JsonOutput`) everything is one JSON object per line. Commands
+only hand over :class:`~gradioshell.results.Result` values: the output of the mode decides.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console, RenderableType
+from rich.console import Console
 from rich.text import Text
 
 from gradioshell.gradio import (
@@ -15,57 +23,31 @@ from gradioshell.gradio import (
     Failed,
     Generating,
     Log,
-    Progress,
-    Queued,
-    Started,
 )
-from gradioshell.text import json_text, plain, safe_line
+from gradioshell.records import event_record, failure_text, value_lines
+from gradioshell.results import Advance, JobNews, Output, Reporter, Result
+from gradioshell.text import json_text, safe_line
 
 if TYPE_CHECKING:
     from gradioshell.render import CallView
 
+__all__ = [
+    "InteractiveOutput",
+    "JsonOutput",
+    "Output",
+    "Reporter",
+    "TextOutput",
+    "event_record",
+    "failure_text",
+]
+
 REFRESH_PER_SECOND = 15
-
-
-class Reporter:
-    """Receives the events of one call."""
-
-    def __enter__(self) -> Reporter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def event(self, event: Event) -> None:
-        raise NotImplementedError
-
-    def cancelled(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-class Output:
-    """The interface the commands write through."""
-
-    json = False
-
-    def info(self, message: str) -> None:
-        raise NotImplementedError
-
-    def error(self, message: str) -> None:
-        raise NotImplementedError
-
-    def show(self, renderable: RenderableType, data: Any = None) -> None:
-        raise NotImplementedError
-
-    def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
-        raise NotImplementedError
 
 
 class InteractiveOutput(Output):
     """At the prompt: rich renderables on the terminal, calls in a live panel."""
+
+    interactive = True
 
     def __init__(
         self,
@@ -92,17 +74,112 @@ class InteractiveOutput(Output):
             preview_pixels=self.preview_pixels,
         )
 
+    def emit(self, result: Result) -> None:
+        if isinstance(result, JobNews):
+            if result.line is not None:
+                line = Text(f"[{result.number}] ", style="bold")
+                line.append(safe_line(result.line), style=result.style)
+                self.console.print(line)
+            return
+        from gradioshell.render import view
+
+        shown = view(result, self)
+        if shown is not None:
+            self.console.print(shown)
+
     def info(self, message: str) -> None:
         self.console.print(Text(safe_line(message), style="dim"))
+
+    def warning(self, message: str) -> None:
+        self.console.print(Text("warning: ", style="bold yellow") + Text(safe_line(message)))
 
     def error(self, message: str) -> None:
         self.console.print(Text("error: ", style="bold red") + Text(safe_line(message)))
 
-    def show(self, renderable: RenderableType, data: Any = None) -> None:
-        self.console.print(renderable)
-
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         return LiveReporter(self.console, self.view(session, endpoint))
+
+    @contextmanager
+    def live(self, view: Callable[[], Result]) -> Iterator[None]:
+        from rich.live import Live
+
+        from gradioshell.render import view as draw
+
+        with Live(
+            console=self.console,
+            refresh_per_second=4,
+            transient=True,
+            get_renderable=lambda: draw(view(), self) or Text(""),
+        ):
+            yield
+
+    @contextmanager
+    def transfer(self, total: int) -> Iterator[Advance | None]:
+        from rich.progress import BarColumn, DownloadColumn, TextColumn, TransferSpeedColumn
+        from rich.progress import Progress as Bar
+
+        with Bar(
+            TextColumn("uploading"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=self.console,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("upload", total=total)
+            yield lambda n: bar.advance(task, n)
+
+    @contextmanager
+    def counter(self, label: str, total: int) -> Iterator[Callable[[int, int], None]]:
+        import time
+
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+        from rich.progress import Progress as Bar
+
+        bar = Bar(
+            TextColumn(label),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("[red]{task.fields[failed]} failed"),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=False,
+        )
+        task = bar.add_task(label, total=total, failed=0, rate="")
+        started = time.monotonic()
+
+        def update(finished: int, failed: int) -> None:
+            rate = finished / max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=finished, failed=failed, rate=f"{rate:.1f}/s")
+
+        with bar:
+            yield update
+
+    @contextmanager
+    def status(self) -> Iterator[Callable[..., None]]:
+        with self.console.status("") as status:
+
+            def update(text: str, line: str | None = None) -> None:
+                status.update(Text(safe_line(text), style="yellow"))
+
+            yield update
+
+    async def ask(self, question: str, *, secret: bool = False) -> str | None:
+        from prompt_toolkit import PromptSession
+
+        try:
+            return await PromptSession[str]().prompt_async(question, is_password=secret)
+        except (KeyboardInterrupt, EOFError):
+            return None
+
+    def stream(self) -> Callable[[str], None]:
+        return lambda line: self.console.print(Text(line))
 
 
 class LiveReporter(Reporter):
@@ -141,17 +218,40 @@ class TextOutput(Output):
         self.stderr = stderr or sys.stderr
         self.console = Console(file=self.stdout, highlight=False)
 
+    def emit(self, result: Result) -> None:
+        if isinstance(result, JobNews) and result.note:
+            self.info(result.note)
+        if result.error:
+            self.error(result.error)
+        if result.plain is not None:
+            if result.plain:
+                self.write(result.plain)
+            return
+        from gradioshell.render import view
+
+        shown = view(result, self)
+        if shown is not None:
+            self.console.print(shown)
+
+    def write(self, text: str) -> None:
+        """Text as it is, on stdout, ending with a newline."""
+        self.stdout.write(text if text.endswith("\n") else text + "\n")
+        self.stdout.flush()
+
     def info(self, message: str) -> None:
         print(safe_line(message), file=self.stderr, flush=True)
+
+    def warning(self, message: str) -> None:
+        print(f"warning: {safe_line(message)}", file=self.stderr, flush=True)
 
     def error(self, message: str) -> None:
         print(f"error: {safe_line(message)}", file=self.stderr, flush=True)
 
-    def show(self, renderable: RenderableType, data: Any = None) -> None:
-        self.console.print(renderable)
-
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         return TextReporter(self, endpoint)
+
+    def stream(self) -> Callable[[str], None]:
+        return self.write
 
 
 class TextReporter(Reporter):
@@ -179,38 +279,41 @@ class TextReporter(Reporter):
         self.output.error("cancelled")
 
     def _lines(self, data: list[Any]) -> list[str]:
-        if len(data) == 1:
-            return [plain(data[0])]
-        return [
-            f"{safe_line(self.labels[i]) if i < len(self.labels) else f'output {i}'}: {plain(v)}"
-            for i, v in enumerate(data)
-        ]
+        return value_lines(self.labels, data)
 
 
 class JsonOutput(Output):
     """``--json``: one JSON object per line on stdout, for every event and every result."""
 
-    json = True
-
     def __init__(self, stdout: TextIO | None = None) -> None:
         self.stdout = stdout or sys.stdout
 
-    def emit(self, record: dict[str, Any]) -> None:
+    def write(self, record: dict[str, Any]) -> None:
         self.stdout.write(json_text(record) + "\n")
         self.stdout.flush()
+
+    def emit(self, result: Result) -> None:
+        if result.record is not None:
+            self.write(result.record)
 
     def info(self, message: str) -> None:
         pass
 
     def error(self, message: str) -> None:
-        self.emit({"event": "error", "message": message})
-
-    def show(self, renderable: RenderableType, data: Any = None) -> None:
-        if data is not None:
-            self.emit(data)
+        self.write({"event": "error", "message": message})
 
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         return JsonReporter(self, session, endpoint)
+
+    def stream(self) -> Callable[[str], None]:
+        return lambda line: None
+
+    def status(self) -> AbstractContextManager[Callable[..., None]]:
+        @contextmanager
+        def quiet() -> Iterator[Callable[..., None]]:
+            yield lambda text, line=None: None
+
+        return quiet()
 
 
 class JsonReporter(Reporter):
@@ -219,43 +322,7 @@ class JsonReporter(Reporter):
         self.base = {"session": session, "endpoint": endpoint.api_name or endpoint.name}
 
     def event(self, event: Event) -> None:
-        self.output.emit({**event_record(event), **self.base})
+        self.output.write({**event_record(event), **self.base})
 
     def cancelled(self) -> None:
-        self.output.emit({"event": "cancelled", **self.base})
-
-
-def failure_text(event: Failed) -> str:
-    """A failed call as one line: the app's title when it gave one (``gr.Error(title=...)``)
-    and its message; the default title says nothing the ``error:`` prefix does not."""
-    title = event.title.strip()
-    if not title or title.lower() == "error":
-        return event.message
-    return f"{title}: {event.message}"
-
-
-def event_record(event: Event) -> dict[str, Any]:
-    """An event as a JSON object: what ``--json`` writes for it."""
-    record: dict[str, Any] = {"event": event.kind}
-    if isinstance(event, (Generating, Completed)):
-        record["data"] = event.data
-    elif isinstance(event, Queued):
-        record.update(rank=event.rank, queue_size=event.queue_size, eta=event.eta)
-    elif isinstance(event, Started):
-        record["eta"] = event.eta
-    elif isinstance(event, Progress):
-        record["progress"] = [
-            {
-                "index": u.index,
-                "length": u.length,
-                "unit": u.unit,
-                "progress": u.progress,
-                "desc": u.desc,
-            }
-            for u in event.units
-        ]
-    elif isinstance(event, Log):
-        record.update(level=event.level, message=event.message, title=event.title)
-    elif isinstance(event, Failed):
-        record.update(message=event.message, title=event.title)
-    return record
+        self.output.write({"event": "cancelled", **self.base})

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from gradioshell.context import CallContext
     from gradioshell.gradio import Failed
     from gradioshell.sessions import Session
-    from gradioshell.shell import Shell
 
 #: Seconds to wait when the Space says the quota is used up but not when it comes back.
 DEFAULT_WAIT = 60.0
@@ -204,7 +204,7 @@ def token_sent(session: Session) -> bool:
     return any(isinstance(h, TokenHeaders) and h.allows(session.url) for h in hooks)
 
 
-def explained(shell: Shell, session: Session, event: Failed) -> Failed:
+def explained(shell: CallContext, session: Session, event: Failed) -> Failed:
     """``event`` with a ZeroGPU quota message told in one clear line; others as they are."""
     found = parse(event.message, event.title)
     if found is None:

@@ -18,12 +18,14 @@ from gradioshell.errors import ShellError
 from gradioshell.gradio.values import ResultValue
 
 if TYPE_CHECKING:
-    from gradioshell.shell import Shell
+    from gradioshell.context import CallContext
 
-_REFERENCE = re.compile(
+#: A reference as a regular expression (without anchors): the lexer colours exactly this.
+REFERENCE_PATTERN = (
     r"\$(?P<name>_|r\d+|\d+|[A-Za-z_][A-Za-z0-9_]*)"
-    r"(?P<path>(?:\[(?:-?\d+|\"[^\"]*\"|'[^']*')\]|\.[A-Za-z_]\w*)*)\Z"
+    r"(?P<path>(?:\[(?:-?\d+|\"[^\"]*\"|'[^']*')\]|\.[A-Za-z_]\w*)*)"
 )
+_REFERENCE = re.compile(REFERENCE_PATTERN + r"\Z")
 _STEP = re.compile(r"\[(-?\d+)\]|\[\"([^\"]*)\"\]|\['([^']*)'\]|\.([A-Za-z_]\w*)")
 
 
@@ -53,7 +55,7 @@ def parse_reference(text: str) -> Reference | None:
     return Reference(match.group("name"), tuple(path), text)
 
 
-def resolve(shell: Shell, reference: Reference) -> Any:
+def resolve(shell: CallContext, reference: Reference) -> Any:
     """The value a reference points to; a ShellError says clearly why when there is none.
 
     A value from an app's answer comes as a :class:`ResultValue`, so that nothing in it is
@@ -82,7 +84,7 @@ def resolve(shell: Shell, reference: Reference) -> Any:
     return ResultValue(value) if from_result else value
 
 
-def _root(shell: Shell, name: str) -> tuple[Any, bool]:
+def _root(shell: CallContext, name: str) -> tuple[Any, bool]:
     """The value ``$name`` stands for, and whether it is the one output of a call."""
     if name == "_":
         for record in reversed(shell.results):

@@ -1,8 +1,7 @@
-"""Rich renderables: the live call panel, and tables of sessions and endpoints."""
+"""Rich renderables: the live call panel, and the view of every result a command shows."""
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
@@ -24,10 +23,13 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.gradio.files import file_kind, find_files, is_file_parameter
+from gradioshell.syntax import example_call, files_as_names, how_to_write
 from gradioshell.text import files_of, json_text, safe, safe_line, safe_text, unwrap, with_paths
 
 if TYPE_CHECKING:
+    from gradioshell.registry import Command
+    from gradioshell.results import CallReplay, Check, Overview, Result
+    from gradioshell.results import Table as ResultTable
     from gradioshell.sessions import Session
 
 log = logging.getLogger(__name__)
@@ -334,7 +336,7 @@ def parameter_details(p: Parameter) -> Text:
         text.append(shown + (f", … ({len(choices)} in all)" if len(choices) > 20 else ""))
     if p.example is not None and p.example != p.default:
         text.append("\nexample: ", style="dim")
-        text.append(safe_line(json_text(_files_as_names(p.example))))
+        text.append(safe_line(json_text(files_as_names(p.example))))
     how = how_to_write(p)
     if how:
         text.append("\nwrite: ", style="dim")
@@ -344,99 +346,136 @@ def parameter_details(p: Parameter) -> Text:
     return text
 
 
-def how_to_write(p: Parameter) -> str:
-    """How to give a parameter its value on the command line, for values that are not
-    plain text or numbers."""
-    name = safe(p.name)
-    kind = file_kind(p)
-    if kind == "file":
-        return f"{name}=PATH or a URL, or an earlier result such as $_"
-    if kind == "files":
-        return f'{name}="*.png" (a glob), or a JSON list of paths'
-    hints = {
-        "multimodaltextbox": f"{name}=TEXT {name}.files=PATH (a glob or a JSON list for several)",
-        "chatbot": (
-            f'{name}=\'[{{"role": "user", "content": "hi"}}]\' or \'[["hi", "hello"]]\', '
-            "or an earlier result such as $_"
-        ),
-        "gallery": f'{name}="*.png" (a glob), or a JSON list of paths',
-        "imageeditor": f"{name}=PATH (the image to edit)",
-        "imageslider": f'{name}=\'["before.png", "after.png"]\'',
-        "annotatedimage": f"{name}=PATH, or JSON",
-        "dataframe": f"{name}=table.csv (CSV or TSV), or JSON rows such as [[1, 2], [3, 4]]",
-        "checkboxgroup": f"{name}=a,b or a JSON list",
-        "json": f"{name}=JSON",
-        "label": f"{name}=TEXT or JSON",
-        "highlightedtext": f'{name}=TEXT or JSON pairs such as [["hello", "greeting"]]',
-    }
-    how = hints.get(p.kind, "")
-    if not how and p.kind == "dropdown" and p.schema.get("type") == "array":
-        how = f"{name}=a,b or a JSON list"
-    minimum, maximum = p.props.get("minimum"), p.props.get("maximum")
-    if not how and isinstance(minimum, (int, float)) and isinstance(maximum, (int, float)):
-        how = f"{name}=N, from {minimum:g} to {maximum:g}"
-    return how
+# -- results, as the prompt draws them ----------------------------------------------------------
 
 
-def endpoint_record(session: Session, endpoint: Endpoint) -> dict[str, Any]:
-    """``help ENDPOINT`` as JSON: what ``--json`` writes."""
-    return {
-        "event": "help",
-        "session": session.name,
-        "endpoint": endpoint.api_name or endpoint.name,
-        "description": endpoint.description,
-        "parameters": [
-            {
-                "name": p.name,
-                "label": p.label,
-                "component": p.component,
-                "type": p.type_name,
-                "required": p.required,
-                "default": p.default,
-                "choices": p.choices,
-                "example": p.example,
-                "write": how_to_write(p) or None,
-                "description": p.description,
-            }
-            for p in endpoint.parameters
-        ],
-        "returns": [
-            {"label": r.label, "component": r.component, "type": r.python_type}
-            for r in endpoint.returns
-        ],
-        "example": example_call(endpoint),
-    }
+def view(result: Result, output: Any = None) -> RenderableType | None:
+    """The renderable of a command's result (None: nothing to draw for it here)."""
+    from gradioshell import results as r
+
+    if isinstance(result, r.Note):
+        return safe_text(result.body, style=result.style)
+    if isinstance(result, r.Table):
+        return table_view(result)
+    if isinstance(result, r.JsonValue):
+        return json_view(result.value, indent=None if result.compact else 2)
+    if isinstance(result, r.Details):
+        return details_view(result.title, result.rows)
+    if isinstance(result, r.Connected):
+        interactive = getattr(output, "interactive", False)
+        return endpoints_table(result.session) if interactive and result.session else None
+    if isinstance(result, r.Endpoints) and result.session is not None:
+        return endpoints_table(result.session)
+    if isinstance(result, r.Sessions):
+        return sessions_table(result.sessions, result.default)
+    if isinstance(result, r.EndpointHelp) and result.session and result.endpoint:
+        return endpoint_help(result.session, result.endpoint)
+    if isinstance(result, r.CommandHelp) and result.command is not None:
+        return command_help(result.command)
+    if isinstance(result, r.Overview):
+        return overview(result)
+    if isinstance(result, r.CallReplay) and result.endpoint is not None:
+        return call_replay(result, output)
+    if isinstance(result, r.Checks):
+        return checks_view(result.checks)
+    return None
 
 
-def example_call(endpoint: Endpoint) -> str:
-    """A call to type as it is: required values from examples, then non-empty defaults."""
-    from gradioshell.parser import quote
-
-    words = [endpoint.name]
-    for p in endpoint.parameters:
-        value = p.example if p.required and p.example is not None else p.default
-        if is_file_parameter(p):
-            # A file is given as a path or URL: show the example's URL, not its FileData.
-            found = [f.get("url") or f["path"] for f in find_files(value)]
-            value = found[0] if found else ("FILE" if p.required else None)
-        elif p.kind == "multimodaltextbox" and isinstance(value, dict):
-            # A message is its text, and its files as NAME.files=...
-            text = value.get("text")
-            if text or p.required:
-                words.append(f"{p.name}={quote(str(text or ''))}")
-            found = [f.get("url") or f["path"] for f in find_files(value.get("files"))]
-            if found:
-                words.append(f"{p.name}.files={quote(found[0])}")
-            continue
-        if p.required or value is not None:
-            value = _files_as_names(value)
-            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-            words.append(f"{p.name}={quote(shown)}")
-    return " ".join(words)
+CHECK_SYMBOLS = {
+    "ok": ("✓", "green"),
+    "info": ("·", "cyan"),
+    "warn": ("!", "yellow"),
+    "problem": ("✗", "bold red"),
+}
 
 
-def _files_as_names(value: Any) -> Any:
-    """``value`` with each FileData written as its URL or path, as the user writes a file."""
-    from gradioshell.gradio.files import map_files
+def checks_view(checks: list[Check]) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold")
+    for check in checks:
+        symbol, style = CHECK_SYMBOLS.get(check.status, ("?", ""))
+        detail = safe_text(check.detail)
+        if check.next:
+            detail.append("\n→ " + safe_line(check.next), style="yellow")
+        table.add_row(Text(symbol, style=style), safe_text(check.name), detail)
+    return table
 
-    return map_files(value, lambda f: f.get("url") or f["path"])
+
+def table_view(data: ResultTable) -> Table:
+    table = Table(
+        title=safe_text(data.title) if data.title else None,
+        title_justify="left",
+        show_edge=False,
+    )
+    for column in data.columns:
+        table.add_column(
+            column.name,
+            style=column.style,
+            no_wrap=not column.wrap,
+            overflow="fold" if column.wrap else "ellipsis",
+        )
+    for row in data.rows:
+        table.add_row(
+            *(
+                safe_text(cell.text, style=cell.style)
+                if not isinstance(cell, str)
+                else safe_text(cell)
+                for cell in row
+            )
+        )
+    return table
+
+
+def details_view(title: str, rows: list[tuple[str, str]]) -> Panel:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for key, value in rows:
+        table.add_row(safe_text(key), safe_text(value))
+    return Panel(table, title=safe_text(title, style="bold"), title_align="left")
+
+
+def command_help(command: Command) -> Text:
+    text = safe_text(command.usage, style="bold")
+    text.append("\n" + command.summary)
+    if command.details:
+        text.append("\n" + command.details)
+    return text
+
+
+def overview(result: Overview) -> Group:
+    table = Table(show_header=False, box=None, padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for cmd in result.commands:
+        table.add_row(cmd.name, cmd.summary)
+    parts: list[RenderableType] = [Text("Commands", style="bold"), table, Text("")]
+    session = result.session
+    if session is not None:
+        eps = Table(show_header=False, box=None, padding=(0, 2))
+        eps.add_column(style="bold green", no_wrap=True)
+        eps.add_column()
+        for ep in session.app.endpoints:
+            eps.add_row(safe_text(ep.name), safe_text(ep.signature()))
+        parts += [safe_text(f"Endpoints of {session.name}", style="bold"), eps]
+    parts.append(Text("\n" + result.syntax, style="dim"))
+    return Group(*parts)
+
+
+def call_replay(result: CallReplay, output: Any) -> CallView:
+    """A finished call's panel again, from its events."""
+    assert result.endpoint is not None
+    make = getattr(output, "view", None)
+    panel = (
+        make(result.session, result.endpoint) if make else CallView(result.session, result.endpoint)
+    )
+    for event in result.events:
+        panel.apply(event)
+    if result.cancelled:
+        panel.cancel()
+    elif result.failure is not None and panel.error is None:
+        panel.apply(Failed(message=result.failure, title="Error"))
+    panel.started, panel.run_started, panel.finished = result.times
+    return panel

@@ -15,13 +15,10 @@ always does so, and pauses every row while it waits (:class:`QuotaGate`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-
-from rich.text import Text
 
 from gradioshell import calls, quota
 from gradioshell.errors import AppFailed, UsageError
@@ -34,14 +31,14 @@ from gradioshell.gradio import (
     TooManyRequests,
     Unavailable,
 )
-from gradioshell.output import Reporter
 from gradioshell.parser import Word
+from gradioshell.results import Reporter
 
 if TYPE_CHECKING:
+    from gradioshell.context import CallContext
     from gradioshell.gradio import Call, Endpoint, Event
     from gradioshell.sessions import CallRecord, Session
     from gradioshell.settings import Settings
-    from gradioshell.shell import Shell
 
 
 @dataclass(frozen=True)
@@ -124,7 +121,7 @@ class QuotaGate:
     """Shared by the rows of a batch: when one meets the GPU quota, every row waits until
     it comes back, so that no row fails for it and none is lost."""
 
-    def __init__(self, shell: Shell, pending: Callable[[], int] | None = None) -> None:
+    def __init__(self, shell: CallContext, pending: Callable[[], int] | None = None) -> None:
         self.shell = shell
         self.until = 0.0
         self.pauses = 0
@@ -157,7 +154,7 @@ class QuotaGate:
 
 
 async def run(
-    shell: Shell,
+    shell: CallContext,
     session: Session,
     endpoint: Endpoint,
     data: list[Any],
@@ -240,41 +237,24 @@ class _Deferred(Reporter):
             self._real.close()
 
 
-def say(shell: Shell, message: str, record: dict[str, Any]) -> None:
+def say(shell: CallContext, message: str, record: dict[str, Any]) -> None:
     """A line about retrying: a message at the prompt and in scripts, a record in --json."""
-    if shell.output.json:
-        shell.output.show(Text(""), record)
-    else:
-        shell.output.info(message)
+    shell.output.info(message)
+    shell.output.record(record)
 
 
-async def countdown(shell: Shell, seconds: float) -> None:
+async def countdown(shell: CallContext, seconds: float) -> None:
     """Wait ``seconds`` for the GPU quota, showing the time left; Ctrl-C stops waiting."""
-    from gradioshell.output import InteractiveOutput
-
     at = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
     deadline = time.monotonic() + seconds
-    if not isinstance(shell.output, InteractiveOutput):  # at the prompt, the status line says it
-        say(
-            shell,
-            f"waiting {quota.clock(seconds)} for the GPU quota to come back (until {at}), "
-            "then trying again; Ctrl-C stops waiting",
-            {"event": "quota_wait", "seconds": round(seconds, 1)},
-        )
-    with _status(shell) as show:
+    waiting = (
+        f"waiting {quota.clock(seconds)} for the GPU quota to come back (until {at}), "
+        "then trying again; Ctrl-C stops waiting"
+    )
+    shell.output.record({"event": "quota_wait", "seconds": round(seconds, 1)})
+    with shell.output.status() as show:
+        show(f"GPU quota back in {quota.clock(seconds)} (Ctrl-C stops waiting)", waiting)
         while (remaining := deadline - time.monotonic()) > 0:
             show(f"GPU quota back in {quota.clock(remaining)} (Ctrl-C stops waiting)")
             await asyncio.sleep(min(remaining, 1.0))
     say(shell, "GPU quota back: trying again", {"event": "quota_back"})
-
-
-@contextlib.contextmanager
-def _status(shell: Shell) -> Iterator[Callable[[str], None]]:
-    """A live status line at the prompt; nothing in scripts (one line said it already)."""
-    from gradioshell.output import InteractiveOutput
-
-    if isinstance(shell.output, InteractiveOutput):
-        with shell.output.console.status("") as status:
-            yield lambda text: status.update(text)
-        return
-    yield lambda text: None

@@ -23,7 +23,7 @@ from gradioshell.errors import ShellError
 
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
-    from gradioshell.shell import Shell
+    from gradioshell.state import State
 
 FILE_NAME = "sessions.json"
 FORMAT = 1
@@ -113,7 +113,7 @@ def read(path: Path | None = None) -> tuple[list[SavedSession], str | None]:
     return sessions, default if isinstance(default, str) else None
 
 
-def save(shell: Shell) -> tuple[Path, int]:
+def save(shell: State) -> tuple[Path, int]:
     """Save the shell's open sessions; return the file and how many were saved."""
     items = list(shell.sessions)
     if not items:
@@ -136,16 +136,16 @@ def _sends_token(session: Session) -> bool:
     return any(isinstance(hook, TokenHeaders) for hook in hooks)
 
 
-async def reconnect(shell: Shell, saved: SavedSession) -> Session:
+async def reconnect(shell: State, saved: SavedSession) -> Session:
     """Connect to a saved session again, the way ``connect`` does."""
-    from gradioshell.commands.core import open_session
+    from gradioshell.connecting import open_session
 
     return await open_session(
         shell, saved.target, saved.name, send_token=saved.send_token, user=saved.user
     )
 
 
-async def restore(shell: Shell) -> int:
+async def restore(shell: State) -> int:
     """Reconnect every saved session at once; show each one that failed. 0 if all came back."""
     saved, default = read()
     if not saved:

@@ -12,7 +12,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,8 +37,8 @@ from gradioshell.gradio.values import FileInput
 from gradioshell.text import short
 
 if TYPE_CHECKING:
+    from gradioshell.context import CallContext
     from gradioshell.sessions import Session
-    from gradioshell.shell import Shell
 
 ORIGIN = "origin"
 """Key the shell adds to a saved file's FileData: the URL of the app that returned it."""
@@ -111,7 +111,7 @@ class RemoteFile:
 
 
 async def resolve_file_arguments(
-    shell: Shell, session: Session, endpoint: Endpoint, data: list[Any]
+    shell: CallContext, session: Session, endpoint: Endpoint, data: list[Any]
 ) -> list[Any]:
     """Replace each :class:`FileInput` in ``data`` (one value per parameter of ``endpoint``,
     files anywhere inside) by FileData, uploading local files.
@@ -196,7 +196,7 @@ async def _fetch_remote(item: RemoteFile, directory: Path, limit: int | None) ->
 
 
 def _plan(
-    shell: Shell, session: Session, value: Any, many: bool, limit: int | None, *, typed: bool
+    shell: CallContext, session: Session, value: Any, many: bool, limit: int | None, *, typed: bool
 ) -> list[Any]:
     """What to send for one argument, per file: LocalFile or RemoteFile (to upload), or
     ready FileData. Only what the user ``typed`` may name a local file."""
@@ -223,7 +223,9 @@ def _expand(text: str) -> list[str]:
     return [text] if is_url(text) else expand(text)
 
 
-def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None, typed: bool) -> Any:
+def _plan_one(
+    shell: CallContext, session: Session, value: Any, limit: int | None, typed: bool
+) -> Any:
     if isinstance(value, str) and typed and value.lstrip().startswith("{"):
         try:
             value = json.loads(value)  # a FileData written out, as in the app's examples
@@ -252,7 +254,9 @@ def _plan_one(shell: Shell, session: Session, value: Any, limit: int | None, typ
     raise FileError(f"expected a file path or URL, got {json.dumps(value)[:80]}")
 
 
-def _from_result(shell: Shell, session: Session, data: dict[str, Any], limit: int | None) -> Any:
+def _from_result(
+    shell: CallContext, session: Session, data: dict[str, Any], limit: int | None
+) -> Any:
     """An earlier result's file: by its server path on the app that returned it, else re-sent
     (see :class:`ResultFile`). A FileData written by hand is sent as it is written."""
     if not isinstance(data, ResultFile):
@@ -285,39 +289,17 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@contextmanager
-def upload_progress(shell: Shell, total: int) -> Iterator[Progress | None]:
+def upload_progress(shell: CallContext, total: int) -> AbstractContextManager[Progress | None]:
     """A progress bar for large uploads at the prompt; None (no bar) otherwise."""
-    console = getattr(shell.output, "console", None)
-    if not shell.interactive or total < PROGRESS_FROM or console is None:
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        TextColumn,
-        TransferSpeedColumn,
-    )
-    from rich.progress import (
-        Progress as Bar,
-    )
-
-    with Bar(
-        TextColumn("uploading"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("upload", total=total)
-        yield lambda n: bar.advance(task, n)
+    if not shell.interactive or total < PROGRESS_FROM:
+        return nullcontext()
+    return shell.output.transfer(total)
 
 
 # -- outputs -----------------------------------------------------------------------------
 
 
-def download_directory(shell: Shell, session: Session) -> Path:
+def download_directory(shell: CallContext, session: Session) -> Path:
     """``--download-dir`` or the config's, else a folder per session under the data dir."""
     if shell.settings.download_dir:
         return Path(os.path.expanduser(shell.settings.download_dir))
@@ -327,7 +309,7 @@ def download_directory(shell: Shell, session: Session) -> Path:
     return Path(user_data_dir("gradioshell")) / "downloads" / f"{stamp}-{session.name}"
 
 
-async def download_outputs(shell: Shell, session: Session, outputs: list[Any]) -> None:
+async def download_outputs(shell: CallContext, session: Session, outputs: list[Any]) -> None:
     """Save every file in ``outputs`` (made :class:`ResultFile` by :func:`receive`), up to
     the limits of files and bytes per result; the others stay on the app.
 

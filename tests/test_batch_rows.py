@@ -59,9 +59,26 @@ def test_bad_input_files(tmp_path: Path) -> None:
         read_rows(str(tmp_path / "missing.csv"), ENDPOINT)
 
 
+def batch_options(*words: str) -> tuple[list[str], BatchOptions]:
+    """The batch command's words as its grammar reads them, and the options they give."""
+    import gradioshell.commands  # noqa: F401 - registers the commands
+    from gradioshell.parser import parse_statement
+    from gradioshell.registry import COMMANDS
+
+    statement = parse_statement("batch " + " ".join(words))
+    assert statement is not None
+    args = COMMANDS.get("batch").parse(statement)  # type: ignore[union-attr]
+    if args.input is None:
+        raise UsageError("batch needs --input FILE")
+    options = BatchOptions.read(args.input, args.output, args.concurrency, args.retries)
+    return [w.value for w in args.call], options
+
+
 def test_options() -> None:
-    options = BatchOptions.parse(["square", "--input", "a.csv", "--concurrency=3", "--output", "o"])
-    assert (options.endpoint, options.input, options.concurrency, options.output) == (
+    endpoint, options = batch_options(
+        "square", "--input", "a.csv", "--concurrency=3", "--output", "o"
+    )
+    assert (endpoint, options.input, options.concurrency, options.output) == (
         ["square"],
         "a.csv",
         3,
@@ -73,7 +90,7 @@ def test_options() -> None:
         ["square", "--input", "a", "--concurrency", "x"],
     ):
         with pytest.raises(UsageError):
-            BatchOptions.parse(bad)
+            batch_options(*bad)
 
 
 def test_concurrency_from_config_when_the_app_states_it() -> None:

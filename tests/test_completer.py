@@ -220,7 +220,9 @@ def test_command_arguments(shell: Shell) -> None:
     assert texts(shell, "connect di") == ["diff"]
     assert texts(shell, "connect x ")[0] == "as"
     assert "--token" in texts(shell, "connect x --")
-    assert texts(shell, "token ") == ["set", "clear", "--save"]
+    # The grammar says where an option goes: --save belongs to 'token set', not to 'token'.
+    assert texts(shell, "token ") == ["set", "clear"]
+    assert texts(shell, "token set ") == ["--save"]
     assert texts(shell, "token set --") == ["--save"]
 
 

@@ -1,7 +1,7 @@
 """Built-in commands. Importing this package registers them all in :data:`COMMANDS`."""
 
 from gradioshell.commands import core, doctor, files, fn, hub, jobs, persist, space
-from gradioshell.commands.registry import COMMANDS, Command, command
+from gradioshell.registry import COMMANDS, Command, command
 
 __all__ = [
     "COMMANDS",

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
-
-from gradioshell.commands import hub
-from gradioshell.commands.registry import COMMANDS, command, positional
+from gradioshell.connecting import open_session
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
-from gradioshell.login import take_user
-from gradioshell.render import endpoint_help, endpoint_record, endpoints_table, sessions_table
-from gradioshell.text import safe, safe_text
+from gradioshell.parser import Word
+from gradioshell.registry import COMMANDS, Arg, Args, Grammar, Opt, command
+from gradioshell.results import (
+    CommandHelp,
+    Connected,
+    EndpointHelp,
+    Endpoints,
+    Overview,
+    Sessions,
+)
+from gradioshell.syntax import endpoint_record
+from gradioshell.targets import is_session_name, resolve_topic
+from gradioshell.text import safe
 
 if TYPE_CHECKING:
-    from gradioshell.parser import Statement
     from gradioshell.sessions import Session
-    from gradioshell.shell import Shell
+    from gradioshell.state import State
 
 CALL_SYNTAX = """\
 Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...], \
@@ -32,6 +36,11 @@ result ($_, the last call's output; $r2 that of call 2); the files of results ar
 the download directory. $null sends no value. 'help ENDPOINT' says how to write each \
 parameter: chat histories, multimodal messages (message.files=PATH), tables, choices (a,b)...
 'help COMMAND' shows a command's full usage."""
+
+TOKEN_OPTIONS = (
+    Opt("--token", help="send the Hugging Face token to a plain URL too"),
+    Opt("--token-from-hub", help="the same as --token", hidden=True),
+)
 
 
 def session_record(session: Session) -> dict[str, object]:
@@ -47,7 +56,10 @@ def session_record(session: Session) -> dict[str, object]:
 @command(
     "connect",
     "Connect to a Gradio app and make it the default if it is the first",
-    "connect TARGET [as NAME] [--token] [--user NAME]",
+    Grammar(
+        args=(Arg("target", kind="target"), Arg("name", keyword="as", optional=True)),
+        options=(*TOKEN_OPTIONS, Opt("--user", "NAME")),
+    ),
     details=(
         "TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out), or a\n"
         "Hugging Face Space: owner/name or https://huggingface.co/spaces/owner/name.\n"
@@ -55,21 +67,28 @@ def session_record(session: Session) -> dict[str, object]:
         "--user NAME logs in to an app protected by a password; the password is asked with\n"
         "hidden input, or read from GRADIOSHELL_PASSWORD."
     ),
-    argument="target",
-    options=(*hub.CONNECT_OPTIONS, "--user"),
 )
-async def connect(shell: Shell, statement: Statement) -> None:
-    positional(statement)
-    args, send_token = hub.connect_options(statement)
-    user, args = take_user(args)
-    name = None
-    if len(args) == 3 and args[1] == "as":
-        name = args[2]
-    elif len(args) != 1:
-        raise UsageError("usage: connect TARGET [as NAME] [--token] [--user NAME]")
-    if name is not None and (not name or name.startswith(("@", "/")) or " " in name):
+async def connect(shell: State, args: Args) -> None:
+    name = args.name
+    if name is not None and not is_session_name(name):
         raise UsageError(f"{name!r} cannot be a session name")
-    given = shell.settings.targets.get(args[0], args[0])  # a [targets] alias from the config
+    if args.user is not None and not args.user:
+        raise UsageError("--user needs a user name: --user NAME")
+    await connect_to(
+        shell, args.target, name, send_token=args.token or args.token_from_hub, user=args.user
+    )
+
+
+async def connect_to(
+    shell: State,
+    target: str,
+    name: str | None = None,
+    *,
+    send_token: bool = False,
+    user: str | None = None,
+) -> Session:
+    """Connect as ``connect`` does, saying so: the session, and its endpoints at the prompt."""
+    given = shell.settings.targets.get(target, target)  # a [targets] alias
     shell.output.info(f"connecting to {given}…")
     session = await open_session(shell, given, name, send_token=send_token, user=user)
     app = session.app
@@ -79,60 +98,35 @@ async def connect(shell: Shell, statement: Statement) -> None:
         f"(Gradio {app.version}, {count} endpoint{'s' if count != 1 else ''}"
         + (f", logged in as {app.user})" if app.user else ")")
     )
-    if shell.output.json:
-        shell.output.show(Text(""), {"event": "connected", **session_record(session)})
-    elif shell.interactive:
-        shell.output.show(endpoints_table(session))
+    record = {"event": "connected", **session_record(session)}
+    shell.output.emit(Connected(session=session, record=record, plain=""))
+    return session
 
 
-async def open_session(
-    shell: Shell,
-    target: str,
-    name: str | None = None,
-    *,
-    send_token: bool = False,
-    user: str | None = None,
-) -> Session:
-    """Connect to ``target`` (a URL or a Space id) as ``connect`` and ``restore`` do."""
-    resolved = await hub.resolve_connect(shell, target, send_token=send_token)
-    return await shell.connect(
-        target,
-        name,
-        url=resolved.url,
-        on_request=resolved.on_request,
-        aliases=resolved.aliases,
-        user=user,
-    )
-
-
-@command("sessions", "List the open sessions; * marks the default", "sessions")
-async def sessions(shell: Shell, statement: Statement) -> None:
-    positional(statement)
+@command("sessions", "List the open sessions; * marks the default")
+async def sessions(shell: State, args: Args) -> None:
     items = list(shell.sessions)
-    if not items:
-        if shell.output.json:
-            shell.output.show(Text(""), {"event": "sessions", "sessions": []})
-        else:
-            shell.output.info("no sessions: connect to an app with 'connect URL'")
-        return
     default = shell.sessions.default
-    shell.output.show(
-        sessions_table(items, default),
-        {
-            "event": "sessions",
-            "sessions": [
-                {**session_record(s), "default": s is default, "calls": len(s.calls)} for s in items
-            ],
-        },
-    )
+    record = {
+        "event": "sessions",
+        "sessions": [
+            {**session_record(s), "default": s is default, "calls": len(s.calls)} for s in items
+        ],
+    }
+    if not items:
+        shell.output.info("no sessions: connect to an app with 'connect URL'")
+        shell.output.record(record)
+        return
+    shell.output.emit(Sessions(sessions=items, default=default, record=record))
 
 
-@command("use", "Make another session the default", "use NAME|URL", argument="session")
-async def use(shell: Shell, statement: Statement) -> None:
-    args = positional(statement)
-    if len(args) != 1:
-        raise UsageError("usage: use NAME|URL")
-    session = shell.sessions.get(args[0])
+@command(
+    "use",
+    "Make another session the default",
+    Grammar(args=(Arg("session", "NAME|URL", kind="session"),)),
+)
+async def use(shell: State, args: Args) -> None:
+    session = shell.sessions.get(args.session)
     shell.sessions.default = session
     shell.output.info(f"default session is now {session.name} ({session.url})")
 
@@ -140,14 +134,10 @@ async def use(shell: Shell, statement: Statement) -> None:
 @command(
     "close",
     "Close a session (the default one if no name is given)",
-    "close [NAME]",
-    argument="session",
+    Grammar(args=(Arg("session", "NAME", kind="session", optional=True),)),
 )
-async def close(shell: Shell, statement: Statement) -> None:
-    args = positional(statement)
-    if len(args) > 1:
-        raise UsageError("usage: close [NAME]")
-    session = shell.require_session(args[0] if args else None)
+async def close(shell: State, args: Args) -> None:
+    session = shell.require_session(args.session)
     await shell.close_session(session)
     message = f"closed {session.name}"
     if shell.sessions.default is not None:
@@ -158,62 +148,59 @@ async def close(shell: Shell, statement: Statement) -> None:
 @command(
     "endpoints",
     "List the endpoints of a session (the default one if no name is given)",
-    "endpoints [SESSION]",
-    argument="session",
+    Grammar(args=(Arg("session", kind="session", optional=True),)),
 )
-async def endpoints(shell: Shell, statement: Statement) -> None:
-    args = positional(statement)
-    if len(args) > 1:
-        raise UsageError("usage: endpoints [SESSION]")
-    session = shell.require_session(args[0] if args else None)
-    shell.output.show(
-        endpoints_table(session),
-        {
-            "event": "endpoints",
-            "session": session.name,
-            "endpoints": [
-                {
-                    "name": ep.api_name or ep.name,
-                    "parameters": [
-                        {
-                            "name": p.name,
-                            "type": p.type_name,
-                            "required": p.required,
-                            "default": p.default,
-                        }
-                        for p in ep.parameters
-                    ],
-                    "returns": [r.label for r in ep.returns],
-                }
-                for ep in session.app.endpoints
-            ],
-        },
-    )
+async def endpoints(shell: State, args: Args) -> None:
+    session = shell.require_session(args.session)
+    record = {
+        "event": "endpoints",
+        "session": session.name,
+        "endpoints": [
+            {
+                "name": ep.api_name or ep.name,
+                "parameters": [
+                    {
+                        "name": p.name,
+                        "type": p.type_name,
+                        "required": p.required,
+                        "default": p.default,
+                    }
+                    for p in ep.parameters
+                ],
+                "returns": [r.label for r in ep.returns],
+            }
+            for ep in session.app.endpoints
+        ],
+    }
+    shell.output.emit(Endpoints(session=session, record=record))
+
+
+HELP_USAGE = "help [COMMAND | [@SESSION] ENDPOINT]"
 
 
 @command(
     "help",
     "Show the commands and endpoints, or the details of one",
-    "help [TOPIC]",
-    argument="topic",
+    Grammar(
+        args=(Arg("topic", kind="topic", optional=True, many=True),),
+        shown="[COMMAND | [@SESSION] ENDPOINT]",
+    ),
+    details="help COMMAND: its usage; help ENDPOINT, or help @SESSION ENDPOINT: its "
+    "parameters, how to write each, what it returns, and an example.",
 )
-async def help_(shell: Shell, statement: Statement) -> None:
-    args = positional(statement)
-    if len(args) > 1:
-        raise UsageError("usage: help [COMMAND|ENDPOINT]")
-    if not args:
-        shell.output.show(_overview(shell))
+async def help_(shell: State, args: Args) -> None:
+    topic: list[str] = args.topic or []
+    if not topic:
+        shell.output.emit(
+            Overview(commands=list(COMMANDS), session=shell.sessions.default, syntax=CALL_SYNTAX)
+        )
         return
-    topic = args[0]
-    builtin = COMMANDS.get(topic)
-    session = shell.sessions.default
-    if topic.startswith("@") and " " not in topic:
-        raise UsageError("usage: help ENDPOINT (use 'use SESSION' first for another session)")
-    if builtin is not None and not topic.startswith("/"):
-        text = Text(builtin.usage, style="bold")
-        text.append("\n" + builtin.summary)
-        if builtin.details:
-            text.append("\n" + builtin.details)
+    if len(topic) > 2:
+        raise UsageError(f"usage: {HELP_USAGE}")
+    words = [Word(t, 0, 0) for t in topic]
+    target = resolve_topic(words, shell.sessions)
+    if target.command is not None:
+        builtin = target.command
         record = {
             "event": "help",
             "command": builtin.name,
@@ -221,55 +208,42 @@ async def help_(shell: Shell, statement: Statement) -> None:
             "summary": builtin.summary,
             "details": builtin.details,
         }
-        shell.output.show(text, record)
+        shell.output.emit(CommandHelp(command=builtin, record=record))
         return
-    if session is None:
-        raise ShellError(f"no command {topic!r}, and no app connected to look for an endpoint")
-    try:
-        endpoint = session.app.endpoint(topic)
-    except UnknownEndpoint as exc:
-        raise ShellError(
-            f"no command or endpoint {topic!r}"
-            + (f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else "")
-        ) from None
-    shell.output.show(endpoint_help(session, endpoint), endpoint_record(session, endpoint))
+    if target.endpoint is None or target.session is None:
+        problem = target.problem
+        if isinstance(problem, UnknownEndpoint):
+            near = problem.suggestions
+            raise ShellError(
+                f"no command or endpoint {topic[-1]!r}"
+                + (f"; did you mean {' or '.join(near)}?" if near else "")
+            ) from None
+        if len(topic) == 1 and shell.sessions.default is None:
+            raise ShellError(
+                f"no command {topic[0]!r}, and no app connected to look for an endpoint"
+            )
+        raise problem or ShellError(f"no command or endpoint {topic[-1]!r}")
+    shell.output.emit(
+        EndpointHelp(
+            session=target.session,
+            endpoint=target.endpoint,
+            record=endpoint_record(target.session, target.endpoint),
+        )
+    )
 
 
-def _overview(shell: Shell) -> Group:
-    table = Table(show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column()
-    for cmd in COMMANDS:
-        table.add_row(cmd.name, cmd.summary)
-    parts: list[object] = [Text("Commands", style="bold"), table, Text("")]
-    session = shell.sessions.default
-    if session is not None:
-        eps = Table(show_header=False, box=None, padding=(0, 2))
-        eps.add_column(style="bold green", no_wrap=True)
-        eps.add_column()
-        for ep in session.app.endpoints:
-            eps.add_row(safe_text(ep.name), safe_text(ep.signature()))
-        parts += [safe_text(f"Endpoints of {session.name}", style="bold"), eps]
-    parts.append(Text("\n" + CALL_SYNTAX, style="dim"))
-    return Group(*parts)  # type: ignore[arg-type]
-
-
-@command("exit", "Leave the shell", "exit", aliases=("quit",))
-async def exit_(shell: Shell, statement: Statement) -> None:
+@command("exit", "Leave the shell", aliases=("quit",))
+async def exit_(shell: State, args: Args) -> None:
     raise ExitShell(0)
 
 
 @command(
     "refresh",
     "Read a session's endpoints again (after the app changed)",
-    "refresh [SESSION]",
-    argument="session",
+    Grammar(args=(Arg("session", kind="session", optional=True),)),
 )
-async def refresh(shell: Shell, statement: Statement) -> None:
-    args = positional(statement)
-    if len(args) > 1:
-        raise UsageError("usage: refresh [SESSION]")
-    session = shell.require_session(args[0] if args else None)
+async def refresh(shell: State, args: Args) -> None:
+    session = shell.require_session(args.session)
     before = {ep.api_name for ep in session.app.endpoints}
     await session.app.refresh()
     after = {ep.api_name for ep in session.app.endpoints}

@@ -17,12 +17,10 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from rich.text import Text
 
 from gradioshell import __version__, network
-from gradioshell.commands.hub import hub_client
-from gradioshell.commands.registry import command
-from gradioshell.errors import CallFailed, ShellError, UsageError
+from gradioshell.connecting import hub_client
+from gradioshell.errors import CallFailed, ShellError
 from gradioshell.gradio import (
     AuthenticationRequired,
     ConnectionFailed,
@@ -41,18 +39,18 @@ from gradioshell.hub import (
     HubError,
     space_id_of,
 )
+from gradioshell.registry import Arg, Args, Grammar, Opt, command
+from gradioshell.results import Check, Checks, JsonValue
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
-    from gradioshell.parser import Statement
-    from gradioshell.shell import Shell
+    from gradioshell.state import State
 
 LOG_LINES = 5
-SYMBOLS = {"ok": ("✓", "green"), "problem": ("✗", "bold red"), "info": ("·", "cyan")}
 
 
 @dataclass
-class Check:
+class Finding:
     """One line of the report: what was checked, how it went, and what to do next."""
 
     check: str
@@ -63,10 +61,10 @@ class Check:
 
 class Report:
     def __init__(self) -> None:
-        self.checks: list[Check] = []
+        self.checks: list[Finding] = []
 
     def add(self, check: str, status: str, detail: str, next_step: str | None = None) -> None:
-        self.checks.append(Check(check, status, detail, next_step))
+        self.checks.append(Finding(check, status, detail, next_step))
 
     @property
     def problems(self) -> int:
@@ -76,7 +74,10 @@ class Report:
 @command(
     "doctor",
     "Explain why an app or a Space does not work, one check per line",
-    "doctor [TARGET] [--json]",
+    Grammar(
+        args=(Arg("target", kind="target", optional=True),),
+        options=(Opt("--json", help="the whole report as one JSON object"),),
+    ),
     details=(
         "TARGET is a URL, a Space id or a session (default: the default session, else only\n"
         "the environment). Checks the token (where it was found, whom it is valid for, where\n"
@@ -85,16 +86,10 @@ class Report:
         "queue and the heartbeat. Each line is ok or a problem with the next step to take.\n"
         "--json: the whole report as one JSON object, for bug reports."
     ),
-    argument="target",
-    options=("--json",),
 )
-async def doctor(shell: Shell, statement: Statement) -> None:
-    words = [w for w in statement.args if not (w.value == "--json" and not w.quoted)]
-    as_json = len(words) != len(statement.args)
-    if any(w.name is not None for w in words) or len(words) > 1:
-        raise UsageError("usage: doctor [TARGET] [--json]")
+async def doctor(shell: State, args: Args) -> None:
     report = Report()
-    target: str | None = words[0].value if words else None
+    target: str | None = args.target
     session = shell.sessions.find(target) if target else shell.sessions.default
     if session is not None:
         target = session.target
@@ -114,21 +109,20 @@ async def doctor(shell: Shell, statement: Statement) -> None:
             "platform": platform.platform(terse=True),
         },
     }
-    if as_json and not shell.output.json:
-        import sys
-
+    checks = [Check(c.status, c.check, c.detail, c.next) for c in report.checks]
+    if args.json:
         from gradioshell.text import json_text
 
-        sys.stdout.write(json_text(record, indent=2) + "\n")
-        sys.stdout.flush()
+        text = json_text(record, indent=2)
+        shell.output.emit(JsonValue(value=record, record=record, plain=text))
     else:
-        shell.output.show(_table(report), record)
+        shell.output.emit(Checks(checks=checks, record=record))
     if report.problems:
         shell.output.info(f"{report.problems} problem{'s' if report.problems != 1 else ''} found")
         raise CallFailed("doctor found problems")
 
 
-async def _diagnose(shell: Shell, report: Report, target: str | None) -> str | None:
+async def _diagnose(shell: State, report: Report, target: str | None) -> str | None:
     space_id = space_id_of(target) if target else None
     async with hub_client(shell) as hub:
         if target is None or space_id is not None:
@@ -161,7 +155,7 @@ async def _diagnose(shell: Shell, report: Report, target: str | None) -> str | N
 # -- the token and the Hub -------------------------------------------------------------------
 
 
-async def _token(shell: Shell, report: Report, hub: HubClient, space_id: str | None) -> None:
+async def _token(shell: State, report: Report, hub: HubClient, space_id: str | None) -> None:
     token = shell.tokens.current()
     if token is None:
         report.add(
@@ -187,7 +181,7 @@ async def _token(shell: Shell, report: Report, hub: HubClient, space_id: str | N
     report.add("token", "ok", f"{token.masked()} from {token.source}, valid for {whom}")
 
 
-def _environment(shell: Shell, report: Report) -> None:
+def _environment(shell: State, report: Report) -> None:
     for scheme in ("https", "http"):
         proxy, why = network.proxy_for(f"{scheme}://example.com")
         if proxy:
@@ -197,7 +191,7 @@ def _environment(shell: Shell, report: Report) -> None:
     _ca_bundle(shell, report)
 
 
-def _ca_bundle(shell: Shell, report: Report) -> None:
+def _ca_bundle(shell: State, report: Report) -> None:
     if not shell.settings.verify_tls:
         report.add(
             "tls",
@@ -213,7 +207,7 @@ def _ca_bundle(shell: Shell, report: Report) -> None:
         report.add("tls", "info", f"certificates verified with {path} (from {source})")
 
 
-async def _space(shell: Shell, report: Report, hub: HubClient, space_id: str) -> str | None:
+async def _space(shell: State, report: Report, hub: HubClient, space_id: str) -> str | None:
     """The Space's checks; its URL when its app can be reached, else None."""
     try:
         space = await hub.space(space_id)
@@ -308,7 +302,7 @@ def _reach_hint() -> str:
     return "check your network, the proxy (HTTPS_PROXY) and NO_PROXY"
 
 
-async def _reach(shell: Shell, report: Report, url: str) -> bool:
+async def _reach(shell: State, report: Report, url: str) -> bool:
     """Name resolution, proxy and TLS; whether the app can be asked for /config."""
     parsed = httpx.URL(url)
     host = parsed.host
@@ -352,7 +346,7 @@ def _is_address(host: str) -> bool:
     return False
 
 
-async def _certificate(shell: Shell, report: Report, url: str) -> bool:
+async def _certificate(shell: State, report: Report, url: str) -> bool:
     """The app's certificate; whether it is trusted (or not checked: --insecure)."""
     verify = network.tls_verify(shell.settings)
     try:
@@ -396,7 +390,7 @@ def _name(parts: Any) -> str:
 # -- the app ---------------------------------------------------------------------------------
 
 
-async def _app(shell: Shell, report: Report, url: str, space_id: str | None) -> None:
+async def _app(shell: State, report: Report, url: str, space_id: str | None) -> None:
     from gradioshell.commands.hub import resolve_connect
 
     on_request = None
@@ -519,19 +513,3 @@ async def _heartbeat(report: Report, app: GradioApp) -> None:
 
 
 # -- rendering -------------------------------------------------------------------------------
-
-
-def _table(report: Report) -> Any:
-    from rich.table import Table
-
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True, style="bold")
-    table.add_column(overflow="fold")
-    for check in report.checks:
-        symbol, style = SYMBOLS.get(check.status, ("?", ""))
-        detail = Text(safe(check.detail))
-        if check.next:
-            detail.append("\n→ " + safe(check.next), style="yellow")
-        table.add_row(Text(symbol, style=style), check.check, detail)
-    return table

@@ -1,37 +1,29 @@
-"""``fn N``: call an endpoint by its index, for events the app gave no api_name (Gradio 3.x)."""
+"""``fn N``: call an endpoint by its index, for events the app gave no api_name (Gradio 3.x).
+
+The resolver (:mod:`gradioshell.targets`) reads ``fn INDEX`` as an endpoint, as it reads
+``@SESSION fn INDEX``, so the statement runs as a call; the command is registered for its
+help, its completion and the generated docs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from gradioshell.commands.registry import command
-from gradioshell.errors import ShellError, UsageError
-from gradioshell.gradio import Endpoint, UnknownEndpoint
+from gradioshell.errors import UsageError
+from gradioshell.registry import Arg, Args, Grammar, command
 
 if TYPE_CHECKING:
-    from gradioshell.parser import Statement, Word
-    from gradioshell.sessions import Session
-    from gradioshell.shell import Shell
-
-
-def endpoint_by_index(session: Session, words: Sequence[Word]) -> tuple[Endpoint, Sequence[Word]]:
-    """The endpoint ``words[0]`` points at, and the argument words after it."""
-    if not words or words[0].name is not None or not words[0].value.isdigit():
-        raise UsageError("usage: fn INDEX [VALUE...] [NAME=VALUE...]")
-    try:
-        return session.app.endpoint_at(int(words[0].value)), words[1:]
-    except UnknownEndpoint as exc:
-        raise ShellError(str(exc)) from None
+    from gradioshell.state import State
 
 
 @command(
     "fn",
     "Call an endpoint by its index (for apps whose events have no api name)",
-    "fn INDEX [VALUE...] [NAME=VALUE...]",
+    Grammar(
+        args=(Arg("index", "INDEX"), Arg("values", "VALUE", optional=True, many=True)),
+        pairs=True,
+    ),
     details="Gradio 3.x apps often leave events unnamed; 'endpoints' lists them as 'fn N'.",
 )
-async def fn(shell: Shell, statement: Statement) -> None:
-    session = shell.require_session()
-    endpoint, words = endpoint_by_index(session, statement.args)
-    await shell.call(session, endpoint, words, background=statement.background)
+async def fn(shell: State, args: Args) -> None:
+    raise UsageError("usage: fn INDEX [VALUE...] [NAME=VALUE...]")  # resolved as a call

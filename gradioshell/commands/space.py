@@ -3,34 +3,57 @@ hardware and sleep time."""
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-
 from gradioshell import spaces
-from gradioshell.commands.hub import _wait, hub_client
-from gradioshell.commands.registry import command
+from gradioshell.connecting import hub_client, wait_for_space
 from gradioshell.errors import ShellError, UsageError
 from gradioshell.hub import ASLEEP_STAGES, HubClient, HubError, space_id_of
+from gradioshell.registry import Arg, Args, Grammar, Opt, Sub, command
+from gradioshell.results import Note
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
-    from gradioshell.parser import Statement, Word
-    from gradioshell.shell import Shell
+    from gradioshell.state import State
 
-USAGE = (
-    "space restart|wait|pause ID | space duplicate ID [--to NAME] [--private] [--hardware H] "
-    "[--secret KEY=VALUE]... [--yes] | space logs ID [--build] [--follow] | "
-    "space hardware ID [FLAVOR] [--yes] | space sleep-time ID [SECONDS|never]"
-)
-ACTIONS = ("restart", "wait", "duplicate", "logs", "pause", "hardware", "sleep-time")
+SPACE_ID = Arg("space", "ID", kind="space")
+YES = Opt("--yes", help="do it without asking (in scripts)")
 
 
 @command(
     "space",
     "Manage a Space: restart, wait, duplicate, logs, pause, hardware, sleep time",
-    USAGE,
+    Grammar(
+        subcommands=(
+            Sub("restart", Grammar(args=(SPACE_ID,))),
+            Sub("wait", Grammar(args=(SPACE_ID,))),
+            Sub(
+                "duplicate",
+                Grammar(
+                    args=(SPACE_ID,),
+                    options=(
+                        Opt("--to", "NAME"),
+                        Opt("--private"),
+                        Opt("--hardware", "H"),
+                        Opt("--secret", "KEY=VALUE", many=True),
+                        YES,
+                        Opt("--connect", help="connect to the copy when it runs"),
+                    ),
+                ),
+            ),
+            Sub("logs", Grammar(args=(SPACE_ID,), options=(Opt("--build"), Opt("--follow")))),
+            Sub("pause", Grammar(args=(SPACE_ID,))),
+            Sub(
+                "hardware",
+                Grammar(args=(SPACE_ID, Arg("flavor", "FLAVOR", optional=True)), options=(YES,)),
+            ),
+            Sub(
+                "sleep-time",
+                Grammar(args=(SPACE_ID, Arg("seconds", "SECONDS|never", optional=True))),
+            ),
+        ),
+        bare=False,
+    ),
     details=(
         "space restart ID: restart it (needs the owner's token); space wait ID: wait until it\n"
         "  runs, waking it up if it sleeps. space pause ID: stop it until restarted.\n"
@@ -43,27 +66,12 @@ ACTIONS = ("restart", "wait", "duplicate", "logs", "pause", "hardware", "sleep-t
         "  hardware asks first). space sleep-time ID [SECONDS|never]: how long it stays up\n"
         "  without visitors (only on paid hardware)."
     ),
-    options=(
-        *ACTIONS,
-        "--to",
-        "--private",
-        "--hardware",
-        "--secret",
-        "--yes",
-        "--build",
-        "--follow",
-        "--connect",
-    ),
 )
-async def space(shell: Shell, statement: Statement) -> None:
-    words = statement.args
-    if not words or words[0].name is not None or words[0].value not in ACTIONS:
-        raise UsageError(f"usage: {USAGE}")
-    action = words[0].value
-    options = _Options.parse(action, words[1:])
-    space_id = space_id_of(options.target)
+async def space(shell: State, args: Args) -> None:
+    space_id = space_id_of(args.space)
     if space_id is None:
-        raise UsageError(f"{options.target!r} is not a Space id (owner/name)")
+        raise UsageError(f"{args.space!r} is not a Space id (owner/name)")
+    action = args.sub
     async with hub_client(shell) as hub:
         if action == "restart":
             await hub.restart(space_id)
@@ -76,96 +84,30 @@ async def space(shell: Shell, statement: Statement) -> None:
                 await hub.wake(info)
             await _running(shell, hub, space_id)
         elif action == "duplicate":
-            await _duplicate(shell, hub, space_id, options)
+            await _duplicate(shell, hub, space_id, args)
         elif action == "logs":
-            await _logs(shell, hub, space_id, build=options.build, follow=options.follow)
+            await _logs(shell, hub, space_id, build=args.build, follow=args.follow)
         elif action == "pause":
             runtime = await spaces.pause(_owner(hub), space_id)
             stage = str(runtime.get("stage") or "PAUSED")
             shell.output.info(
                 f"{space_id} is {stage}; start it again with 'space restart {space_id}'"
             )
-            record(shell, {"event": "space", "space": space_id, "stage": stage})
+            shell.output.record({"event": "space", "space": space_id, "stage": stage})
         elif action == "hardware":
-            await _hardware(shell, hub, space_id, options)
+            await _hardware(shell, hub, space_id, args)
         else:
-            await _sleep_time(shell, hub, space_id, options)
+            await _sleep_time(shell, hub, space_id, args)
 
 
-FLAGS = {
-    "duplicate": ("--private", "--yes", "--connect"),
-    "logs": ("--build", "--follow"),
-    "hardware": ("--yes",),
-}
-VALUED = {"duplicate": ("--to", "--hardware", "--secret")}
-
-
-class _Options:
-    """The words after ``space ACTION``: the Space id, and the options that action takes."""
-
-    def __init__(self) -> None:
-        self.target = ""
-        self.rest: list[str] = []
-        self.to: str | None = None
-        self.hardware: str | None = None
-        self.secrets: dict[str, str] = {}
-        self.flags: set[str] = set()
-
-    private = property(lambda self: "--private" in self.flags)
-    build = property(lambda self: "--build" in self.flags)
-    follow = property(lambda self: "--follow" in self.flags)
-    yes = property(lambda self: "--yes" in self.flags)
-
-    @classmethod
-    def parse(cls, action: str, words: list[Word]) -> _Options:
-        options = cls()
-        flags = FLAGS.get(action, ())
-        valued = VALUED.get(action, ())
-        positional: list[str] = []
-        i = 0
-        while i < len(words):
-            word = words[i]
-            i += 1
-            if word.name is not None:
-                raise UsageError(f"space {action}: unexpected {word.name}=...; usage: {USAGE}")
-            value = word.value
-            if word.quoted or not value.startswith("--"):
-                positional.append(value)
-                continue
-            key, eq, inline = value.partition("=")
-            if key in flags and not eq:
-                options.flags.add(key)
-                continue
-            if key not in valued:
-                raise UsageError(f"space {action}: unknown option {key}; usage: {USAGE}")
-            if key == "--secret":
-                # --secret KEY=VALUE: the parser gives it as a named word.
-                if eq:
-                    name, _, secret = inline.partition("=")
-                elif i < len(words) and words[i].name is not None:
-                    name, secret = str(words[i].name), words[i].value
-                    i += 1
-                else:
-                    raise UsageError("--secret needs KEY=VALUE")
-                if not name:
-                    raise UsageError("--secret needs KEY=VALUE")
-                options.secrets[name] = secret
-                continue
-            if eq:
-                given = inline
-            elif i < len(words) and words[i].name is None:
-                given = words[i].value
-                i += 1
-            else:
-                raise UsageError(f"{key} needs a value")
-            setattr(options, key[2:], given)
-        if not positional:
-            raise UsageError(f"space {action}: which Space? usage: {USAGE}")
-        options.target, options.rest = positional[0], positional[1:]
-        most = 1 if action in ("hardware", "sleep-time") else 0
-        if len(options.rest) > most:
-            raise UsageError(f"space {action}: unexpected {options.rest[most]!r}; usage: {USAGE}")
-        return options
+def _secrets(given: list[str]) -> dict[str, str]:
+    secrets: dict[str, str] = {}
+    for item in given:
+        name, eq, secret = item.partition("=")
+        if not name or not eq:
+            raise UsageError("--secret needs KEY=VALUE")
+        secrets[name] = secret
+    return secrets
 
 
 def _owner(hub: HubClient) -> HubClient:
@@ -174,28 +116,26 @@ def _owner(hub: HubClient) -> HubClient:
     return hub
 
 
-async def _running(shell: Shell, hub: HubClient, space_id: str) -> str:
-    stage = await _wait(shell, hub, space_id)
+async def _running(shell: State, hub: HubClient, space_id: str) -> str:
+    stage = await wait_for_space(shell, hub, space_id)
     shell.output.info(f"{space_id} is {stage}")
-    record(shell, {"event": "space", "space": space_id, "stage": stage})
+    shell.output.record({"event": "space", "space": space_id, "stage": stage})
     return stage
 
 
-async def confirm(shell: Shell, question: str, *, default: bool = False) -> bool:
+async def confirm(shell: State, question: str, *, default: bool = False) -> bool:
     """Ask a yes/no question at the prompt; Ctrl-C or Ctrl-D is no."""
-    from prompt_toolkit import PromptSession
-
     hint = "[Y/n]" if default else "[y/N]"
-    try:
-        answer = await PromptSession[str]().prompt_async(f"{question} {hint} ")
-    except (KeyboardInterrupt, EOFError):
+    answer = await shell.output.ask(f"{question} {hint} ")
+    if answer is None:
         return False
     answer = answer.strip().lower()
     return default if not answer else answer in ("y", "yes")
 
 
-async def _duplicate(shell: Shell, hub: HubClient, source: str, options: _Options) -> None:
+async def _duplicate(shell: State, hub: HubClient, source: str, options: Args) -> None:
     _owner(hub)
+    secrets = _secrets(options.secret)
     me = await hub.whoami()
     name = options.to or source.split("/")[1]
     target = name if "/" in name else f"{me.get('name')}/{name}"
@@ -213,9 +153,9 @@ async def _duplicate(shell: Shell, hub: HubClient, source: str, options: _Option
     plan += f", on {flavor.name}: {flavor.tier()}"
     if not options.hardware:
         plan += " unless you give --hardware"
-    if options.secrets:
-        plan += f", with the secret{'s' if len(options.secrets) > 1 else ''} "
-        plan += ", ".join(sorted(options.secrets))
+    if secrets:
+        plan += f", with the secret{'s' if len(secrets) > 1 else ''} "
+        plan += ", ".join(sorted(secrets))
     if not options.yes:
         if not shell.interactive:
             raise ShellError(f"space duplicate asks first ({plan}); add --yes to run it in scripts")
@@ -229,44 +169,37 @@ async def _duplicate(shell: Shell, hub: HubClient, source: str, options: _Option
         target,
         private=True if options.private else None,
         hardware=options.hardware,
-        secrets=options.secrets,
+        secrets=secrets,
     )
     shell.output.info(f"duplicated {source} to {new_id}; waiting for it to build…")
     try:
         await _running(shell, hub, new_id)
     except HubError as exc:
         raise ShellError(f"{exc}; its build log: space logs {new_id} --build") from None
-    if "--connect" in options.flags or (
-        shell.interactive
-        and not shell.output.json
-        and await confirm(shell, f"Connect to {new_id} now?", default=True)
+    if options.connect or (
+        shell.output.interactive and await confirm(shell, f"Connect to {new_id} now?", default=True)
     ):
-        from gradioshell.parser import quote
+        from gradioshell.commands.core import connect_to
 
-        await shell.run_line(f"connect {quote(new_id)}")
+        await connect_to(shell, new_id)
     elif not shell.interactive:
         shell.output.info(f"connect to it with: connect {new_id}")
 
 
-async def _logs(shell: Shell, hub: HubClient, space_id: str, *, build: bool, follow: bool) -> None:
+async def _logs(shell: State, hub: HubClient, space_id: str, *, build: bool, follow: bool) -> None:
     kind = "build" if build else "run"
     count = 0
+    base = {"event": "log", "space": space_id, "log": kind}
     async for line in spaces.logs(hub, space_id, build=build, follow=follow):
         count += 1
-        if shell.output.json:
-            base = {"event": "log", "space": space_id, "log": kind}
-            record(shell, {**base, "line": line.text, "timestamp": line.timestamp})
-        elif shell.interactive:
-            shell.output.show(Text(safe(line.text)))
-        else:
-            sys.stdout.write(safe(line.text) + "\n")
-            sys.stdout.flush()
+        record = {**base, "line": line.text, "timestamp": line.timestamp}
+        shell.output.emit(Note(body=line.text, record=record, plain=safe(line.text)))
     if not count:
         shell.output.info(f"the {kind} log of {space_id} is empty")
 
 
-async def _hardware(shell: Shell, hub: HubClient, space_id: str, options: _Options) -> None:
-    if not options.rest:
+async def _hardware(shell: State, hub: HubClient, space_id: str, options: Args) -> None:
+    if options.flavor is None:
         runtime = await hub.runtime(space_id)
         current, requested = spaces.hardware_of(runtime)
         text = f"{space_id} runs on {current or 'nothing yet'}"
@@ -275,13 +208,11 @@ async def _hardware(shell: Shell, hub: HubClient, space_id: str, options: _Optio
         known = await spaces.flavors(hub)
         if current:
             text += f"; {spaces.flavor_of(current, known).tier()}"
-        shell.output.show(
-            Text(safe(text)),
-            {"event": "hardware", "space": space_id, "current": current, "requested": requested},
-        )
+        record = {"event": "hardware", "space": space_id, "current": current}
+        shell.output.emit(Note(body=text, record={**record, "requested": requested}))
         return
     _owner(hub)
-    wanted = options.rest[0]
+    wanted = options.flavor
     known = await spaces.flavors(hub)
     if known and wanted not in known:
         raise UsageError(f"unknown hardware {wanted!r}; one of: {', '.join(sorted(known))}")
@@ -296,20 +227,20 @@ async def _hardware(shell: Shell, hub: HubClient, space_id: str, options: _Optio
             return
     runtime = await spaces.set_hardware(hub, space_id, wanted)
     shell.output.info(f"{space_id} asked for {wanted} ({flavor.tier()}); it restarts on it")
-    record(shell, {"event": "hardware", "space": space_id, "requested": wanted, "runtime": runtime})
+    shell.output.record(
+        {"event": "hardware", "space": space_id, "requested": wanted, "runtime": runtime}
+    )
 
 
-async def _sleep_time(shell: Shell, hub: HubClient, space_id: str, options: _Options) -> None:
-    if not options.rest:
+async def _sleep_time(shell: State, hub: HubClient, space_id: str, options: Args) -> None:
+    if options.seconds is None:
         runtime = await hub.runtime(space_id)
         current = runtime.get("gcTimeout")
-        shell.output.show(
-            Text(f"{space_id} {_sleeps(current)}"),
-            {"event": "sleep-time", "space": space_id, "seconds": current},
-        )
+        record = {"event": "sleep-time", "space": space_id, "seconds": current}
+        shell.output.emit(Note(body=f"{space_id} {_sleeps(current)}", record=record))
         return
     _owner(hub)
-    given = options.rest[0]
+    given = options.seconds
     if given == "never":
         seconds = -1
     elif given.isdigit() and int(given) > 0:
@@ -319,7 +250,7 @@ async def _sleep_time(shell: Shell, hub: HubClient, space_id: str, options: _Opt
     runtime = await spaces.set_sleep_time(hub, space_id, seconds)
     shown = runtime.get("gcTimeout", seconds)
     shell.output.info(f"{space_id} now {_sleeps(shown)}")
-    record(shell, {"event": "sleep-time", "space": space_id, "seconds": shown})
+    shell.output.record({"event": "sleep-time", "space": space_id, "seconds": shown})
 
 
 def _sleeps(seconds: Any) -> str:
@@ -328,9 +259,3 @@ def _sleeps(seconds: Any) -> str:
     from gradioshell.quota import duration
 
     return f"sleeps after {duration(seconds)} without visitors"
-
-
-def record(shell: Shell, data: dict[str, Any]) -> None:
-    """What --json writes for a command whose result the messages already said."""
-    if shell.output.json:
-        shell.output.show(Text(""), data)

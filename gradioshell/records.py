@@ -1,0 +1,64 @@
+"""Events and values as the plain forms every output shares: a call's event as a JSON
+record (``--json``, ``events N``), a failure as one line, outputs as the lines a script prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gradioshell.gradio import (
+    Completed,
+    Event,
+    Failed,
+    Generating,
+    Log,
+    Progress,
+    Queued,
+    Started,
+)
+from gradioshell.text import plain, safe_line
+
+
+def value_lines(labels: list[str], data: list[Any]) -> list[str]:
+    """A call's outputs as a script prints them: the one value alone, else ``label: value``."""
+    if len(data) == 1:
+        return [plain(data[0])]
+    return [
+        f"{safe_line(labels[i]) if i < len(labels) else f'output {i}'}: {plain(v)}"
+        for i, v in enumerate(data)
+    ]
+
+
+def failure_text(event: Failed) -> str:
+    """A failed call as one line: the app's title when it gave one (``gr.Error(title=...)``)
+    and its message; the default title says nothing the ``error:`` prefix does not."""
+    title = event.title.strip()
+    if not title or title.lower() == "error":
+        return event.message
+    return f"{title}: {event.message}"
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event as a JSON object: what ``--json`` writes for it."""
+    record: dict[str, Any] = {"event": event.kind}
+    if isinstance(event, (Generating, Completed)):
+        record["data"] = event.data
+    elif isinstance(event, Queued):
+        record.update(rank=event.rank, queue_size=event.queue_size, eta=event.eta)
+    elif isinstance(event, Started):
+        record["eta"] = event.eta
+    elif isinstance(event, Progress):
+        record["progress"] = [
+            {
+                "index": u.index,
+                "length": u.length,
+                "unit": u.unit,
+                "progress": u.progress,
+                "desc": u.desc,
+            }
+            for u in event.units
+        ]
+    elif isinstance(event, Log):
+        record.update(level=event.level, message=event.message, title=event.title)
+    elif isinstance(event, Failed):
+        record.update(message=event.message, title=event.title)
+    return record

@@ -1,0 +1,268 @@
+"""What commands show, as data: the output of the current mode decides how and where.
+
+A command builds a :class:`Result` and hands it to ``shell.output.emit``. At the prompt it is
+drawn with rich (``render.view``); in a script it is written as plain text (``plain``, or the
+view without colour); under ``--json`` it is its ``record``, one JSON object per line. No
+command asks which mode it runs in, and nothing here knows rich or the terminal.
+
+The :class:`Output` and :class:`Reporter` interfaces are here too, so that the commands and
+the call path depend on them, not on the terminal code that implements them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gradioshell.gradio import Endpoint, Event
+    from gradioshell.registry import Command
+    from gradioshell.sessions import Session
+
+
+@dataclass
+class Result:
+    """Something to show. ``record`` is what ``--json`` writes (None: nothing); ``plain`` is
+    what a script gets on stdout, as is (None: the view drawn without colour; "": nothing)."""
+
+    record: dict[str, Any] | None = field(default=None, kw_only=True)
+    plain: str | None = field(default=None, kw_only=True)
+    #: In a script, an error line on stderr (at the prompt the view says it).
+    error: str | None = field(default=None, kw_only=True)
+
+
+@dataclass
+class Note(Result):
+    """A block of text, as it is (sanitized on the way out)."""
+
+    body: str = ""
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a :class:`Table`. ``key`` columns are never shortened; ``wrap`` folds long
+    cells over several lines instead of cutting them."""
+
+    name: str
+    style: str = ""
+    key: bool = False
+    wrap: bool = True
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with a style (``bold``, ``green``, ``dim``...)."""
+
+    text: str
+    style: str = ""
+
+
+@dataclass
+class Table(Result):
+    """Rows of cells under named columns."""
+
+    columns: list[Column] = field(default_factory=list)
+    rows: list[list[str | Cell]] = field(default_factory=list)
+    title: str = ""
+
+
+@dataclass
+class JsonValue(Result):
+    """A JSON value, highlighted at the prompt (on one line if ``compact``)."""
+
+    value: Any = None
+    compact: bool = False
+
+
+@dataclass
+class Details(Result):
+    """A titled panel of labelled lines (a Space, a model, an account)."""
+
+    title: str = ""
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Connected(Result):
+    """A new session: at the prompt, its endpoints."""
+
+    session: Session | None = None
+
+
+@dataclass
+class Endpoints(Result):
+    """The endpoints of a session, as a table."""
+
+    session: Session | None = None
+
+
+@dataclass
+class Sessions(Result):
+    sessions: list[Session] = field(default_factory=list)
+    default: Session | None = None
+
+
+@dataclass
+class EndpointHelp(Result):
+    session: Session | None = None
+    endpoint: Endpoint | None = None
+
+
+@dataclass
+class CommandHelp(Result):
+    command: Command | None = None
+
+
+@dataclass
+class Overview(Result):
+    """``help`` alone: the commands, and the endpoints of the default session."""
+
+    commands: list[Command] = field(default_factory=list)
+    session: Session | None = None
+    syntax: str = ""
+
+
+@dataclass
+class CallReplay(Result):
+    """A finished call shown again as its panel (``result N``): its events, in order."""
+
+    session: str = ""
+    endpoint: Endpoint | None = None
+    events: list[Event] = field(default_factory=list)
+    cancelled: bool = False
+    failure: str | None = None
+    times: tuple[float, float | None, float | None] = (0.0, None, None)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of a report: ``status`` is ``ok``, ``info``, ``warn`` or ``problem``."""
+
+    status: str
+    name: str
+    detail: str
+    next: str | None = None
+
+
+@dataclass
+class Checks(Result):
+    """A report of checks, one per line, each with what to do next when it is a problem."""
+
+    checks: list[Check] = field(default_factory=list)
+
+
+# -- the interfaces the output of each mode implements ---------------------------------------
+
+
+class Reporter:
+    """Receives the events of one call."""
+
+    def __enter__(self) -> Reporter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def event(self, event: Event) -> None:
+        raise NotImplementedError
+
+    def cancelled(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+Advance = Callable[[int], None]
+"""Called with the number of bytes just sent."""
+
+
+class Output:
+    """Where everything the shell says goes. One implementation per mode (the prompt,
+    plain script output, JSON lines); commands use only this interface."""
+
+    #: Whether a person is at the prompt (questions can be asked, views can move).
+    interactive = False
+
+    def emit(self, result: Result) -> None:
+        raise NotImplementedError
+
+    def info(self, message: str) -> None:
+        raise NotImplementedError
+
+    def warning(self, message: str) -> None:
+        self.info(message)
+
+    def error(self, message: str) -> None:
+        raise NotImplementedError
+
+    def record(self, record: dict[str, Any]) -> None:
+        """A record only ``--json`` writes (what happened, for programs reading it)."""
+        self.emit(Result(record=record, plain=""))
+
+    def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
+        raise NotImplementedError
+
+    def live(self, view: Callable[[], Result]) -> AbstractContextManager[None]:
+        """While the block runs, keep ``view()`` on screen, redrawn (at the prompt only)."""
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+    def transfer(self, total: int) -> AbstractContextManager[Advance | None]:
+        """A progress bar for a transfer of ``total`` bytes, where one can be shown."""
+        from contextlib import nullcontext
+
+        return nullcontext()
+
+    def counter(self, label: str, total: int) -> AbstractContextManager[Callable[[int, int], None]]:
+        """A bar counting ``total`` things done (and how many of them failed), with their
+        rate, at the prompt; nothing elsewhere. Yields ``update(finished, failed)``."""
+        from contextlib import nullcontext
+
+        return nullcontext(lambda finished, failed: None)
+
+    def status(self) -> AbstractContextManager[Callable[..., None]]:
+        """A status line for a wait. Yields ``update(text, line=None)``: at the prompt
+        ``text`` is shown on one line updated in place; in a script ``line``, when given, is
+        written once (a new stage, say), and the ticking of a countdown is left out."""
+        from contextlib import contextmanager
+
+        @contextmanager
+        def lines() -> Iterator[Callable[..., None]]:
+            def update(text: str, line: str | None = None) -> None:
+                if line is not None:
+                    self.info(line)
+
+            yield update
+
+        return lines()
+
+    async def ask(self, question: str, *, secret: bool = False) -> str | None:
+        """The answer typed at the prompt; None when no one can answer (a script), or when
+        the question is dismissed (Ctrl-C, Ctrl-D)."""
+        return None
+
+    def stream(self) -> Callable[[str], None]:
+        """Write lines as they come (a log followed), one per call, each as it is given."""
+        return self.info
+
+    async def drain(self, lines: AsyncIterator[str]) -> None:
+        write = self.stream()
+        async for line in lines:
+            write(line)
+
+
+@dataclass
+class JobNews(Result):
+    """A background job changed: at the prompt ``line`` (one short line, ``[N] ...``); in a
+    script ``plain`` (its outputs, when it ended well), ``note`` on stderr (its number, when
+    it starts) or ``error`` (when it failed); under ``--json`` its ``record``."""
+
+    number: int = 0
+    line: str | None = None
+    style: str = ""
+    note: str | None = None
