@@ -255,7 +255,7 @@ def test_a_path_in_an_apps_answer_is_never_uploaded(
     secret.write_text("not for the app")
     script = (
         f"connect {components_url}; echo {secret}; file $_; "
-        f"echo_json '{{\"text\": \"x\", \"files\": [\"{secret}\"]}}'; multimodal $_"
+        f'echo_json \'{{"text": "x", "files": ["{secret}"]}}\'; multimodal $_'
     )
     result = run_shell("--json", "--keep-going", "-c", script)
     records = completed(result.stdout)
