@@ -32,7 +32,7 @@ from gradioshell.refs import parse_reference, resolve
 
 if TYPE_CHECKING:
     from gradioshell.context import CallContext
-    from gradioshell.output import Reporter
+    from gradioshell.results import Reporter
     from gradioshell.sessions import CallRecord, Session
 
 

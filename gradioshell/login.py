@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 
 from gradioshell.errors import ShellError, UsageError
@@ -36,28 +36,23 @@ def take_user(args: list[str]) -> tuple[str | None, list[str]]:
     return user, rest
 
 
-async def credentials(user: str | None, target: str) -> tuple[str, str] | None:
-    """The user and password to log in with, asking for the password if need be."""
+async def credentials(
+    user: str | None, target: str, ask: Callable[..., Awaitable[str | None]]
+) -> tuple[str, str] | None:
+    """The user and password to log in with, asking for the password (with ``ask``, hidden)
+    if need be."""
     if user is None:
         return None
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
-        password = await ask_password(f"password for {user} at {target}: ")
+        if not sys.stdin.isatty():
+            raise ShellError(
+                f"a password is needed: set {PASSWORD_VARIABLE}, or run the shell in a terminal"
+            )
+        password = await ask(f"password for {user} at {target}: ", secret=True)
+        if password is None:
+            raise ShellError("login cancelled")
     return user, password
-
-
-async def ask_password(prompt: str) -> str:
-    if not sys.stdin.isatty():
-        raise ShellError(
-            f"a password is needed: set {PASSWORD_VARIABLE}, or run the shell in a terminal"
-        )
-    from prompt_toolkit import PromptSession
-
-    session: PromptSession[str] = PromptSession()
-    try:
-        return await session.prompt_async(prompt, is_password=True)
-    except (KeyboardInterrupt, EOFError):
-        raise ShellError("login cancelled") from None
 
 
 @contextmanager

@@ -171,12 +171,7 @@ class InteractiveOutput(Output):
             yield update
 
     async def ask(self, question: str, *, secret: bool = False) -> str | None:
-        from prompt_toolkit import PromptSession
-
-        try:
-            return await PromptSession[str]().prompt_async(question, is_password=secret)
-        except (KeyboardInterrupt, EOFError):
-            return None
+        return await ask_at_terminal(question, secret=secret)
 
     def stream(self) -> Callable[[str], None]:
         return lambda line: self.console.print(Text(line))
@@ -232,6 +227,10 @@ class TextOutput(Output):
         shown = view(result, self)
         if shown is not None:
             self.console.print(shown)
+
+    async def ask(self, question: str, *, secret: bool = False) -> str | None:
+        # A script run in a terminal can still be answered there (a login's password).
+        return await ask_at_terminal(question, secret=secret) if sys.stdin.isatty() else None
 
     def write(self, text: str) -> None:
         """Text as it is, on stdout, ending with a newline."""
@@ -292,6 +291,9 @@ class JsonOutput(Output):
         self.stdout.write(json_text(record) + "\n")
         self.stdout.flush()
 
+    async def ask(self, question: str, *, secret: bool = False) -> str | None:
+        return await ask_at_terminal(question, secret=secret) if sys.stdin.isatty() else None
+
     def emit(self, result: Result) -> None:
         if result.record is not None:
             self.write(result.record)
@@ -326,3 +328,13 @@ class JsonReporter(Reporter):
 
     def cancelled(self) -> None:
         self.output.write({"event": "cancelled", **self.base})
+
+
+async def ask_at_terminal(question: str, *, secret: bool = False) -> str | None:
+    """An answer typed in the terminal; None if the question is dismissed (Ctrl-C, Ctrl-D)."""
+    from prompt_toolkit import PromptSession
+
+    try:
+        return await PromptSession[str]().prompt_async(question, is_password=secret)
+    except (KeyboardInterrupt, EOFError):
+        return None

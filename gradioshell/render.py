@@ -24,7 +24,7 @@ from gradioshell.gradio import (
     Started,
 )
 from gradioshell.syntax import example_call, files_as_names, how_to_write
-from gradioshell.text import files_of, json_text, safe, safe_line, safe_text, unwrap, with_paths
+from gradioshell.text import files_of, json_text, safe, safe_line, unwrap, with_paths
 
 if TYPE_CHECKING:
     from gradioshell.registry import Command
@@ -33,6 +33,13 @@ if TYPE_CHECKING:
     from gradioshell.sessions import Session
 
 log = logging.getLogger(__name__)
+
+
+def safe_text(value: str, style: str = "") -> Text:
+    """One line of text from an app or the Hub as a rich ``Text``: sanitized, and never read
+    as rich markup (``[link=…]`` and ``[/]`` are shown as they are)."""
+    return Text(safe_line(value), style=style)
+
 
 LOG_STYLES = {"warning": "yellow", "error": "red", "success": "green", "info": "cyan"}
 MAX_LOG_LINES = 8
@@ -354,7 +361,7 @@ def view(result: Result, output: Any = None) -> RenderableType | None:
     from gradioshell import results as r
 
     if isinstance(result, r.Note):
-        return safe_text(result.body, style=result.style)
+        return Text(safe(result.body), style=result.style)  # its lines, each sanitized
     if isinstance(result, r.Table):
         return table_view(result)
     if isinstance(result, r.JsonValue):

@@ -46,7 +46,7 @@ class State(CallContext):
     ) -> GradioApp:
         """Reach the app at ``url`` (default: ``target``) with the settings' timeouts, limits
         and TLS; with ``user``, log in as that user (the password is asked) if it asks."""
-        auth = await login.credentials(user, target)
+        auth = await login.credentials(user, target, self.output.ask)
         with login.explained(target, user):
             return await GradioApp.connect(
                 url or target,

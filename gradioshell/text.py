@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gradioshell.gradio.files import find_files, is_file_data, map_files
-
-if TYPE_CHECKING:
-    from rich.text import Text
 
 # Escape sequences (CSI, OSC, other ESC forms) are removed whole: a server must not be able
 # to drive the user's terminal, and their text (a colour code) means nothing to a reader.
@@ -50,14 +47,6 @@ def safe_line(value: str) -> str:
     """As :func:`safe`, for text that must stay on one line (names, labels, messages):
     line breaks are shown as ``\\n`` too."""
     return _HIDDEN_LINE.sub(_visible, _ESCAPES.sub("", value))
-
-
-def safe_text(value: str, style: str = "") -> Text:
-    """One line of text from an app or the Hub as a rich ``Text``: sanitized, and never read
-    as rich markup (``[link=…]`` and ``[/]`` are shown as they are)."""
-    from rich.text import Text
-
-    return Text(safe_line(value), style=style)
 
 
 # In JSON, every character :func:`safe` would show as an escape is written as a JSON escape:
