@@ -391,7 +391,7 @@ def _name(parts: Any) -> str:
 
 
 async def _app(shell: State, report: Report, url: str, space_id: str | None) -> None:
-    from gradioshell.commands.hub import resolve_connect
+    from gradioshell.connecting import resolve_connect
 
     on_request = None
     if space_id is not None:
