@@ -413,8 +413,8 @@ def checks_view(checks: list[Check]) -> Table:
 def table_view(data: ResultTable) -> Table:
     table = Table(
         title=safe_text(data.title) if data.title else None,
-        title_justify="left",
-        show_edge=False,
+        title_justify="center" if data.boxed else "left",
+        show_edge=data.boxed,
     )
     for column in data.columns:
         table.add_column(
@@ -422,6 +422,7 @@ def table_view(data: ResultTable) -> Table:
             style=column.style,
             no_wrap=not column.wrap,
             overflow="fold" if column.wrap else "ellipsis",
+            justify="right" if column.align == "right" else "left",
         )
     for row in data.rows:
         table.add_row(

@@ -50,6 +50,8 @@ class Column:
     style: str = ""
     key: bool = False
     wrap: bool = True
+    #: ``right`` for numbers.
+    align: str = "left"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class Table(Result):
     columns: list[Column] = field(default_factory=list)
     rows: list[list[str | Cell]] = field(default_factory=list)
     title: str = ""
+    #: Drawn inside a box (a listing that stands alone, such as a Hub search).
+    boxed: bool = False
 
 
 @dataclass

@@ -475,7 +475,7 @@ import gradioshell.toolbar as toolbar
 def fault(*args, **kwargs):
     raise RuntimeError("injected fault")
 
-core.sessions_table = fault  # a command
+render.sessions_table = fault  # a command's result, drawn
 render.outputs_table = fault  # the live panel, drawn in rich's refresh thread
 completer.ShellCompleter._values = fault  # completion, inside prompt_toolkit
 toolbar.signature = fault  # the toolbar, drawn on every key

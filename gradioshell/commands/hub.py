@@ -215,8 +215,8 @@ async def _list(shell: State, kind: str, args: Args) -> None:
         return
     columns = [Column("id", style="bold cyan", key=True)]
     if kind != "spaces":
-        columns.append(Column("downloads", wrap=False))
-    columns.append(Column("likes", wrap=False))
+        columns.append(Column("downloads", wrap=False, align="right"))
+    columns.append(Column("likes", wrap=False, align="right"))
     if kind != "datasets":
         columns.append(Column("pipeline" if kind == "models" else "sdk"))
     columns.append(Column("modified", wrap=False))
@@ -231,7 +231,7 @@ async def _list(shell: State, kind: str, args: Args) -> None:
         row.append(str(item.get("lastModified") or item.get("createdAt") or "")[:10])
         rows.append(row)
     title = f"{len(items)} {kind}" if items else f"no {kind} found"
-    shell.output.emit(Table(columns=columns, rows=rows, title=title, record=record))
+    shell.output.emit(Table(columns=columns, rows=rows, title=title, record=record, boxed=True))
 
 
 def _count(value: Any) -> str:
