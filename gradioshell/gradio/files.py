@@ -486,7 +486,7 @@ async def _inline(url: str, max_bytes: int | None, name: str) -> AsyncIterator[b
 
 def _failure(exc: httpx.HTTPError, url: str) -> str:
     """Why a transfer failed, never an empty reason (many httpx errors have no message)."""
-    from gradioshell.gradio.client import transport_error
+    from gradioshell.gradio.http import transport_error
 
     return str(exc) or str(transport_error(exc, url))
 
@@ -523,8 +523,7 @@ async def fetch_bytes(app: GradioApp, url: str, limit: int, name: str) -> bytes:
 
 async def _error_text(response: httpx.Response) -> str:
     """The status of a refused download with the app's explanation (its start, at most)."""
-    from gradioshell.gradio.client import status_error
-    from gradioshell.gradio.http import error_answer
+    from gradioshell.gradio.http import error_answer, status_error
 
     return str(status_error(await error_answer(response)))
 

@@ -100,7 +100,7 @@ class PerCallTransport:
 
     @staticmethod
     async def _guard(work: Coroutine[Any, Any, None], queue: MessageQueue, where: str) -> None:
-        from gradioshell.gradio.client import transport_error
+        from gradioshell.gradio.http import transport_error
 
         try:
             await work

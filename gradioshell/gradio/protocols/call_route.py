@@ -42,7 +42,7 @@ class CallRouteTransport(PerCallTransport):
 
     async def _stream(self, call: Call, url: str, data: list[Any], queue: MessageQueue) -> None:
         from gradioshell.gradio import sse
-        from gradioshell.gradio.client import status_error
+        from gradioshell.gradio.http import status_error
 
         app = self._app
         response = await app.request("POST", url, json={"data": data})

@@ -35,7 +35,7 @@ class RunTransport(PerCallTransport):
     async def _post(
         self, url: str, endpoint: Endpoint, data: list[Any], queue: MessageQueue
     ) -> None:
-        from gradioshell.gradio.client import status_error
+        from gradioshell.gradio.http import status_error
 
         app = self._app
         payload = {

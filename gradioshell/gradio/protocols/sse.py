@@ -47,7 +47,7 @@ class SSETransport(PerCallTransport):
         queue: MessageQueue,
     ) -> None:
         from gradioshell.gradio import sse
-        from gradioshell.gradio.client import status_error
+        from gradioshell.gradio.http import status_error
 
         app = self._app
         params: dict[str, str | int] = {
