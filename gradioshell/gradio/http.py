@@ -138,7 +138,7 @@ def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
         # which may carry a password.
         if "407" in str(exc):
             return ConnectionFailed(PROXY_LOGIN)
-        return ConnectionFailed(f"the proxy refused to reach {where}: {exc or 'proxy error'}")
+        return ConnectionFailed(f"the proxy refused to reach {where}: {str(exc) or 'proxy error'}")
     if isinstance(exc, httpx.ConnectTimeout):
         return ConnectionFailed(f"timed out connecting to {where}")
     if isinstance(exc, httpx.ConnectError):
@@ -166,7 +166,7 @@ def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
         return ConnectionFailed(f"timed out talking to {where}")
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
         return ConnectionFailed(f"the connection to {where} was lost")
-    return ConnectionFailed(f"request to {where} failed: {exc or type(exc).__name__}")
+    return ConnectionFailed(f"request to {where} failed: {str(exc) or type(exc).__name__}")
 
 
 _GROUP: Any = getattr(builtins, "BaseExceptionGroup", ())
