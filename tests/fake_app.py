@@ -22,7 +22,7 @@ from gradioshell.gradio.limits import Limits, Timeouts
 URL = "http://app.test"
 API = URL + "/gradio_api"
 
-#: Answers a request the test did not plan for: (status, JSON body).
+#: How the test answers one path itself (an answer, or an error raised as httpx would).
 Route = Callable[[httpx.Request], Awaitable[httpx.Response] | httpx.Response]
 
 
@@ -58,10 +58,10 @@ class Feed(httpx.AsyncByteStream):
 
 
 class FakeApp:
-    """Answers a channel's requests: ``queue/join`` with the next event id, every GET of an
-    event stream or a heartbeat with a new :class:`Feed` (kept in :attr:`feeds`, by path),
-    anything else from
-    :attr:`routes` (path → answer) or 200 ``{}``. Every request is kept in :attr:`requests`.
+    """Answers a channel's requests: from :attr:`routes` (path → answer) if the test set
+    one; else ``queue/join`` with the next event id, a GET of an event stream or a heartbeat
+    with a new :class:`Feed` (kept in :attr:`feeds`, by path), anything else with 200 ``{}``.
+    Every request is kept in :attr:`requests`.
     """
 
     def __init__(self) -> None:

@@ -1,4 +1,5 @@
-"""The connection to one Gradio app: config, endpoints, calls, over one kept-alive HTTP client."""
+"""One Gradio app: its config and endpoints, login, and its calls, each sent through the
+transport its release needs, all on the app's one :class:`~gradioshell.gradio.channel.Channel`."""
 
 from __future__ import annotations
 

@@ -491,7 +491,8 @@ async def _inline(url: str, max_bytes: int | None, name: str) -> AsyncIterator[b
 
 
 def decode_data_url(url: str, limit: int) -> bytes:
-    """The bytes of a base64 ``data:`` URL, checked against ``limit``."""
+    """The bytes of a base64 ``data:`` URL (how 3.x sends a file inline), checked against
+    ``limit``."""
     header, comma, payload = url.partition(",")
     if not comma:
         raise FileError("the app sent an inline file that is not a data URL (it has no comma)")
