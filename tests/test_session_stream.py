@@ -31,13 +31,14 @@ from gradioshell.gradio.channel import Channel
 from gradioshell.gradio.limits import Limits, Timeouts
 from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.session import SessionStream
-from tests.fake_app import API, FakeApp, Feed, until
+from tests.fake_app import API, URL, FakeApp, Feed, until
 
 T = TypeVar("T")
 
 ENDPOINT = Endpoint("/echo", 3)
-DATA = API.removeprefix("http://app.test") + "/queue/data"
-JOIN = API.removeprefix("http://app.test") + "/queue/join"
+PREFIX = API.removeprefix(URL)
+DATA = PREFIX + "/queue/data"
+JOIN = PREFIX + "/queue/join"
 IDLE = 0.3
 QUICK = Timeouts(stream_idle=IDLE)
 
@@ -80,7 +81,10 @@ class Session:
     async def feed(self, number: int = 1) -> Feed:
         return await self.app.feed(DATA, number)
 
-    async def close(self) -> None:
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
         await self.stream.close()
         await self.channel.close()
 
@@ -90,8 +94,7 @@ class Session:
 
 def test_calls_share_one_stream_and_each_gets_its_own_messages() -> None:
     async def main() -> tuple[list[Any], list[Any], Session]:
-        s = Session()
-        try:
+        async with Session() as s:
             first = await s.stream.submit(ENDPOINT, ["a"])
             second = await s.stream.submit(ENDPOINT, ["b"])
             feed = await s.feed()
@@ -103,8 +106,6 @@ def test_calls_share_one_stream_and_each_gets_its_own_messages() -> None:
                 completed("e1", "a2"),
             )
             return [e async for e in first], [e async for e in second], s
-        finally:
-            await s.close()
 
     first, second, s = run(main())
     assert first == [Generating(data=["a1"]), Completed(data=["a2"])]
@@ -118,16 +119,13 @@ def test_calls_share_one_stream_and_each_gets_its_own_messages() -> None:
 
 def test_diffs_are_applied_from_sse_v2_only() -> None:
     async def main(protocol: str) -> list[Any]:
-        s = Session(protocol)
-        try:
+        async with Session(protocol) as s:
             call = await s.stream.submit(ENDPOINT, [])
             feed = await s.feed()
             diff = [[["append", [], " world"]]]
             later = {**generating("e1", None), "output": {"data": diff}}
             feed.send(generating("e1", "hello"), later, completed("e1", "hello world"))
             return [e async for e in call]
-        finally:
-            await s.close()
 
     assert run(main("sse_v3"))[1] == Generating(data=["hello world"])
     # sse_v1 sends full values: a list that looks like a diff is a value.
@@ -136,8 +134,7 @@ def test_diffs_are_applied_from_sse_v2_only() -> None:
 
 def test_messages_that_come_before_their_call_listens_are_kept_for_it() -> None:
     async def main() -> tuple[list[Any], list[Any]]:
-        s = Session()
-        try:
+        async with Session() as s:
             first = await s.stream.submit(ENDPOINT, [])
             feed = await s.feed()
             feed.send(generating("e2", "early"), completed("e2", "done"))
@@ -146,8 +143,6 @@ def test_messages_that_come_before_their_call_listens_are_kept_for_it() -> None:
             second_events = [e async for e in second]
             feed.send(completed("e1", "first"))
             return [e async for e in first], second_events
-        finally:
-            await s.close()
 
     first, second = run(main())
     assert second == [Generating(data=["early"]), Completed(data=["done"])]
@@ -156,8 +151,7 @@ def test_messages_that_come_before_their_call_listens_are_kept_for_it() -> None:
 
 def test_messages_for_calls_not_made_here_are_bounded() -> None:
     async def main() -> tuple[list[Any], int, int]:
-        s = Session(limits=Limits(buffer=2000))
-        try:
+        async with Session(limits=Limits(buffer=2000)) as s:
             call = await s.stream.submit(ENDPOINT, [])
             feed = await s.feed()
             for n in range(300):
@@ -167,8 +161,6 @@ def test_messages_for_calls_not_made_here_are_bounded() -> None:
             feed.send(completed("e1", "mine"))
             result = await call.result()
             return result, s.stream._early_bytes, len(s.stream._early)
-        finally:
-            await s.close()
 
     result, held_bytes, held_calls = run(main())
     assert result == ["mine"]
@@ -178,8 +170,7 @@ def test_messages_for_calls_not_made_here_are_bounded() -> None:
 
 def test_a_call_that_does_not_take_its_messages_fails_when_its_buffer_is_full() -> None:
     async def main() -> tuple[list[Any], BaseException]:
-        s = Session(limits=Limits(buffer=300))
-        try:
+        async with Session(limits=Limits(buffer=300)) as s:
             call = await s.stream.submit(ENDPOINT, [])
             feed = await s.feed()
             feed.send(*(generating("e1", n) for n in range(20)))
@@ -189,8 +180,6 @@ def test_a_call_that_does_not_take_its_messages_fails_when_its_buffer_is_full() 
                 async for event in call:
                     events.append(event)
             return events, caught.value
-        finally:
-            await s.close()
 
     events, error = run(main())
     assert 0 < len(events) < 20
@@ -201,8 +190,7 @@ def test_a_call_that_does_not_take_its_messages_fails_when_its_buffer_is_full() 
 
 def test_unexpected_error_without_an_event_id_ends_every_call() -> None:
     async def main(lost: bool) -> tuple[list[BaseException], bool]:
-        s = Session()
-        try:
+        async with Session() as s:
             calls = [await s.stream.submit(ENDPOINT, []) for _ in range(2)]
             feed = await s.feed()
             message = {"msg": "unexpected_error", "message": "Server stopped unexpectedly."}
@@ -213,8 +201,6 @@ def test_unexpected_error_without_an_event_id_ends_every_call() -> None:
                     await call.result()
                 errors.append(caught.value)
             return errors, s.channel.stale
-        finally:
-            await s.close()
 
     errors, stale = run(main(lost=False))
     assert [str(e) for e in errors] == ["Server stopped unexpectedly."] * 2 and not stale
@@ -230,8 +216,7 @@ def test_each_call_has_its_own_idle_clock() -> None:
     more often than the limit is never given up, however long it runs."""
 
     async def main() -> tuple[float, BaseException, list[Any], float]:
-        s = Session()
-        try:
+        async with Session() as s:
             started = time.monotonic()
             quiet = await s.stream.submit(ENDPOINT, [])
             busy = await s.stream.submit(ENDPOINT, [])
@@ -250,8 +235,6 @@ def test_each_call_has_its_own_idle_clock() -> None:
             busy_result = await busy.result()
             await writer
             return quiet_after, caught.value, busy_result, time.monotonic() - started
-        finally:
-            await s.close()
 
     quiet_after, error, busy_result, busy_after = run(main())
     assert IDLE <= quiet_after < IDLE + 0.5
@@ -264,8 +247,7 @@ def test_each_call_has_its_own_idle_clock() -> None:
 
 def test_a_stream_nobody_listens_to_is_closed_then_reopened_for_the_next_call() -> None:
     async def main() -> tuple[bool, float, list[Any]]:
-        s = Session("sse_v2")
-        try:
+        async with Session("sse_v2") as s:
             call = await s.stream.submit(ENDPOINT, [])
             feed = await s.feed()
             feed.send(completed("e1", 1))
@@ -277,8 +259,6 @@ def test_a_stream_nobody_listens_to_is_closed_then_reopened_for_the_next_call() 
             call = await s.stream.submit(ENDPOINT, [])
             (await s.feed(2)).send(completed("e2", 2))
             return still_running, closed_after, await call.result()
-        finally:
-            await s.close()
 
     still_running, closed_after, result = run(main())
     assert IDLE * 0.9 <= closed_after < IDLE + 0.5
@@ -291,29 +271,23 @@ def test_a_stream_nobody_listens_to_is_closed_then_reopened_for_the_next_call() 
 
 def test_close_stream_ends_a_stream_and_pending_calls_get_a_new_one() -> None:
     async def main() -> tuple[list[Any], int]:
-        s = Session("sse_v3")
-        try:
+        async with Session("sse_v3") as s:
             call = await s.stream.submit(ENDPOINT, [])
             (await s.feed()).send(generating("e1", "a"), CLOSE)
             (await s.feed(2)).send(completed("e1", "b"), CLOSE)
             return await call.result(), len(s.app.feeds[DATA])
-        finally:
-            await s.close()
 
     assert run(main()) == (["b"], 2)
 
 
 def test_an_sse_v3_stream_cut_without_close_stream_fails_its_calls() -> None:
     async def main() -> tuple[BaseException, bool]:
-        s = Session("sse_v3")
-        try:
+        async with Session("sse_v3") as s:
             call = await s.stream.submit(ENDPOINT, [])
             (await s.feed()).end()
             with pytest.raises(ConnectionFailed) as caught:
                 await call.result()
             return caught.value, s.channel.stale
-        finally:
-            await s.close()
 
     error, stale = run(main())
     assert str(error) == "the connection to http://app.test was lost"
@@ -322,32 +296,26 @@ def test_an_sse_v3_stream_cut_without_close_stream_fails_its_calls() -> None:
 
 def test_before_sse_v3_a_stream_that_ends_is_reopened() -> None:
     async def main() -> list[Any]:
-        s = Session("sse_v2")
-        try:
+        async with Session("sse_v2") as s:
             call = await s.stream.submit(ENDPOINT, [])
             (await s.feed()).end()
             (await s.feed(2)).send(completed("e1", "again"))
             return await call.result()
-        finally:
-            await s.close()
 
     assert run(main()) == ["again"]
 
 
 def test_an_app_that_keeps_closing_empty_streams_fails_the_calls() -> None:
     async def main() -> tuple[BaseException, int]:
-        s = Session("sse_v2")
-        s.app.routes[DATA] = lambda request: httpx.Response(
-            200, headers={"content-type": "text/event-stream"}, content=b""
-        )
-        try:
+        async with Session("sse_v2") as s:
+            s.app.routes[DATA] = lambda request: httpx.Response(
+                200, headers={"content-type": "text/event-stream"}, content=b""
+            )
             call = await s.stream.submit(ENDPOINT, [])
             with pytest.raises(ProtocolError) as caught:
                 await call.result()
             opened = sum(1 for r in s.app.requests if r.url.path == DATA)
             return caught.value, opened
-        finally:
-            await s.close()
 
     error, opened = run(main())
     assert str(error) == "the app closed its event stream with calls still pending"
@@ -356,15 +324,12 @@ def test_an_app_that_keeps_closing_empty_streams_fails_the_calls() -> None:
 
 def test_a_session_the_app_no_longer_knows() -> None:
     async def main() -> tuple[BaseException, bool]:
-        s = Session()
-        s.app.routes[DATA] = lambda request: httpx.Response(404, json={"detail": "Not Found"})
-        try:
+        async with Session() as s:
+            s.app.routes[DATA] = lambda request: httpx.Response(404, json={"detail": "Not Found"})
             call = await s.stream.submit(ENDPOINT, [])
             with pytest.raises(SessionNotFound) as caught:
                 await call.result()
             return caught.value, s.channel.stale
-        finally:
-            await s.close()
 
     error, stale = run(main())
     assert "the app was restarted and lost this call" in str(error)
@@ -376,15 +341,12 @@ def test_a_lost_connection_to_the_stream_fails_the_calls_and_marks_the_session()
         raise httpx.ConnectError("[Errno 111] Connection refused")
 
     async def main() -> tuple[BaseException, bool]:
-        s = Session()
-        s.app.routes[DATA] = refuse
-        try:
+        async with Session() as s:
+            s.app.routes[DATA] = refuse
             call = await s.stream.submit(ENDPOINT, [])
             with pytest.raises(ConnectionFailed) as caught:
                 await call.result()
             return caught.value, s.channel.stale
-        finally:
-            await s.close()
 
     error, stale = run(main())
     assert str(error) == "cannot connect to http://app.test: connection refused"
@@ -396,14 +358,11 @@ def test_a_lost_connection_to_the_stream_fails_the_calls_and_marks_the_session()
 
 def test_queue_join_refused_or_without_an_event_id() -> None:
     async def main(answer: httpx.Response) -> BaseException:
-        s = Session()
-        s.app.routes[JOIN] = lambda request: answer
-        try:
+        async with Session() as s:
+            s.app.routes[JOIN] = lambda request: answer
             with pytest.raises(GradioError) as caught:
                 await s.stream.submit(ENDPOINT, [])
             return caught.value
-        finally:
-            await s.close()
 
     full = run(main(httpx.Response(503, json={"detail": "Queue is full"})))
     assert (
@@ -419,22 +378,16 @@ def test_queue_join_refused_or_without_an_event_id() -> None:
 @pytest.mark.parametrize("has_cancel", [True, False])
 def test_cancel_asks_the_app_to_stop_the_call(has_cancel: bool) -> None:
     async def main() -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
-        s = Session()
-        if not has_cancel:  # before 4.29
-            s.app.routes[API.removeprefix("http://app.test") + "/cancel"] = lambda request: (
-                httpx.Response(404)
-            )
-        try:
+        async with Session() as s:
+            if not has_cancel:  # before 4.29
+                s.app.routes[PREFIX + "/cancel"] = lambda request: httpx.Response(404)
             call = await s.stream.submit(ENDPOINT, [])
             await call.cancel()
-            prefix = API.removeprefix("http://app.test")
             return (
-                s.app.posted(prefix + "/cancel"),
-                s.app.posted(prefix + "/reset"),
+                s.app.posted(PREFIX + "/cancel"),
+                s.app.posted(PREFIX + "/reset"),
                 s.channel.session_hash,
             )
-        finally:
-            await s.close()
 
     cancels, resets, session = run(main())
     assert cancels == [{"session_hash": session, "fn_index": 3, "event_id": "e1"}]

@@ -28,7 +28,7 @@ from gradioshell.gradio.channel import Channel
 from gradioshell.gradio.heartbeat import Heartbeat
 from gradioshell.gradio.limits import Limits, Timeouts
 from gradioshell.gradio.models import Endpoint
-from gradioshell.gradio.protocols import base, load
+from gradioshell.gradio.protocols import Transport, base, load
 from gradioshell.gradio.protocols.base import IdleClock, idle_limited
 from tests.fake_app import API, URL, FakeApp, until
 
@@ -207,16 +207,19 @@ def test_a_new_session_is_a_new_hash() -> None:
 # -- the per-call transports ---------------------------------------------------------------
 
 
+def _call_routes() -> tuple[FakeApp, Channel, Transport]:
+    """An app whose ``call/echo`` answers the event id ``c1``, and its /call transport."""
+    app = FakeApp()
+    app.routes[f"{PREFIX}/call/echo"] = lambda request: httpx.Response(200, json={"event_id": "c1"})
+    channel = app.channel(timeouts=QUICK)
+    return app, channel, load("call", channel)
+
+
 def test_call_routes_stream_full_values_and_errors() -> None:
     """4.20+ with an unknown protocol: POST call/<name>, then its event stream."""
 
     async def main(last: bytes) -> tuple[list[Any], dict[str, Any]]:
-        app = FakeApp()
-        app.routes[f"{PREFIX}/call/echo"] = lambda request: httpx.Response(
-            200, json={"event_id": "c1"}
-        )
-        channel = app.channel(timeouts=QUICK)
-        transport = load("call", channel)
+        app, channel, transport = _call_routes()
         try:
             call = await transport.submit(ECHO, ["hi"])
             feed = await app.feed(f"{PREFIX}/call/echo/c1")
@@ -239,12 +242,7 @@ def test_call_routes_stream_full_values_and_errors() -> None:
 
 def test_call_routes_give_up_on_heartbeats_alone() -> None:
     async def main() -> BaseException:
-        app = FakeApp()
-        app.routes[f"{PREFIX}/call/echo"] = lambda request: httpx.Response(
-            200, json={"event_id": "c1"}
-        )
-        channel = app.channel(timeouts=QUICK)
-        transport = load("call", channel)
+        app, channel, transport = _call_routes()
         try:
             call = await transport.submit(ECHO, [])
             feed = await app.feed(f"{PREFIX}/call/echo/c1")

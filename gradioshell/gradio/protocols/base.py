@@ -36,6 +36,17 @@ class Transport(Protocol):
     async def close(self) -> None: ...
 
 
+def inputs_payload(channel: Channel, endpoint: Endpoint, data: list[Any]) -> dict[str, Any]:
+    """The body that carries a call's inputs to every queue and route: the values, the event
+    (by index) and the session."""
+    return {
+        "data": data,
+        "fn_index": endpoint.fn_index,
+        "session_hash": channel.session_hash,
+        "event_data": None,
+    }
+
+
 # -- the stream idle limit ---------------------------------------------------------------
 
 

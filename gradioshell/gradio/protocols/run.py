@@ -11,7 +11,7 @@ from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.http import status_error
 from gradioshell.gradio.limits import parse_json
 from gradioshell.gradio.models import Endpoint
-from gradioshell.gradio.protocols.base import PerCallTransport
+from gradioshell.gradio.protocols.base import PerCallTransport, inputs_payload
 
 if TYPE_CHECKING:
     from gradioshell.gradio.channel import Channel
@@ -37,12 +37,7 @@ class RunTransport(PerCallTransport):
         self, url: str, endpoint: Endpoint, data: list[Any], queue: MessageQueue
     ) -> None:
         channel = self._channel
-        payload = {
-            "data": data,
-            "fn_index": endpoint.fn_index,
-            "session_hash": channel.session_hash,
-            "event_data": None,
-        }
+        payload = inputs_payload(channel, endpoint, data)
         # One answer at the end of the whole run: it may take as long as a stream may idle,
         # and then as long as any answer to come.
         timeout = httpx.Timeout(channel.timeouts.stream_idle, connect=channel.timeouts.connect)

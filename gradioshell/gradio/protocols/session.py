@@ -21,7 +21,7 @@ from gradioshell.gradio.call import SESSION_LOST, Call, MessageQueue, SessionNot
 from gradioshell.gradio.errors import ConnectionFailed, GradioError, ProtocolError
 from gradioshell.gradio.http import error_answer, status_error, transport_error
 from gradioshell.gradio.limits import parse_json
-from gradioshell.gradio.protocols.base import IdleClock, idle_error
+from gradioshell.gradio.protocols.base import IdleClock, idle_error, inputs_payload
 from gradioshell.gradio.protocols.catalog import DIFF_PROTOCOLS
 
 if TYPE_CHECKING:
@@ -63,13 +63,7 @@ class SessionStream:
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         """Post the call to ``queue/join`` and listen for its messages on the stream."""
         channel = self._channel
-        payload = {
-            "data": data,
-            "fn_index": endpoint.fn_index,
-            "session_hash": channel.session_hash,
-            "event_data": None,
-            "trigger_id": None,
-        }
+        payload = {**inputs_payload(channel, endpoint, data), "trigger_id": None}
         response = await channel.request("POST", channel.api_url + "/queue/join", json=payload)
         event_id = _json(response, "queue/join", channel.limits.depth).get("event_id")
         if not isinstance(event_id, str):

@@ -15,7 +15,7 @@ from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import ConnectionFailed
 from gradioshell.gradio.http import error_answer, status_error
 from gradioshell.gradio.models import Endpoint
-from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
+from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited, inputs_payload
 
 if TYPE_CHECKING:
     from gradioshell.gradio.channel import Channel
@@ -63,13 +63,7 @@ class SSETransport(PerCallTransport):
                 if kind == "send_data":
                     event_id = msg.get("event_id")
                     call.event_id = event_id if isinstance(event_id, str) else None
-                    payload = {
-                        "data": data,
-                        "event_data": None,
-                        "fn_index": endpoint.fn_index,
-                        "session_hash": channel.session_hash,
-                        "event_id": event_id,
-                    }
+                    payload = {**inputs_payload(channel, endpoint, data), "event_id": event_id}
                     await channel.request("POST", channel.api_url + "/queue/data", json=payload)
                     continue
                 self.put(queue, msg, size)
