@@ -415,7 +415,7 @@ class HubClient:
         self, method: str, path: str, *, what: str | None = None, **kwargs: Any
     ) -> httpx.Response:
         """Send a request to the Hub; raise :class:`HubError` for faults and error answers."""
-        from gradioshell.gradio.client import transport_error
+        from gradioshell.gradio.http import transport_error
 
         url = self.url(path)
 

@@ -49,7 +49,7 @@ def tls_verify(settings: Settings) -> ssl.SSLContext | bool:
     """What to give httpx's ``verify``: False with --insecure, else a verifying context."""
     if not settings.verify_tls:
         return False
-    from gradioshell.gradio.client import tls_context
+    from gradioshell.gradio.http import tls_context
 
     path, source = ca_bundle(settings)
     if path is None:

@@ -208,7 +208,7 @@ async def logs(
                     for part in text.rstrip("\n").split("\n"):
                         yield LogLine(part, stamp)
     except httpx.HTTPError as exc:
-        from gradioshell.gradio.client import transport_error
+        from gradioshell.gradio.http import transport_error
 
         raise transport_error(exc, url) from None
 

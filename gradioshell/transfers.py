@@ -142,7 +142,7 @@ async def resolve_file_arguments(
         if uploads:
             with upload_progress(shell, sum(f.size for f in uploads)) as progress:
                 results = await upload(
-                    session.app, uploads, cache=session.uploads, progress=progress
+                    session.app.channel, uploads, cache=session.uploads, progress=progress
                 )
             uploaded = dict(zip(uploads, results, strict=True))
 
@@ -189,7 +189,7 @@ async def _fetch_remote(item: RemoteFile, directory: Path, limit: int | None) ->
     from gradioshell.gradio.files import download
 
     try:
-        saved = await download(item.source.app, item.data, directory, max_bytes=limit)
+        saved = await download(item.source.app.channel, item.data, directory, max_bytes=limit)
     except FileError as exc:
         raise FileError(f"from {item.source.name}: {exc}") from None
     return local_file(str(saved), max_size=limit)
@@ -348,7 +348,7 @@ async def download_outputs(shell: CallContext, session: Session, outputs: list[A
             break
         cap = min(limits.file, budget)
         try:
-            saved = await download(session.app, data, directory, max_bytes=cap)
+            saved = await download(session.app.channel, data, directory, max_bytes=cap)
         except FileTooLarge as exc:
             if cap == limits.file:
                 problems.append(str(exc))

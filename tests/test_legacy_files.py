@@ -11,13 +11,8 @@ import base64
 
 import pytest
 
-from gradioshell.gradio.files import FileError, file_data, is_file_data
-from gradioshell.gradio.legacy_files import (
-    Gradio3Files,
-    Gradio4Files,
-    codec_for,
-    decode_data_url,
-)
+from gradioshell.gradio.files import FileError, decode_data_url, file_data, is_file_data
+from gradioshell.gradio.legacy_files import Gradio3Files, Gradio4Files, codec_for
 from gradioshell.gradio.models import Endpoint, Parameter, Return, parse_config
 
 API = "http://127.0.0.1:7860"

@@ -332,7 +332,7 @@ def test_a_stopped_queue_and_a_gateway_are_told_apart() -> None:
     import httpx
 
     from gradioshell.gradio import QueueFull, Unavailable
-    from gradioshell.gradio.client import status_error
+    from gradioshell.gradio.http import status_error
     from gradioshell.retry import transient
 
     request = httpx.Request("POST", "http://app/gradio_api/queue/join")

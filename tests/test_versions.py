@@ -18,8 +18,7 @@ import httpx
 import pexpect
 import pytest
 
-from gradioshell.gradio import Completed, Failed, Generating, GradioApp
-from gradioshell.gradio.client import Timeouts
+from gradioshell.gradio import Completed, Failed, Generating, GradioApp, Timeouts
 from gradioshell.gradio.errors import ConnectionFailed, ResponseTooLarge
 from gradioshell.gradio.limits import Limits
 from tests.conftest import APPS, RunningApp, start_app

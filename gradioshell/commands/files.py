@@ -43,7 +43,9 @@ async def upload_(shell: State, args: Args) -> None:
     from gradioshell.transfers import ORIGIN, ResultFile, upload_progress
 
     with upload_progress(shell, sum(f.size for f in files)) as progress:
-        uploaded = await upload(session.app, files, cache=session.uploads, progress=progress)
+        uploaded = await upload(
+            session.app.channel, files, cache=session.uploads, progress=progress
+        )
     results: list[Any] = [ResultFile({**data, ORIGIN: session.url}, session) for data in uploaded]
     for data in results:
         data[ORIGIN] = session.url

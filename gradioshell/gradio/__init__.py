@@ -4,7 +4,7 @@ It knows nothing of the terminal; the shell imports it, never the reverse.
 """
 
 from gradioshell.gradio.call import HIDDEN_ERROR, Call, SessionNotFound
-from gradioshell.gradio.client import GradioApp, Timeouts, normalize_url
+from gradioshell.gradio.client import GradioApp, normalize_url
 from gradioshell.gradio.errors import (
     ArgumentError,
     AuthenticationRequired,
@@ -35,7 +35,7 @@ from gradioshell.gradio.events import (
     Started,
 )
 from gradioshell.gradio.files import FileError, file_kind, is_file_parameter
-from gradioshell.gradio.limits import Limits
+from gradioshell.gradio.limits import Limits, Timeouts
 from gradioshell.gradio.models import AppConfig, Endpoint, Parameter, Return
 from gradioshell.gradio.values import bind, convert
 

@@ -1,44 +1,31 @@
-"""The connection to one Gradio app: config, endpoints, calls, over one kept-alive HTTP client."""
+"""One Gradio app: its config and endpoints, login, and its calls, each sent through the
+transport its release needs, all on the app's one :class:`~gradioshell.gradio.channel.Channel`."""
 
 from __future__ import annotations
 
-import asyncio
-import builtins
-import contextlib
 import difflib
-import errno
 import functools
 import logging
-import socket
 import ssl
 import time
-import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 
-from gradioshell.gradio import sse
-from gradioshell.gradio.call import SESSION_LOST, Call, MessageQueue, SessionNotFound, buffer_full
+from gradioshell.gradio import heartbeat
+from gradioshell.gradio.call import Call
+from gradioshell.gradio.channel import Channel
 from gradioshell.gradio.errors import (
-    AuthenticationRequired,
     ConnectionFailed,
-    GradioError,
-    HTTPError,
     LoginFailed,
     NotAGradioApp,
     ProtocolError,
-    QueueFull,
-    TimedOut,
-    TooManyRequests,
-    Unavailable,
     UnknownEndpoint,
-    ValidationFailed,
 )
-from gradioshell.gradio.http import deadline, error_answer, headers_for, new_client
-from gradioshell.gradio.limits import Limits, parse_json, read_capped
+from gradioshell.gradio.http import new_client, status_error, tls_context
+from gradioshell.gradio.legacy_files import FileCodec, codec_for
+from gradioshell.gradio.limits import Limits, Timeouts, parse_json
 from gradioshell.gradio.models import (
     AppConfig,
     Endpoint,
@@ -47,56 +34,18 @@ from gradioshell.gradio.models import (
     undocumented_endpoint,
 )
 from gradioshell.gradio.protocols import (
-    DIFF_PROTOCOLS,
-    QUEUE_PROTOCOLS,
     Transport,
     check_supported,
+    load,
     protocol_name,
     transport_name,
     version_tuple,
 )
-from gradioshell.gradio.protocols import load as load_transport
-
-if TYPE_CHECKING:
-    from gradioshell.gradio.heartbeat import Heartbeat
-    from gradioshell.gradio.legacy_files import FileCodec
+from gradioshell.gradio.protocols.session import SessionStream
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DIFF_PROTOCOLS", "QUEUE_PROTOCOLS", "GradioApp", "Timeouts"]
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds to wait: to connect, for each read of an answer, and on an event stream.
-
-    ``stream_idle`` is how long a call's event stream may go with no message for the call
-    but heartbeats (or nothing at all) before the call is given up as stuck. ``request`` and
-    ``transfer`` bound a whole request (an answer, a file's download or upload), which
-    per-read timeouts do not: a server may send one byte just before each read times out.
-    """
-
-    connect: float = 10.0
-    read: float = 60.0
-    stream_idle: float = 300.0
-    request: float = 120.0
-    transfer: float = 3600.0
-
-    def httpx(self) -> httpx.Timeout:
-        return httpx.Timeout(self.read, connect=self.connect)
-
-
-@functools.cache
-def tls_context(cafile: str | None = None) -> ssl.SSLContext:
-    """The verifying TLS context every session shares: with the CA bundle ``cafile``, else
-    the default one (``SSL_CERT_FILE`` or the bundled certificates).
-
-    Loading the CA bundle is most of the cost of a new httpx client (tens of milliseconds,
-    more than the /config and /info requests of a local app), so it is done once.
-    """
-    if cafile:
-        return ssl.create_default_context(cafile=cafile)
-    return httpx.create_ssl_context()
+__all__ = ["GradioApp", "normalize_url"]
 
 
 def normalize_url(target: str) -> str:
@@ -111,7 +60,15 @@ def normalize_url(target: str) -> str:
 
 
 class GradioApp:
-    """A connected Gradio app. Create with :meth:`connect`; close with :meth:`close`."""
+    """A connected Gradio app. Create with :meth:`connect`; close with :meth:`close`.
+
+    It reads the app's config and endpoints, and runs calls through the transport the app's
+    release needs (``protocols/``), all of them on its :attr:`channel`: the connection and
+    session that the transports, the heartbeat and the file functions are given.
+    """
+
+    #: After this many seconds without an answer, a call first checks the app was not restarted.
+    REVALIDATE_AFTER = 10.0
 
     def __init__(
         self,
@@ -120,29 +77,21 @@ class GradioApp:
         *,
         timeouts: Timeouts | None = None,
         limits: Limits | None = None,
+        tls: ssl.SSLContext | bool = True,
     ) -> None:
         self.url = url
-        self.http = http
-        self.timeouts = timeouts or Timeouts()
-        self.limits = limits or Limits()
-        self.session_hash = uuid.uuid4().hex[:12]
-        # Set when the app may have been restarted: the next call refreshes first.
-        self.stale = False
-        self._last_answer = time.monotonic()
-        self.config: AppConfig | None = None
+        #: The app's connection and session, as its transports use them.
+        self.channel = Channel(url, http, timeouts=timeouts, limits=limits, tls=tls)
+        self._config: AppConfig | None = None
         self.endpoints: list[Endpoint] = []
         self.info: dict[str, Any] = {}
-        self.verify = True
-        #: What verifies the app's certificate (False: nothing): for its other connections.
-        self.tls: ssl.SSLContext | bool = True
         #: Who the app logged in, when it asked for a login.
         self.user: str | None = None
-        #: Server paths of this session's uploads → the local files they came from.
-        self.uploaded_from: dict[str, Path] = {}
         #: How file values travel to and from this app's release (None: as FileData).
         self.file_codec: FileCodec | None = None
-        self._heartbeat: Heartbeat | None = None
-        self._stream = _SessionStream(self)
+        self._heartbeat: heartbeat.Heartbeat | None = None
+        #: The transport of 4.9 and later; the others are made when first needed.
+        self._stream = SessionStream(self.channel)
         self._transports: dict[str, Transport] = {}
 
     def __repr__(self) -> str:
@@ -170,16 +119,15 @@ class GradioApp:
         url = normalize_url(target)
         timeouts = timeouts or Timeouts()
         limits = limits or Limits()
+        tls = tls_context() if verify is True else verify
         http = new_client(
             timeout=timeouts.httpx(),
             limit=max(limits.json, limits.file),
-            verify=tls_context() if verify is True else verify,
+            verify=tls,
             on_request=on_request,
             headers=headers,
         )
-        app = cls(url, http, timeouts=timeouts, limits=limits)
-        app.verify = verify is not False
-        app.tls = tls_context() if verify is True else verify
+        app = cls(url, http, timeouts=timeouts, limits=limits, tls=tls)
         try:
             if auth is not None:
                 await app.login(*auth)
@@ -189,6 +137,51 @@ class GradioApp:
             raise
         return app
 
+    # -- what the channel holds, as the shell reads it ---------------------------------
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        return self.channel.http
+
+    @property
+    def timeouts(self) -> Timeouts:
+        return self.channel.timeouts
+
+    @property
+    def limits(self) -> Limits:
+        return self.channel.limits
+
+    @property
+    def session_hash(self) -> str:
+        return self.channel.session_hash
+
+    @property
+    def stale(self) -> bool:
+        """Whether the app may have been restarted: the next call refreshes first."""
+        return self.channel.stale
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        self.channel.stale = value
+
+    @property
+    def api_url(self) -> str:
+        return self.channel.api_url
+
+    # -- config and endpoints ------------------------------------------------------------
+
+    @property
+    def config(self) -> AppConfig | None:
+        return self._config
+
+    @config.setter
+    def config(self, config: AppConfig | None) -> None:
+        """The app's config, and with it what the transports must know of it."""
+        self._config = config
+        self.channel.api_url = self.url + (config.api_prefix if config else "")
+        self.channel.upload_limit = config.max_file_size if config else None
+        self._stream.protocol = config.protocol if config else None
+
     @property
     def version(self) -> str:
         return self.config.version if self.config else "unknown"
@@ -196,10 +189,6 @@ class GradioApp:
     @property
     def protocol(self) -> str:
         return protocol_name(self.config) if self.config else "unknown"
-
-    @property
-    def api_url(self) -> str:
-        return self.url + (self.config.api_prefix if self.config else "")
 
     async def refresh(self) -> None:
         """Fetch ``/config`` and ``/info`` again."""
@@ -213,15 +202,9 @@ class GradioApp:
         self.endpoints = parse_info(info, config)
         self.info = info
         self.stale = False
-        from gradioshell.gradio import heartbeat
-        from gradioshell.gradio.legacy_files import codec_for
-
         self.file_codec = codec_for(config, self.api_url)
         if heartbeat.wanted(version_tuple(config.version)):
-            self._heartbeat = self._heartbeat or heartbeat.Heartbeat(self)
-
-    #: After this many seconds without an answer, a call first checks the app was not restarted.
-    REVALIDATE_AFTER = 10.0
+            self._heartbeat = self._heartbeat or heartbeat.Heartbeat(self.channel)
 
     async def revalidate(self) -> None:
         """Make sure config and endpoints are current before a call.
@@ -231,7 +214,7 @@ class GradioApp:
         and ``/info`` again and start a new session: the old one is gone with the old process.
         """
         if not self.stale:
-            if time.monotonic() - self._last_answer < self.REVALIDATE_AFTER:
+            if time.monotonic() - self.channel.last_answer < self.REVALIDATE_AFTER:
                 return
             payload = await self._get_json(self.url + "/config", what="config")
             if self.config is not None and _fingerprint(parse_config(payload)) == _fingerprint(
@@ -244,7 +227,7 @@ class GradioApp:
 
     def new_session(self) -> None:
         """Take a new session hash (the app no longer knows the old one)."""
-        self.session_hash = uuid.uuid4().hex[:12]
+        self.channel.new_session()
 
     async def login(self, user: str, password: str) -> None:
         """Log in with the app's ``/login`` form; the client keeps the cookies it sets."""
@@ -295,51 +278,32 @@ class GradioApp:
             message += f"; did you mean {' or '.join(near)}?"
         raise UnknownEndpoint(message, near)
 
+    # -- calls ---------------------------------------------------------------------------
+
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         """Queue a call of ``endpoint`` with ``data`` (one value per parameter)."""
-        if self.stale or time.monotonic() - self._last_answer >= self.REVALIDATE_AFTER:
+        if self.stale or time.monotonic() - self.channel.last_answer >= self.REVALIDATE_AFTER:
             await self.revalidate()
             endpoint = self._current(endpoint)
         if self._heartbeat is not None:
             self._heartbeat.ensure()
         codec = self.file_codec
         if codec is not None:
-            data = await codec.encode(self, endpoint, data)
-        call = await self._start(endpoint, endpoint.wire_inputs(data))
+            data = await codec.encode(self.channel, endpoint, data)
+        call = await self._transport(endpoint).submit(endpoint, endpoint.wire_inputs(data))
         if codec is not None:
             call.decode = functools.partial(codec.decode, endpoint)
         return call
 
-    async def _start(self, endpoint: Endpoint, data: list[Any]) -> Call:
-        """Send the call over the app's transport: the session stream, or one per call."""
-        if self.config is not None:
-            name = transport_name(self.config, endpoint)
-            if name is not None:
-                transport = self._transports.get(name)
-                if transport is None:
-                    transport = self._transports[name] = load_transport(name, self)
-                return await transport.submit(endpoint, data)
-        payload = {
-            "data": data,
-            "fn_index": endpoint.fn_index,
-            "session_hash": self.session_hash,
-            "event_data": None,
-            "trigger_id": None,
-        }
-        response = await self.request("POST", self.api_url + "/queue/join", json=payload)
-        event_id = _json(response, "queue/join", self.limits.depth).get("event_id")
-        if not isinstance(event_id, str):
-            raise ProtocolError("the app did not return an event id for the call")
-        queue = self._stream.listen(event_id)
-        return Call(
-            endpoint,
-            event_id,
-            queue,
-            diffs=self.protocol in DIFF_PROTOCOLS,
-            on_cancel=self._cancel,
-            on_finish=lambda call: self._stream.forget(call.event_id),
-            depth=self.limits.depth,
-        )
+    def _transport(self, endpoint: Endpoint) -> Transport:
+        """The transport for a call of ``endpoint``: the session stream, or one per call."""
+        name = transport_name(self.config, endpoint) if self.config is not None else None
+        if name is None:
+            return self._stream
+        transport = self._transports.get(name)
+        if transport is None:
+            transport = self._transports[name] = load(name, self.channel)
+        return transport
 
     def _current(self, endpoint: Endpoint) -> Endpoint:
         """``endpoint`` as the app describes it now (after a refresh its index may differ)."""
@@ -355,37 +319,7 @@ class GradioApp:
             return hidden
         raise UnknownEndpoint(f"the app no longer has the endpoint {endpoint.name!r}", [])
 
-    async def _cancel(self, call: Call) -> None:
-        payload = {
-            "session_hash": self.session_hash,
-            "fn_index": call.endpoint.fn_index,
-            "event_id": call.event_id,
-        }
-        status = await self.notify(self.api_url + "/cancel", payload)
-        if status in (404, 405):
-            # Before 4.29 there is no /cancel; /reset stops the event instead.
-            await self.notify(self.api_url + "/reset", {"event_id": call.event_id})
-
-    async def notify(self, url: str, payload: dict[str, Any]) -> int | None:
-        """POST ``payload`` to a route whose answer hardly matters (cancel, reset): briefly,
-        reading little of the answer. Its status, or None if it failed (logged)."""
-        follow = "the answer to " + httpx.URL(url).path
-
-        async def send() -> int:
-            async with self.http.stream("POST", url, json=payload, timeout=3.0) as response:
-                await read_capped(response, 64 * 1024, follow)
-                return response.status_code
-
-        try:
-            return await deadline(send(), 5.0, follow, "")
-        except (httpx.HTTPError, GradioError) as exc:
-            log.debug("request to %s failed: %s", url, exc)
-            return None
-
-    async def headers_for(self, url: str) -> dict[str, str]:
-        """The headers (cookies and credentials included) a request to ``url`` carries from
-        this app's client: what a connection made outside it (a websocket) must send."""
-        return await headers_for(self.http, url)
+    # -- requests ------------------------------------------------------------------------
 
     async def request(
         self,
@@ -396,43 +330,8 @@ class GradioApp:
         within: float | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        """Send a request; raise a :class:`GradioError` for faults, and for error statuses
-        unless ``check`` is false (the caller reads the app's answer to a failure itself).
-
-        The answer is read whole, up to the JSON size limit, all within ``within`` seconds
-        (by default the request deadline of the settings).
-        """
-        seconds = self.timeouts.request if within is None else within
-        path = httpx.URL(url).path
-
-        follow = kwargs.pop("follow_redirects", True)
-
-        async def send() -> tuple[httpx.Response, bytes]:
-            request = self.http.build_request(method, url, **kwargs)
-            response = await self.http.send(request, stream=True, follow_redirects=follow)
-            try:
-                what = "answer to " + request.url.path  # parsed once, by build_request
-                return response, await read_capped(response, self.limits.json, what)
-            finally:
-                await response.aclose()
-
-        try:
-            response, body = await deadline(send(), seconds, f"the answer to {path}")
-        except httpx.HTTPError as exc:
-            self.stale = True
-            raise transport_error(exc, url) from exc
-        self._last_answer = time.monotonic()
-        headers = [
-            (k, v)
-            for k, v in response.headers.multi_items()
-            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-        ]
-        response = httpx.Response(
-            response.status_code, headers=headers, content=body, request=response.request
-        )
-        if check and response.status_code >= 400:
-            raise status_error(response)
-        return response
+        """A request on the app's channel (:meth:`Channel.request`)."""
+        return await self.channel.request(method, url, check=check, within=within, **kwargs)
 
     async def _get_json(self, url: str, *, what: str) -> Any:
         response = await self.request("GET", url)
@@ -451,372 +350,9 @@ class GradioApp:
         for transport in self._transports.values():
             await transport.close()
         await self._stream.close()
-        await self.http.aclose()
-
-
-class _SessionStream:
-    """The session's single event stream (``queue/data``), shared by all its running calls.
-
-    Messages are routed to calls by ``event_id``. The stream is opened while any call
-    is pending and reopened if the server closes it early.
-
-    What an app can make it hold is bounded: messages for calls not (yet) listening are
-    kept up to ``MAX_EARLY`` calls, ``MAX_EARLY`` messages each and the buffer limit in
-    bytes; a call's own messages not yet taken, up to the buffer limit. And each call has
-    its own idle clock: messages for other calls (or heartbeats) never keep it alive.
-    """
-
-    MAX_EMPTY_REOPENS = 5
-    MAX_EARLY = 256
-
-    def __init__(self, app: GradioApp) -> None:
-        self._app = app
-        self._listeners: dict[str, MessageQueue] = {}
-        #: When each listening call last had a message (or started listening).
-        self._active: dict[str, float] = {}
-        self._early: dict[str, list[tuple[dict[str, Any], int]]] = {}
-        self._early_bytes = 0
-        #: When the last call stopped listening (the stream idles from then on).
-        self._quiet = time.monotonic()
-        self._task: asyncio.Task[None] | None = None
-
-    def listen(self, event_id: str) -> MessageQueue:
-        queue = MessageQueue(self._app.limits.buffer)
-        for msg, size in self._early.pop(event_id, []):
-            self._early_bytes -= size
-            queue.put_sized(msg, size)
-        self._listeners[event_id] = queue
-        self._active[event_id] = time.monotonic()
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._run())
-        return queue
-
-    def forget(self, event_id: str | None) -> None:
-        if event_id is not None:
-            self._listeners.pop(event_id, None)
-            self._active.pop(event_id, None)
-            self._quiet = time.monotonic()
-            for _, size in self._early.pop(event_id, []):
-                self._early_bytes -= size
-
-    async def close(self) -> None:
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-
-    async def _run(self) -> None:
-        app = self._app
-        empty_reopens = 0
-        try:
-            while self._listeners:
-                delivered, ended = await self._read_once()
-                if ended == "idle":
-                    continue  # nobody listened for a while: closed, reopened if need be
-                if ended == "cut" and app.protocol == "sse_v3" and self._listeners:
-                    # sse_v3 always ends a stream with close_stream: this one was cut.
-                    raise ConnectionFailed(f"the connection to {app.url} was lost")
-                if delivered:
-                    empty_reopens = 0
-                    continue
-                empty_reopens += 1
-                if empty_reopens > self.MAX_EMPTY_REOPENS:
-                    raise ProtocolError("the app closed its event stream with calls still pending")
-                await asyncio.sleep(0.05 * empty_reopens)
-        except asyncio.CancelledError:
-            raise
-        except GradioError as exc:
-            if isinstance(exc, ConnectionFailed):
-                app.stale = True
-            self._broadcast(exc)
-        except httpx.HTTPError as exc:
-            app.stale = True
-            self._broadcast(transport_error(exc, app.api_url + "/queue/data"))
-        except Exception as exc:  # a bug must not hang the calls waiting on this stream
-            log.exception("event stream failed")
-            self._broadcast(ProtocolError(f"event stream failed: {type(exc).__name__}: {exc}"))
-
-    async def _read_once(self) -> tuple[int, str]:
-        """Read the stream to its end: (messages delivered, how it ended: ``closed`` by
-        close_stream, ``cut`` without it, or ``idle``: no call listened for the idle limit)."""
-        app = self._app
-        delivered = 0
-        ended = "cut"
-        timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        async with app.http.stream(
-            "GET",
-            app.api_url + "/queue/data",
-            params={"session_hash": app.session_hash},
-            headers={"Accept": "text/event-stream", "Cache-Control": "no-store"},
-            timeout=timeout,
-        ) as response:
-            if response.status_code >= 400:
-                if response.status_code == 404:
-                    app.stale = True
-                    raise SessionNotFound(SESSION_LOST)
-                raise status_error(await error_answer(response))
-            app._last_answer = time.monotonic()
-            messages = sse.sized_messages(response, app.limits.json, app.limits.depth)
-            iterator = aiter(messages)
-            pending: asyncio.Future[tuple[dict[str, Any], int]] | None = None
-            try:
-                while True:
-                    if pending is None:
-                        pending = asyncio.ensure_future(anext(iterator))
-                    ready = await self._wait(pending)
-                    if ready is None:
-                        ended = "idle"
-                        break
-                    if not ready:
-                        continue  # idle calls were given up; the others go on
-                    try:
-                        msg, size = pending.result()
-                    except StopAsyncIteration:
-                        break
-                    finally:
-                        pending = None
-                    kind = msg.get("msg")
-                    if kind == "close_stream":
-                        ended = "closed"
-                        break
-                    app._last_answer = time.monotonic()
-                    if kind == "heartbeat":
-                        continue
-                    event_id = msg.get("event_id")
-                    if not isinstance(event_id, str):
-                        if kind == "unexpected_error":
-                            if msg.get("session_not_found"):
-                                app.stale = True
-                            for queue in self._listeners.values():
-                                queue.put_nowait(msg)
-                            self._listeners.clear()
-                            self._active.clear()
-                            self._quiet = time.monotonic()
-                            delivered += 1
-                        continue
-                    delivered += 1
-                    self._deliver(event_id, msg, size)
-            finally:
-                if pending is not None:
-                    pending.cancel()
-                    await asyncio.wait({pending})
-                await messages.aclose()
-        return delivered, ended
-
-    async def _wait(self, pending: asyncio.Future[Any]) -> bool | None:
-        """Wait for the next message (True). False when, first, some call has had nothing
-        but heartbeats (or nothing at all) for the stream idle limit: it is given up. None
-        when no call has listened for that long: the stream is not worth keeping open."""
-        limit = self._app.timeouts.stream_idle
-        now = time.monotonic()
-        oldest = min((self._active.get(e, now) for e in self._listeners), default=self._quiet)
-        remaining = oldest + limit - now
-        done, _ = await asyncio.wait({pending}, timeout=max(remaining, 0.0))
-        if done:
-            return True
-        if not self._listeners:
-            return None
-        now = time.monotonic()
-        error = TimedOut(
-            f"{self._app.url} sent nothing but heartbeats for {limit:g} s "
-            "(the stream idle limit); gave up waiting"
-        )
-        for event_id in [e for e in self._listeners if now - self._active.get(e, now) >= limit]:
-            self._listeners.pop(event_id).put_nowait(error)
-            self._active.pop(event_id, None)
-        self._quiet = now
-        return False
-
-    def _deliver(self, event_id: str, msg: dict[str, Any], size: int) -> None:
-        terminal = msg.get("msg") in ("process_completed", "unexpected_error")
-        queue = self._listeners.get(event_id)
-        if queue is None:
-            self._hold(event_id, msg, size)
-            return
-        self._active[event_id] = time.monotonic()
-        if not queue.put_sized(msg, size):
-            # The call is not taking its messages as fast as the app sends them.
-            queue.put_nowait(buffer_full(self._app.limits.buffer))
-            terminal = True
-        if terminal:
-            self._listeners.pop(event_id, None)
-            self._active.pop(event_id, None)
-            self._quiet = time.monotonic()
-
-    def _hold(self, event_id: str, msg: dict[str, Any], size: int) -> None:
-        """Keep a message for a call that is not listening yet (it may be about to), bounded
-        in calls, messages per call and bytes in all, whatever the app sends."""
-        limit = self._app.limits.buffer
-        if size > limit:
-            return
-        if event_id not in self._early and len(self._early) >= self.MAX_EARLY:
-            self._drop_early(next(iter(self._early)))
-        while self._early and self._early_bytes + size > limit:
-            self._drop_early(next(iter(self._early)))
-        early = self._early.setdefault(event_id, [])
-        early.append((msg, size))
-        self._early_bytes += size
-        if len(early) > self.MAX_EARLY:
-            self._early_bytes -= early.pop(0)[1]
-
-    def _drop_early(self, event_id: str) -> None:
-        for _, size in self._early.pop(event_id, []):
-            self._early_bytes -= size
-
-    def _broadcast(self, exc: BaseException) -> None:
-        for queue in self._listeners.values():
-            queue.put_nowait(exc)
-        self._listeners.clear()
-        self._active.clear()
-        self._quiet = time.monotonic()
-
-
-PROXY_LOGIN = (
-    "the proxy asks for a login (407): give it in the proxy's URL, "
-    "HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"
-)
-
-
-def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
-    """A user-facing error for a failed request."""
-    where = str(httpx.URL(url).copy_with(path="/", query=None)).rstrip("/")
-    if isinstance(exc, httpx.ProxyError):
-        # The proxy's own answer (e.g. 407 Proxy Authentication Required); never its URL,
-        # which may carry a password.
-        if "407" in str(exc):
-            return ConnectionFailed(PROXY_LOGIN)
-        return ConnectionFailed(f"the proxy refused to reach {where}: {exc or 'proxy error'}")
-    if isinstance(exc, httpx.ConnectTimeout):
-        return ConnectionFailed(f"timed out connecting to {where}")
-    if isinstance(exc, httpx.ConnectError):
-        text = " ".join(str(e) for e in _chain(exc))
-        errnos = {getattr(e, "errno", None) for e in _chain(exc)}
-        if errno.ECONNREFUSED in errnos or "refused" in text.lower():
-            return ConnectionFailed(f"cannot connect to {where}: connection refused")
-        if isinstance(exc.__cause__, socket.gaierror) or any(
-            marker in text
-            for marker in (
-                "Name or service not known",
-                "nodename nor servname",
-                "getaddrinfo",
-                "Temporary failure in name resolution",
-                "No address associated",
-            )
-        ):
-            return ConnectionFailed(f"cannot resolve host {httpx.URL(url).host!r}")
-        if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-            return ConnectionFailed(f"TLS error talking to {where}: {str(exc) or text}")
-        return ConnectionFailed(f"cannot connect to {where}: {str(exc) or type(exc).__name__}")
-    if isinstance(exc, httpx.ReadTimeout):
-        return ConnectionFailed(f"{where} stopped answering (read timed out)")
-    if isinstance(exc, httpx.TimeoutException):
-        return ConnectionFailed(f"timed out talking to {where}")
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return ConnectionFailed(f"the connection to {where} was lost")
-    return ConnectionFailed(f"request to {where} failed: {exc or type(exc).__name__}")
-
-
-_GROUP: Any = getattr(builtins, "BaseExceptionGroup", ())
-
-
-def _chain(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        if isinstance(current, _GROUP):
-            for inner in current.exceptions:
-                yield from _chain(inner)
-        current = current.__cause__ or current.__context__
-
-
-def status_error(response: httpx.Response) -> HTTPError:
-    """A user-facing error for an error status, with the server's own detail when it gives one."""
-    status = response.status_code
-    detail = _detail(response)
-    path = response.request.url.path
-    if status == 401:
-        return _auth_error(detail)
-    if status == 407:
-        return HTTPError(PROXY_LOGIN, status, detail)
-    if status == 503 and "stopped" in (detail or "").lower():
-        return QueueFull(
-            f"the app's queue is stopped (503): {detail}; the app is restarting or shutting "
-            "down, try again in a moment",
-            503,
-            detail,
-        )
-    if status == 503 and (not detail or "queue" in detail.lower()):
-        return QueueFull(
-            f"the app's queue is full (503){': ' + detail if detail else ''}", 503, detail
-        )
-    if status == 422:
-        errors = _validation_errors(response)
-        if errors:
-            listed = "; ".join(f"{name}: {message}" for name, message in errors)
-            return ValidationFailed(f"the app rejected the inputs: {listed}", errors)
-    if status == 429:
-        retry = response.headers.get("retry-after")
-        seconds = float(retry) if retry and retry.strip().isdigit() else None
-        hint = f"; retry after {retry} s" if retry else "; wait a moment and retry"
-        return TooManyRequests(f"too many requests (429){hint}", seconds, detail)
-    reason = response.reason_phrase or "error"
-    message = f"{path}: HTTP {status} {reason}"
-    if detail:
-        message += f": {detail}"
-    if status in (502, 503, 504):
-        return Unavailable(message, status, detail)
-    return HTTPError(message, status, detail)
-
-
-def _auth_error(detail: str | None) -> HTTPError:
-    return AuthenticationRequired("the app requires a login", 401, detail)
-
-
-def _detail(response: httpx.Response) -> str | None:
-    try:
-        body = response.json()
-    except ValueError:
-        text = response.text.strip()
-        return text[:300] if text and not text.startswith("<") else None
-    if isinstance(body, dict):
-        for key in ("detail", "error", "message"):
-            value = body.get(key)
-            if isinstance(value, str) and value:
-                return value[:300]
-            if isinstance(value, dict) and isinstance(value.get("error"), str):
-                return str(value["error"])[:300]
-    return None
-
-
-def _validation_errors(response: httpx.Response) -> list[tuple[str, str]]:
-    try:
-        body = response.json()
-    except ValueError:
-        return []
-    detail = body.get("detail") if isinstance(body, dict) else None
-    errors = []
-    for item in detail if isinstance(detail, list) else []:
-        if isinstance(item, dict) and item.get("is_valid") is False:
-            errors.append((str(item.get("parameter_name", "?")), str(item.get("message", ""))))
-        elif isinstance(item, dict) and "msg" in item:
-            loc = item.get("loc")
-            where = ".".join(map(str, loc)) if isinstance(loc, list) else "?"
-            errors.append((where, str(item["msg"])))
-    return errors
+        await self.channel.close()
 
 
 def _fingerprint(config: AppConfig) -> tuple[Any, ...]:
     """What changes when the app behind a URL is restarted or replaced."""
     return (config.raw.get("app_id"), config.version, sorted(config.api_names.items()))
-
-
-def _json(response: httpx.Response, what: str, depth: int) -> dict[str, Any]:
-    try:
-        body = parse_json(response.content, depth, "answer to " + what)
-    except ValueError:
-        raise ProtocolError(f"the app's answer to {what} is not JSON") from None
-    if not isinstance(body, dict):
-        raise ProtocolError(f"the app's answer to {what} is not a JSON object")
-    return body

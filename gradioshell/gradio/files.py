@@ -8,6 +8,8 @@ The FileData shape built here is the one of Gradio 4.21 and later (``meta`` with
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import glob
 import mimetypes
@@ -22,11 +24,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from gradioshell.gradio.errors import GradioError
-from gradioshell.gradio.http import deadline, new_client
-from gradioshell.gradio.limits import parse_json
+from gradioshell.gradio.http import (
+    deadline,
+    error_answer,
+    new_client,
+    status_error,
+    transport_error,
+)
+from gradioshell.gradio.limits import parse_json, read_capped
 
 if TYPE_CHECKING:
-    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.channel import Channel
     from gradioshell.gradio.models import Parameter
 
 FILE_META = {"_type": "gradio.FileData"}
@@ -288,7 +296,7 @@ class _ReadCounter:
 
 
 async def upload(
-    app: GradioApp,
+    channel: Channel,
     files: list[LocalFile],
     *,
     cache: UploadCache | None = None,
@@ -302,7 +310,7 @@ async def upload(
     for item in files:
         server_path = cache.paths.get(item.key) if cache is not None else None
         if server_path is None:
-            server_path = await _upload_one(app, item, progress)
+            server_path = await _upload_one(channel, item, progress)
             if cache is not None:
                 cache.paths[item.key] = server_path
         elif progress is not None:
@@ -318,8 +326,8 @@ async def upload(
     return results
 
 
-async def _upload_one(app: GradioApp, item: LocalFile, progress: Progress | None) -> str:
-    limit = app.config.max_file_size if app.config else None
+async def _upload_one(channel: Channel, item: LocalFile, progress: Progress | None) -> str:
+    limit = channel.upload_limit
     if limit is not None and item.size > limit:
         raise FileError(
             f"{item.path}: {human_size(item.size)} is above the app's limit of "
@@ -329,12 +337,12 @@ async def _upload_one(app: GradioApp, item: LocalFile, progress: Progress | None
         body = _ReadCounter(handle, progress)
         mime = guess_mime(item.path.name) or "application/octet-stream"
         try:
-            response = await app.request(
+            response = await channel.request(
                 "POST",
-                app.api_url + "/upload",
+                channel.api_url + "/upload",
                 files=[("files", (item.path.name, body, mime))],
-                timeout=httpx.Timeout(None, connect=app.timeouts.connect),
-                within=app.timeouts.transfer,
+                timeout=httpx.Timeout(None, connect=channel.timeouts.connect),
+                within=channel.timeouts.transfer,
             )
         except GradioError as exc:
             status = getattr(exc, "status", None)
@@ -342,12 +350,12 @@ async def _upload_one(app: GradioApp, item: LocalFile, progress: Progress | None
                 raise FileError(f"{item.path}: the app refused it as too large") from None
             raise
     try:
-        paths = parse_json(response.content, app.limits.depth, "answer to the upload")
+        paths = parse_json(response.content, channel.limits.depth, "answer to the upload")
     except ValueError:
         paths = None
     if not (isinstance(paths, list) and paths and isinstance(paths[0], str)):
         raise FileError(f"{item.path}: the app's answer to the upload is not a list of paths")
-    app.uploaded_from[paths[0]] = item.path
+    channel.uploaded_from[paths[0]] = item.path
     return paths[0]
 
 
@@ -384,7 +392,7 @@ def download_name(data: dict[str, Any]) -> str:
     return safe_name(path if isinstance(path, str) else None)
 
 
-def file_url(app: GradioApp, data: dict[str, Any]) -> str:
+def file_url(channel: Channel, data: dict[str, Any]) -> str:
     """Where to fetch a FileData: its http(s) ``url``, else ``{api_prefix}/file=<path>``."""
     url = data.get("url")
     if isinstance(url, str) and is_url(url):
@@ -392,11 +400,11 @@ def file_url(app: GradioApp, data: dict[str, Any]) -> str:
     path = str(data.get("path", ""))
     if is_url(path):
         return path
-    return f"{app.api_url}/file={path}"
+    return f"{channel.api_url}/file={path}"
 
 
 async def download(
-    app: GradioApp,
+    channel: Channel,
     data: dict[str, Any],
     directory: Path,
     *,
@@ -412,27 +420,27 @@ async def download(
     """
     name = download_name(data)
     if max_bytes is None:
-        max_bytes = app.limits.file
+        max_bytes = channel.limits.file
     url = data.get("url")
     try:
         if isinstance(url, str) and url.startswith("data:"):
             return await _save(_inline(url, max_bytes, name), directory, name, progress, max_bytes)
-        work = _download(app, file_url(app, data), directory, name, progress, max_bytes)
-        return await deadline(work, app.timeouts.transfer, f"downloading {name}", TRANSFER)
+        work = _download(channel, file_url(channel, data), directory, name, progress, max_bytes)
+        return await deadline(work, channel.timeouts.transfer, f"downloading {name}", TRANSFER)
     except OSError as exc:
         raise FileError(f"cannot save {name} in {directory}: {exc.strerror or exc}") from None
 
 
 async def _download(
-    app: GradioApp,
+    channel: Channel,
     url: str,
     directory: Path,
     name: str,
     progress: Progress | None,
     max_bytes: int | None,
 ) -> Path:
-    timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-    async with client_for(app, url) as client:
+    timeout = httpx.Timeout(channel.timeouts.stream_idle, connect=channel.timeouts.connect)
+    async with client_for(channel, url) as client:
         try:
             async with client.stream("GET", url, timeout=timeout) as response:
                 if response.status_code >= 400:
@@ -475,8 +483,6 @@ async def _save(
 
 async def _inline(url: str, max_bytes: int | None, name: str) -> AsyncIterator[bytes]:
     """The content of a file the app sent inline (a base64 ``data:`` URL, as 3.x does)."""
-    from gradioshell.gradio.legacy_files import decode_data_url
-
     try:
         content = decode_data_url(url, max_bytes if max_bytes is not None else len(url))
     except FileError as exc:
@@ -484,32 +490,45 @@ async def _inline(url: str, max_bytes: int | None, name: str) -> AsyncIterator[b
     yield content
 
 
+def decode_data_url(url: str, limit: int) -> bytes:
+    """The bytes of a base64 ``data:`` URL (how 3.x sends a file inline), checked against
+    ``limit``."""
+    header, comma, payload = url.partition(",")
+    if not comma:
+        raise FileError("the app sent an inline file that is not a data URL (it has no comma)")
+    if not header.endswith(";base64"):
+        raise FileError("the app sent an inline file that is not base64")
+    if len(payload) * 3 // 4 > limit:
+        raise FileError(f"the app's inline file is larger than {human_size(limit)}")
+    try:
+        return base64.b64decode(payload, validate=False)
+    except (binascii.Error, ValueError):
+        raise FileError("the app sent an inline file that is not valid base64") from None
+
+
 def _failure(exc: httpx.HTTPError, url: str) -> str:
     """Why a transfer failed, never an empty reason (many httpx errors have no message)."""
-    from gradioshell.gradio.client import transport_error
-
     return str(exc) or str(transport_error(exc, url))
 
 
 @contextlib.asynccontextmanager
-async def client_for(app: GradioApp, url: str) -> AsyncIterator[httpx.AsyncClient]:
+async def client_for(channel: Channel, url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The client to fetch ``url`` with: the app's own for its files (its headers carry
     the app's credentials), a plain one for a file elsewhere, so they never leave the app."""
-    if httpx.URL(url).netloc == httpx.URL(app.url).netloc:
-        yield app.http
+    if httpx.URL(url).netloc == httpx.URL(channel.url).netloc:
+        yield channel.http
         return
-    timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-    limit = max(app.limits.json, app.limits.file)
-    async with new_client(timeout=timeout, limit=limit, verify=app.tls) as client:
+    timeout = httpx.Timeout(channel.timeouts.stream_idle, connect=channel.timeouts.connect)
+    limit = max(channel.limits.json, channel.limits.file)
+    async with new_client(timeout=timeout, limit=limit, verify=channel.tls) as client:
         yield client
 
 
-async def fetch_bytes(app: GradioApp, url: str, limit: int, name: str) -> bytes:
+async def fetch_bytes(channel: Channel, url: str, limit: int, name: str) -> bytes:
     """The whole content of the file at ``url``, read up to ``limit`` bytes."""
-    from gradioshell.gradio.limits import read_capped
 
     async def fetch() -> bytes:
-        async with client_for(app, url) as client:
+        async with client_for(channel, url) as client:
             try:
                 async with client.stream("GET", url) as response:
                     if response.status_code >= 400:
@@ -518,14 +537,11 @@ async def fetch_bytes(app: GradioApp, url: str, limit: int, name: str) -> bytes:
             except httpx.HTTPError as exc:
                 raise FileError(f"cannot fetch {name}: {_failure(exc, url)}") from None
 
-    return await deadline(fetch(), app.timeouts.transfer, f"fetching {name}", TRANSFER)
+    return await deadline(fetch(), channel.timeouts.transfer, f"fetching {name}", TRANSFER)
 
 
 async def _error_text(response: httpx.Response) -> str:
     """The status of a refused download with the app's explanation (its start, at most)."""
-    from gradioshell.gradio.client import status_error
-    from gradioshell.gradio.http import error_answer
-
     return str(status_error(await error_answer(response)))
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
-    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.channel import Channel
 
 log = logging.getLogger(__name__)
 
@@ -29,22 +29,26 @@ MAX_BACKOFF = 30.0
 
 
 class Heartbeat:
-    """Keeps one heartbeat stream open for the app's current session hash."""
+    """Keeps one heartbeat stream open for the channel's current session hash."""
 
-    def __init__(self, app: GradioApp) -> None:
-        self._app = app
+    def __init__(self, channel: Channel) -> None:
+        self._channel = channel
         self._task: asyncio.Task[None] | None = None
         self._session: str | None = None
 
     def ensure(self) -> None:
         """Open the stream if it is not open for the current session (cheap when it is)."""
-        app = self._app
-        if self._session == app.session_hash and self._task is not None and not self._task.done():
+        channel = self._channel
+        if (
+            self._session == channel.session_hash
+            and self._task is not None
+            and not self._task.done()
+        ):
             return
         if self._task is not None:
             self._task.cancel()
-        self._session = app.session_hash
-        self._task = asyncio.create_task(self._run(app.session_hash))
+        self._session = channel.session_hash
+        self._task = asyncio.create_task(self._run(channel.session_hash))
 
     async def close(self) -> None:
         """Close the stream: the app ends the session (its unload events run)."""
@@ -55,22 +59,22 @@ class Heartbeat:
         self._task = None
 
     async def _run(self, session_hash: str) -> None:
-        app = self._app
-        url = f"{app.api_url}/heartbeat/{session_hash}"
-        timeout = httpx.Timeout(READ_TIMEOUT, connect=app.timeouts.connect)
+        channel = self._channel
+        url = f"{channel.api_url}/heartbeat/{session_hash}"
+        timeout = httpx.Timeout(READ_TIMEOUT, connect=channel.timeouts.connect)
         backoff = 1.0
-        while session_hash == app.session_hash:
+        while session_hash == channel.session_hash:
             try:
-                async with app.http.stream("GET", url, timeout=timeout) as response:
+                async with channel.stream("GET", url, timeout=timeout) as response:
                     if response.status_code in (404, 405):
-                        log.debug("%s has no heartbeat route", app.url)
+                        log.debug("%s has no heartbeat route", channel.url)
                         return
                     if response.status_code < 400:
                         backoff = 1.0
                         async for _ in response.aiter_raw():
                             pass  # the beats themselves carry nothing
             except httpx.HTTPError as exc:
-                log.debug("heartbeat stream of %s dropped: %s", app.url, exc)
+                log.debug("heartbeat stream of %s dropped: %s", channel.url, exc)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
 

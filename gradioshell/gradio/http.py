@@ -9,20 +9,37 @@ carry and for how an answer is read, whatever sends it.
   through any number of ``Content-Encoding`` layers, so a small compressed answer can never
   become gigabytes before a size cap sees it, and the whole decoded answer is capped too.
 * :func:`deadline` bounds a whole request, where httpx's timeouts bound each read only.
+* What goes wrong is told in the user's words here, beside the code that meets it:
+  :func:`transport_error` for a request that failed, :func:`status_error` for an error
+  status (with the app's own explanation when it gives one).
 """
 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
+import errno
+import functools
+import socket
+import ssl
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 
 from gradioshell import __version__
-from gradioshell.gradio.errors import ConnectionFailed, GradioError
+from gradioshell.gradio.errors import (
+    AuthenticationRequired,
+    ConnectionFailed,
+    GradioError,
+    HTTPError,
+    QueueFull,
+    TooManyRequests,
+    Unavailable,
+    ValidationFailed,
+)
 from gradioshell.gradio.limits import read_capped, too_large
 
 T = TypeVar("T")
@@ -37,6 +54,19 @@ PIECE = 64 * 1024
 MAX_LAYERS = 4
 #: Headers of a request that a connection made outside httpx must not copy.
 TRANSPORT_HEADERS = ("accept", "accept-encoding", "connection", "user-agent", "host")
+
+
+@functools.cache
+def tls_context(cafile: str | None = None) -> ssl.SSLContext:
+    """The verifying TLS context every session shares: with the CA bundle ``cafile``, else
+    the default one (``SSL_CERT_FILE`` or the bundled certificates).
+
+    Loading the CA bundle is most of the cost of a new httpx client (tens of milliseconds,
+    more than the /config and /info requests of a local app), so it is done once.
+    """
+    if cafile:
+        return ssl.create_default_context(cafile=cafile)
+    return httpx.create_ssl_context()
 
 
 def new_client(
@@ -80,7 +110,7 @@ async def headers_for(http: httpx.AsyncClient, url: str) -> dict[str, str]:
 
 async def error_answer(response: httpx.Response) -> httpx.Response:
     """A streamed error answer with the start of its body read (for the app's explanation of
-    the error), never more: what :func:`~gradioshell.gradio.client.status_error` reads."""
+    the error), never more: what :func:`status_error` reads."""
     try:
         body = await read_capped(response, 64 * 1024, "error page")
     except (GradioError, httpx.HTTPError):
@@ -89,6 +119,145 @@ async def error_answer(response: httpx.Response) -> httpx.Response:
     return httpx.Response(
         response.status_code, headers=headers, content=body, request=response.request
     )
+
+
+# -- errors in the user's words -----------------------------------------------------------
+
+
+PROXY_LOGIN = (
+    "the proxy asks for a login (407): give it in the proxy's URL, "
+    "HTTPS_PROXY=http://USER:PASSWORD@HOST:PORT"
+)
+
+
+def transport_error(exc: httpx.HTTPError, url: str) -> GradioError:
+    """A user-facing error for a failed request."""
+    where = str(httpx.URL(url).copy_with(path="/", query=None)).rstrip("/")
+    if isinstance(exc, httpx.ProxyError):
+        # The proxy's own answer (e.g. 407 Proxy Authentication Required); never its URL,
+        # which may carry a password.
+        if "407" in str(exc):
+            return ConnectionFailed(PROXY_LOGIN)
+        return ConnectionFailed(f"the proxy refused to reach {where}: {str(exc) or 'proxy error'}")
+    if isinstance(exc, httpx.ConnectTimeout):
+        return ConnectionFailed(f"timed out connecting to {where}")
+    if isinstance(exc, httpx.ConnectError):
+        text = " ".join(str(e) for e in _chain(exc))
+        errnos = {getattr(e, "errno", None) for e in _chain(exc)}
+        if errno.ECONNREFUSED in errnos or "refused" in text.lower():
+            return ConnectionFailed(f"cannot connect to {where}: connection refused")
+        if isinstance(exc.__cause__, socket.gaierror) or any(
+            marker in text
+            for marker in (
+                "Name or service not known",
+                "nodename nor servname",
+                "getaddrinfo",
+                "Temporary failure in name resolution",
+                "No address associated",
+            )
+        ):
+            return ConnectionFailed(f"cannot resolve host {httpx.URL(url).host!r}")
+        if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+            return ConnectionFailed(f"TLS error talking to {where}: {str(exc) or text}")
+        return ConnectionFailed(f"cannot connect to {where}: {str(exc) or type(exc).__name__}")
+    if isinstance(exc, httpx.ReadTimeout):
+        return ConnectionFailed(f"{where} stopped answering (read timed out)")
+    if isinstance(exc, httpx.TimeoutException):
+        return ConnectionFailed(f"timed out talking to {where}")
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        return ConnectionFailed(f"the connection to {where} was lost")
+    return ConnectionFailed(f"request to {where} failed: {str(exc) or type(exc).__name__}")
+
+
+_GROUP: Any = getattr(builtins, "BaseExceptionGroup", ())
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        if isinstance(current, _GROUP):
+            for inner in current.exceptions:
+                yield from _chain(inner)
+        current = current.__cause__ or current.__context__
+
+
+def status_error(response: httpx.Response) -> HTTPError:
+    """A user-facing error for an error status, with the server's own detail when it gives one."""
+    status = response.status_code
+    detail = _detail(response)
+    path = response.request.url.path
+    if status == 401:
+        return _auth_error(detail)
+    if status == 407:
+        return HTTPError(PROXY_LOGIN, status, detail)
+    if status == 503 and "stopped" in (detail or "").lower():
+        return QueueFull(
+            f"the app's queue is stopped (503): {detail}; the app is restarting or shutting "
+            "down, try again in a moment",
+            503,
+            detail,
+        )
+    if status == 503 and (not detail or "queue" in detail.lower()):
+        return QueueFull(
+            f"the app's queue is full (503){': ' + detail if detail else ''}", 503, detail
+        )
+    if status == 422:
+        errors = _validation_errors(response)
+        if errors:
+            listed = "; ".join(f"{name}: {message}" for name, message in errors)
+            return ValidationFailed(f"the app rejected the inputs: {listed}", errors)
+    if status == 429:
+        retry = response.headers.get("retry-after")
+        seconds = float(retry) if retry and retry.strip().isdigit() else None
+        hint = f"; retry after {retry} s" if retry else "; wait a moment and retry"
+        return TooManyRequests(f"too many requests (429){hint}", seconds, detail)
+    reason = response.reason_phrase or "error"
+    message = f"{path}: HTTP {status} {reason}"
+    if detail:
+        message += f": {detail}"
+    if status in (502, 503, 504):
+        return Unavailable(message, status, detail)
+    return HTTPError(message, status, detail)
+
+
+def _auth_error(detail: str | None) -> HTTPError:
+    return AuthenticationRequired("the app requires a login", 401, detail)
+
+
+def _detail(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return text[:300] if text and not text.startswith("<") else None
+    if isinstance(body, dict):
+        for key in ("detail", "error", "message"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value[:300]
+            if isinstance(value, dict) and isinstance(value.get("error"), str):
+                return str(value["error"])[:300]
+    return None
+
+
+def _validation_errors(response: httpx.Response) -> list[tuple[str, str]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    detail = body.get("detail") if isinstance(body, dict) else None
+    errors = []
+    for item in detail if isinstance(detail, list) else []:
+        if isinstance(item, dict) and item.get("is_valid") is False:
+            errors.append((str(item.get("parameter_name", "?")), str(item.get("message", ""))))
+        elif isinstance(item, dict) and "msg" in item:
+            loc = item.get("loc")
+            where = ".".join(map(str, loc)) if isinstance(loc, list) else "?"
+            errors.append((where, str(item["msg"])))
+    return errors
 
 
 # -- deadlines -----------------------------------------------------------------------------

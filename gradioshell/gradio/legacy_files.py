@@ -21,34 +21,31 @@ Gradio      on the wire
 from __future__ import annotations
 
 import base64
-import binascii
 import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gradioshell.gradio.files import (
     FILE_META,
-    FileError,
     fetch_bytes,
     file_data,
     file_url,
     guess_mime,
-    human_size,
     is_file_data,
     is_url,
     map_files,
 )
-from gradioshell.gradio.protocols import version_tuple
+from gradioshell.gradio.protocols.catalog import version_tuple
 
 if TYPE_CHECKING:
-    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.channel import Channel
     from gradioshell.gradio.models import AppConfig, Endpoint
 
 
 class FileCodec(Protocol):
     """Converts file values between the shell's FileData and one release's wire shape."""
 
-    async def encode(self, app: GradioApp, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+    async def encode(self, channel: Channel, endpoint: Endpoint, data: list[Any]) -> list[Any]:
         """The inputs of a call as the app expects them."""
         ...
 
@@ -77,7 +74,7 @@ class Gradio4Files:
     def __init__(self, api_url: str) -> None:
         self.api_url = api_url
 
-    async def encode(self, app: GradioApp, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+    async def encode(self, channel: Channel, endpoint: Endpoint, data: list[Any]) -> list[Any]:
         return [map_files(v, self._strip) for v in data]
 
     @staticmethod
@@ -117,27 +114,27 @@ class Gradio3Files:
 
     # inputs
 
-    async def encode(self, app: GradioApp, endpoint: Endpoint, data: list[Any]) -> list[Any]:
+    async def encode(self, channel: Channel, endpoint: Endpoint, data: list[Any]) -> list[Any]:
         out = []
         for index, value in enumerate(data):
             param = endpoint.parameters[index] if index < len(endpoint.parameters) else None
             component = param.component.lower() if param is not None else ""
             if component in IMAGE_COMPONENTS and is_file_data(value):
-                out.append(await _data_url(app, value))
+                out.append(await _data_url(channel, value))
             else:
-                out.append(await self._encode_files(app, value))
+                out.append(await self._encode_files(channel, value))
         return out
 
-    async def _encode_files(self, app: GradioApp, value: Any) -> Any:
+    async def _encode_files(self, channel: Channel, value: Any) -> Any:
         if is_file_data(value):
-            return await self._file_dict(app, value)
+            return await self._file_dict(channel, value)
         if isinstance(value, dict):
-            return {k: await self._encode_files(app, v) for k, v in value.items()}
+            return {k: await self._encode_files(channel, v) for k, v in value.items()}
         if isinstance(value, list):
-            return [await self._encode_files(app, v) for v in value]
+            return [await self._encode_files(channel, v) for v in value]
         return value
 
-    async def _file_dict(self, app: GradioApp, item: dict[str, Any]) -> dict[str, Any]:
+    async def _file_dict(self, channel: Channel, item: dict[str, Any]) -> dict[str, Any]:
         path = item["path"]
         name = item.get("orig_name") or Path(path).name or "file"
         url = item.get("url")
@@ -152,7 +149,7 @@ class Gradio3Files:
                 "size": item.get("size"),
             }
         # 3.x cannot fetch a URL itself: the file goes inline, as base64.
-        encoded = await _data_url(app, item)
+        encoded = await _data_url(channel, item)
         return {"name": name, "data": encoded, "is_file": False, "orig_name": name}
 
     # outputs
@@ -208,32 +205,17 @@ def _inline_file(encoded: str, name: str | None, stem: str) -> dict[str, Any]:
     return file_data(name, orig_name=name, size=size, mime_type=mime, url=encoded)
 
 
-def decode_data_url(url: str, limit: int) -> bytes:
-    """The bytes of a base64 ``data:`` URL, checked against ``limit``."""
-    header, comma, payload = url.partition(",")
-    if not comma:
-        raise FileError("the app sent an inline file that is not a data URL (it has no comma)")
-    if not header.endswith(";base64"):
-        raise FileError("the app sent an inline file that is not base64")
-    if len(payload) * 3 // 4 > limit:
-        raise FileError(f"the app's inline file is larger than {human_size(limit)}")
-    try:
-        return base64.b64decode(payload, validate=False)
-    except (binascii.Error, ValueError):
-        raise FileError("the app sent an inline file that is not valid base64") from None
-
-
-async def _data_url(app: GradioApp, item: dict[str, Any]) -> str:
+async def _data_url(channel: Channel, item: dict[str, Any]) -> str:
     """The file of ``item`` as a base64 data URL (3.x takes images, and URLs, only so)."""
     url = item.get("url")
     if isinstance(url, str) and url.startswith("data:"):
         return url
-    limit = app.limits.json
+    limit = channel.limits.json
     name = item.get("orig_name") or Path(item["path"]).name
-    local = app.uploaded_from.get(item["path"])
+    local = channel.uploaded_from.get(item["path"])
     if local is not None and local.is_file() and local.stat().st_size <= limit:
         content = local.read_bytes()
     else:
-        content = await fetch_bytes(app, file_url(app, item), limit, name)
+        content = await fetch_bytes(channel, file_url(channel, item), limit, name)
     mime = item.get("mime_type") or guess_mime(name) or "application/octet-stream"
     return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"

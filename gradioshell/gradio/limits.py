@@ -1,5 +1,6 @@
 """Limits on what an app may send: the size of answers, stream events and files, how deep
-its JSON may nest, how much is held for a call, and how many files one result may save.
+its JSON may nest, how much is held for a call, how many files one result may save, and how
+long to wait for it (:class:`Timeouts`).
 
 An app is code written by a stranger; none of its answers may fill the user's memory or
 disk, or exhaust the interpreter's stack. Every answer is read through these helpers, which
@@ -37,6 +38,26 @@ class Limits:
     buffer: int = 128 * MiB
     result_files: int = 100
     result: int = 2 * GiB
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait: to connect, for each read of an answer, and on an event stream.
+
+    ``stream_idle`` is how long a call's event stream may go with no message for the call
+    but heartbeats (or nothing at all) before the call is given up as stuck. ``request`` and
+    ``transfer`` bound a whole request (an answer, a file's download or upload), which
+    per-read timeouts do not: a server may send one byte just before each read times out.
+    """
+
+    connect: float = 10.0
+    read: float = 60.0
+    stream_idle: float = 300.0
+    request: float = 120.0
+    transfer: float = 3600.0
+
+    def httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(self.read, connect=self.connect)
 
 
 def size_text(size: int) -> str:

@@ -11,29 +11,28 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from gradioshell.gradio import sse
 from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import ConnectionFailed, ProtocolError, UnknownEndpoint
-from gradioshell.gradio.http import error_answer
+from gradioshell.gradio.http import error_answer, status_error
 from gradioshell.gradio.limits import parse_json
 from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 
 if TYPE_CHECKING:
-    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.channel import Channel
 
 log = logging.getLogger(__name__)
 
 
 class CallRouteTransport(PerCallTransport):
-    def __init__(self, app: GradioApp) -> None:
-        super().__init__(app)
+    def __init__(self, channel: Channel) -> None:
+        super().__init__(channel)
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         if not endpoint.named:
             raise UnknownEndpoint(f"{endpoint.name} has no api_name, so cannot be called", [])
-        url = f"{self._app.api_url}/call/{endpoint.api_name.lstrip('/')}"
+        url = f"{self._channel.api_url}/call/{endpoint.api_name.lstrip('/')}"
 
         async def feed(call: Call, queue: MessageQueue) -> None:
             await self._stream(call, url, data, queue)
@@ -41,31 +40,24 @@ class CallRouteTransport(PerCallTransport):
         return self.start(endpoint, feed, url)
 
     async def _stream(self, call: Call, url: str, data: list[Any], queue: MessageQueue) -> None:
-        from gradioshell.gradio import sse
-        from gradioshell.gradio.client import status_error
-
-        app = self._app
-        response = await app.request("POST", url, json={"data": data})
+        channel = self._channel
+        response = await channel.request("POST", url, json={"data": data})
         try:
-            event_id = parse_json(response.content, app.limits.depth, "answer").get("event_id")
+            event_id = parse_json(response.content, channel.limits.depth, "answer").get("event_id")
         except (ValueError, AttributeError):
             event_id = None
         if not isinstance(event_id, str):
             raise ProtocolError("the app did not return an event id for the call")
         call.event_id = event_id
-        timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
-        async with app.http.stream(
-            "GET", f"{url}/{event_id}", headers=headers, timeout=timeout
-        ) as response:
+        async with channel.event_stream(f"{url}/{event_id}") as response:
             if response.status_code >= 400:
                 raise status_error(await error_answer(response))
-            stream = sse.named_events(response, app.limits.json, "event stream")
+            stream = sse.named_events(response, channel.limits.json, "event stream")
             async for event, text in idle_limited(
-                stream, app.timeouts.stream_idle, app.url, _heartbeat
+                stream, channel.timeouts.stream_idle, channel.url, _heartbeat
             ):
                 try:
-                    value = parse_json(text, app.limits.depth, "event") if text else None
+                    value = parse_json(text, channel.limits.depth, "event") if text else None
                 except ValueError:
                     log.debug("ignoring a stream line that is not JSON: %.200r", text)
                     continue
@@ -81,7 +73,7 @@ class CallRouteTransport(PerCallTransport):
                     failed = {"msg": "process_completed", "success": False, "output": _error(value)}
                     self.put(queue, failed, size)
                     return
-        raise ConnectionFailed(f"the connection to {app.url} was lost during the call")
+        raise ConnectionFailed(f"the connection to {channel.url} was lost during the call")
 
 
 def _error(value: Any) -> dict[str, Any]:

@@ -10,16 +10,15 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from gradioshell.gradio import sse
 from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import ConnectionFailed
-from gradioshell.gradio.http import error_answer
+from gradioshell.gradio.http import error_answer, status_error
 from gradioshell.gradio.models import Endpoint
-from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
+from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited, inputs_payload
 
 if TYPE_CHECKING:
-    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.channel import Channel
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +26,11 @@ TERMINAL = ("process_completed", "queue_full", "unexpected_error")
 
 
 class SSETransport(PerCallTransport):
-    def __init__(self, app: GradioApp) -> None:
-        super().__init__(app)
+    def __init__(self, channel: Channel) -> None:
+        super().__init__(channel)
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
-        url = self._app.api_url + "/queue/join"
+        url = self._channel.api_url + "/queue/join"
 
         async def feed(call: Call, queue: MessageQueue) -> None:
             await self._stream(call, url, endpoint, data, queue)
@@ -46,24 +45,17 @@ class SSETransport(PerCallTransport):
         data: list[Any],
         queue: MessageQueue,
     ) -> None:
-        from gradioshell.gradio import sse
-        from gradioshell.gradio.client import status_error
-
-        app = self._app
+        channel = self._channel
         params: dict[str, str | int] = {
             "fn_index": endpoint.fn_index,
-            "session_hash": app.session_hash,
+            "session_hash": channel.session_hash,
         }
-        timeout = httpx.Timeout(app.timeouts.stream_idle, connect=app.timeouts.connect)
-        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
-        async with app.http.stream(
-            "GET", url, params=params, headers=headers, timeout=timeout
-        ) as response:
+        async with channel.event_stream(url, params) as response:
             if response.status_code >= 400:
                 raise status_error(await error_answer(response))
-            stream = sse.sized_messages(response, app.limits.json, app.limits.depth)
+            stream = sse.sized_messages(response, channel.limits.json, channel.limits.depth)
             async for msg, size in idle_limited(
-                stream, app.timeouts.stream_idle, app.url, _heartbeat
+                stream, channel.timeouts.stream_idle, channel.url, _heartbeat
             ):
                 kind = msg.get("msg")
                 if kind == "heartbeat":
@@ -71,24 +63,18 @@ class SSETransport(PerCallTransport):
                 if kind == "send_data":
                     event_id = msg.get("event_id")
                     call.event_id = event_id if isinstance(event_id, str) else None
-                    payload = {
-                        "data": data,
-                        "event_data": None,
-                        "fn_index": endpoint.fn_index,
-                        "session_hash": app.session_hash,
-                        "event_id": event_id,
-                    }
-                    await app.request("POST", app.api_url + "/queue/data", json=payload)
+                    payload = {**inputs_payload(channel, endpoint, data), "event_id": event_id}
+                    await channel.request("POST", channel.api_url + "/queue/data", json=payload)
                     continue
                 self.put(queue, msg, size)
                 if kind in TERMINAL:
                     return
-        raise ConnectionFailed(f"the connection to {app.url} was lost during the call")
+        raise ConnectionFailed(f"the connection to {channel.url} was lost during the call")
 
     async def _cancel(self, call: Call) -> None:
         if call.event_id is None:
             return
-        await self._app.notify(self._app.api_url + "/reset", {"event_id": call.event_id})
+        await self._channel.notify(self._channel.api_url + "/reset", {"event_id": call.event_id})
 
 
 def _heartbeat(item: tuple[dict[str, Any], int]) -> bool:

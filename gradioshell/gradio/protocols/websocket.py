@@ -26,7 +26,7 @@ from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 from gradioshell.gradio.sse import parse_message
 
 if TYPE_CHECKING:
-    from gradioshell.gradio.client import GradioApp
+    from gradioshell.gradio.channel import Channel
 
 log = logging.getLogger(__name__)
 
@@ -65,26 +65,26 @@ def _connect_class() -> Any:
 
 
 class WebSocketTransport(PerCallTransport):
-    def __init__(self, app: GradioApp) -> None:
-        super().__init__(app)
+    def __init__(self, channel: Channel) -> None:
+        super().__init__(channel)
 
     @property
     def url(self) -> str:
-        api = httpx.URL(self._app.api_url + "/queue/join")
+        api = httpx.URL(self._channel.api_url + "/queue/join")
         return str(api.copy_with(scheme="wss" if api.scheme == "https" else "ws"))
 
     async def submit(self, endpoint: Endpoint, data: list[Any]) -> Call:
         async def feed(call: Call, queue: MessageQueue) -> None:
             await self._talk(endpoint, data, queue)
 
-        return self.start(endpoint, feed, self._app.api_url, on_cancel=self._cancel)
+        return self.start(endpoint, feed, self._channel.api_url, on_cancel=self._cancel)
 
     def _ssl(self, url: str) -> ssl.SSLContext | None:
         if not url.startswith("wss:"):
             return None
-        tls = self._app.tls
+        tls = self._channel.tls
         context = tls if isinstance(tls, ssl.SSLContext) else ssl.create_default_context()
-        if not self._app.verify:
+        if not self._channel.verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         return context
@@ -92,9 +92,9 @@ class WebSocketTransport(PerCallTransport):
     async def _talk(self, endpoint: Endpoint, data: list[Any], queue: MessageQueue) -> None:
         from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
-        app = self._app
-        hello = {"fn_index": endpoint.fn_index, "session_hash": app.session_hash}
-        where = str(httpx.URL(app.url).copy_with(path="/")).rstrip("/")
+        channel = self._channel
+        hello = {"fn_index": endpoint.fn_index, "session_hash": channel.session_hash}
+        where = str(httpx.URL(channel.url).copy_with(path="/")).rstrip("/")
         connect = _connect_class()
         url = self.url
         code: int | None = None
@@ -104,10 +104,10 @@ class WebSocketTransport(PerCallTransport):
                 try:
                     async with connect(
                         url,
-                        additional_headers=await app.headers_for(url),
-                        user_agent_header=app.http.headers.get("user-agent"),
-                        open_timeout=app.timeouts.connect,
-                        max_size=app.limits.json,
+                        additional_headers=await channel.headers_for(url),
+                        user_agent_header=channel.user_agent,
+                        open_timeout=channel.timeouts.connect,
+                        max_size=channel.limits.json,
                         ssl=self._ssl(url),
                     ) as socket:
                         finished, code = await self._exchange(socket, hello, data, queue)
@@ -126,7 +126,7 @@ class WebSocketTransport(PerCallTransport):
             raise HTTPError(f"/queue/join: HTTP {status}", status) from None
         except ConnectionClosed as exc:
             if exc.sent is not None and exc.sent.code == MESSAGE_TOO_BIG:
-                raise too_large("stream message", app.limits.json) from None
+                raise too_large("stream message", channel.limits.json) from None
             code = exc.rcvd.code if exc.rcvd is not None else None
         except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
             reason = str(exc) or type(exc).__name__
@@ -140,10 +140,10 @@ class WebSocketTransport(PerCallTransport):
     ) -> tuple[bool, int | None]:
         """Talk the call through: (True, None) when it ended, else (False, the close code of
         the socket)."""
-        app = self._app
+        channel = self._channel
         # 3.x sends no heartbeats: a call that says nothing for the idle limit is stuck.
-        async for raw in idle_limited(socket, app.timeouts.stream_idle, app.url):
-            msg = parse_message(raw, app.limits.depth, "stream message")
+        async for raw in idle_limited(socket, channel.timeouts.stream_idle, channel.url):
+            msg = parse_message(raw, channel.limits.depth, "stream message")
             if msg is None:
                 continue
             kind = msg.get("msg")
@@ -159,5 +159,5 @@ class WebSocketTransport(PerCallTransport):
         return False, code
 
     async def _cancel(self, call: Call) -> None:
-        payload = {"session_hash": self._app.session_hash, "fn_index": call.endpoint.fn_index}
-        await self._app.notify(self._app.api_url + "/reset", payload)
+        payload = {"session_hash": self._channel.session_hash, "fn_index": call.endpoint.fn_index}
+        await self._channel.notify(self._channel.api_url + "/reset", payload)
