@@ -85,6 +85,43 @@ def test_no_import_cycle_in_the_protocol_layer() -> None:
     assert import_cycles("gradioshell.gradio") == []
 
 
+def test_no_import_cycle_anywhere() -> None:
+    # The shell, the commands and start-up too: the shell runs statements with the
+    # commands, which use the state below it; completions and start-up share cli.py.
+    assert import_cycles("gradioshell") == []
+
+
+def test_the_resolver_and_the_registry_alone_read_sessions_and_commands() -> None:
+    """What a statement addresses is decided in one place: only the resolver and the
+    registry look a command up by name or read ``@SESSION`` out of a word."""
+    offenders = []
+    for path in sorted((ROOT / "gradioshell").rglob("*.py")):
+        if path.name in ("targets.py", "registry.py") or "gradio" in path.parts[-2:-1]:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in ('startswith("@")', "startswith(('@'", 'startswith(("@"', "COMMANDS.get("):
+            if needle in text:
+                offenders.append(f"{path.relative_to(ROOT)}: {needle}")
+    assert offenders == []
+
+
+def test_commands_do_not_ask_which_output_they_write_to() -> None:
+    offenders = []
+    for path in sorted((ROOT / "gradioshell" / "commands").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for needle in (
+            "output.json",
+            "InteractiveOutput",
+            "TextOutput",
+            "JsonOutput",
+            "sys.stdout",
+            ".console",
+        ):
+            if needle in text:
+                offenders.append(f"{path.name}: {needle}")
+    assert offenders == []
+
+
 # -- the cycle finder itself -------------------------------------------------------------
 
 
