@@ -384,7 +384,10 @@ def test_app_sees_the_session_leave(run_shell, version: str, tmp_path: Path) -> 
         result = run_shell("-c", f"connect {app.url}; echo hi 2")
         assert result.returncode == 0, result.stderr
         deadline = time.monotonic() + 30
-        while not marker.exists() and time.monotonic() < deadline:
+        # The app makes the file, then writes it: wait for what it writes, not the file.
+        while time.monotonic() < deadline and not (
+            marker.exists() and marker.read_text(encoding="utf-8")
+        ):
             time.sleep(0.1)
         assert marker.read_text(encoding="utf-8") == "left"
     finally:
