@@ -28,23 +28,9 @@ from gradioshell.gradio import (
 )
 from gradioshell.output import TextOutput
 from gradioshell.shell import Settings, Shell
-from tests.conftest import APPS, RunningApp, start_app
+from tests.conftest import APPS, start_app
 
 QUICK = Timeouts(connect=2.0, read=1.0, stream_idle=1.0)
-
-
-@pytest.fixture(scope="module")
-def broken(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    app = start_app(
-        [str(APPS / "broken.py")], tmp_path_factory.mktemp("broken") / "log", path="/ok/config"
-    )
-    yield app
-    app.stop()
-
-
-@pytest.fixture(scope="module")
-def broken_url(broken: RunningApp) -> str:
-    return broken.url
 
 
 def requests_seen(url: str) -> list[dict[str, str]]:

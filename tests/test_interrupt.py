@@ -10,25 +10,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
-import pytest
 
-from tests.conftest import APPS, RunningApp, start_app
+from tests.conftest import RunningApp
 
 GENEROUS = 5.0  # seconds; the aim is half a second
-
-
-@pytest.fixture(scope="module")
-def slow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningApp, Path]]:
-    directory = tmp_path_factory.mktemp("slow")
-    marker = directory / "started"
-    marker.touch()
-    app = start_app([str(APPS / "slow.py"), "--marker", str(marker)], directory / "log")
-    yield app, marker
-    app.stop()
 
 
 def interrupt(child: pexpect.spawn, prompt: str, record_property, name: str) -> float:

@@ -10,7 +10,6 @@ import asyncio
 import dataclasses
 import json
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from gradioshell.gradio.errors import ConnectionFailed, ResponseTooLarge
 from gradioshell.gradio.limits import Limits
 from tests.conftest import APPS, RunningApp, start_app
 from tests.gradio_versions import RELEASES, python_for
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.versions, pytest.mark.timeout(900)]  # the first use builds a venv
 
@@ -384,9 +384,7 @@ def test_app_sees_the_session_leave(run_shell, version: str, tmp_path: Path) -> 
     try:
         result = run_shell("-c", f"connect {app.url}; echo hi 2")
         assert result.returncode == 0, result.stderr
-        deadline = time.monotonic() + 30
-        while not marker.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(marker.exists, 30, "the app's unload event")
         assert marker.read_text(encoding="utf-8") == "left"
     finally:
         app.stop()
