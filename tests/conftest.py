@@ -215,3 +215,92 @@ def spawn_shell(shell_env: dict[str, str]):  # type: ignore[no-untyped-def]
     for child in children:
         if child.isalive():
             child.terminate(force=True)
+
+
+# -- how the run is ordered and shared out --------------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(LongestFirst(), "gradioshell-longest-first")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests that share a module's server on one worker (``-n N``, ``--dist
+    loadgroup``): each worker would otherwise start that server for the few of them it got.
+    Tests of a parametrized server (one Gradio release) form a group of their own, so the
+    releases run side by side. Tests without a module-scoped fixture are shared out one by
+    one; session-scoped fixtures (the demo app, the broken server) start once per worker."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            group = _module_server_group(item)
+            if group is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _module_server_group(item: pytest.Item) -> str | None:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    scoped = [
+        name
+        for name, definitions in info.name2fixturedefs.items()
+        if definitions and definitions[-1].scope == "module"
+    ]
+    if not scoped:
+        return None
+    parts = [item.nodeid.split("::")[0]]
+    parts += [f"{name}={params[name]}" for name in sorted(scoped) if name in params]
+    return "|".join(parts)
+
+
+class LongestFirst:
+    """Under ``-n N``, hand out the longest work first, so that no worker is left alone with
+    a long group at the end: in order, the slow tests that need no Gradio environment (they
+    overlap with the environments' builds on a cold cache), the corpus's releases, the other
+    slow groups, then the groups around one module's server, then single tests. Runs last,
+    after pytest has grouped the tests by fixture; xdist keeps this order
+    (``--no-loadscope-reorder``). A run without workers keeps the order of the files."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        if "PYTEST_XDIST_WORKER" in os.environ:
+            items.sort(key=self.rank)  # stable: each class keeps pytest's order
+
+    @staticmethod
+    def rank(item: pytest.Item) -> int:
+        slow = item.get_closest_marker("slow") is not None
+        grouped = item.get_closest_marker("xdist_group") is not None
+        if slow and not _releases_of(item):
+            return 0
+        if item.get_closest_marker("corpus") is not None:
+            return 1
+        if slow:
+            return 2
+        return 3 if grouped else 4
+
+
+def _releases_of(item: pytest.Item) -> list[str]:
+    """The Gradio releases whose environment ``item`` runs in."""
+    from tests.gradio_versions import RELEASES
+
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    found = [v for v in params.values() if isinstance(v, str) and v in RELEASES]
+    if "unqueued_3x" in getattr(item, "fixturenames", ()):
+        found.append("3.50.2")
+    return found
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start building the Gradio environments the selected tests need, in the background.
+
+    One process does it (the only one, or the first worker): the builds run a few at a time
+    while the tests that need no environment run, and a test that needs one waits on its
+    lock (``gradio_versions.python_for``) until it is built.
+    """
+    if session.config.option.collectonly or os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0":
+        return
+    from tests.gradio_versions import build_in_background
+
+    build_in_background(release for item in session.items for release in _releases_of(item))

@@ -29,6 +29,13 @@ pytestmark = [pytest.mark.versions, pytest.mark.timeout(900)]  # the first use b
 
 APP = str(APPS / "conformance.py")
 MAJORS = ["3.50.2", "4.44.1", "5.50.0", "6.31.0"]
+NEWEST = list(RELEASES)[-1]
+
+
+def releases(versions: list[str]) -> list[object]:
+    """Parameters for ``versions``: all but the newest release are left out of the fast run
+    (``-m "not slow"``), which keeps the newest as a check of the whole suite."""
+    return [pytest.param(v, marks=() if v == NEWEST else pytest.mark.slow) for v in versions]
 
 
 def _start(version: str, tmp: Path, *extra: str) -> RunningApp:
@@ -36,7 +43,7 @@ def _start(version: str, tmp: Path, *extra: str) -> RunningApp:
     return start_app([APP, *extra], tmp / "log", python=str(python), timeout=240)
 
 
-@pytest.fixture(scope="module", params=list(RELEASES))
+@pytest.fixture(scope="module", params=releases(list(RELEASES)))
 def versioned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """(version, url) of the conformance app running on one Gradio release."""
     version: str = request.param
@@ -375,7 +382,7 @@ async def _collect(call):  # type: ignore[no-untyped-def]
     return [event async for event in call]
 
 
-@pytest.mark.parametrize("version", ["4.44.1", "5.50.0", "6.31.0"])
+@pytest.mark.parametrize("version", releases(["4.44.1", "5.50.0", "6.31.0"]))
 def test_app_sees_the_session_leave(run_shell, version: str, tmp_path: Path) -> None:
     """The session heartbeat (4.25+) is held from the first call; when the shell leaves,
     the app runs its unload events."""
@@ -400,6 +407,7 @@ def unqueued_3x(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app.stop()
 
 
+@pytest.mark.slow
 def test_3x_without_queue_calls_over_http(run_shell, unqueued_3x: str) -> None:
     result = run_shell("--json", "-c", f"connect {unqueued_3x}; echo ab 2")
     assert result.returncode == 0, result.stderr
@@ -416,6 +424,7 @@ def test_3x_without_queue_calls_over_http(run_shell, unqueued_3x: str) -> None:
     assert "failed on purpose: oops" in failed.stderr
 
 
+@pytest.mark.slow
 def test_3x_without_queue_limits(unqueued_3x: str) -> None:
     """A POST /run answer waits as long as a stream may idle, and is read up to the limit."""
     with pytest.raises(ConnectionFailed, match="timed out"):
@@ -425,6 +434,7 @@ def test_3x_without_queue_limits(unqueued_3x: str) -> None:
         asyncio.run(_call_once(unqueued_3x, "echo", big, limits=Limits(json=1024 * 1024)))
 
 
+@pytest.mark.slow
 def test_3x_without_queue_files(run_shell, unqueued_3x: str, tmp_path: Path) -> None:
     source = tmp_path / "n.txt"
     source.write_text("no queue", encoding="utf-8")
@@ -444,7 +454,7 @@ def test_3x_without_queue_files(run_shell, unqueued_3x: str, tmp_path: Path) -> 
 # -- login-protected apps ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=MAJORS)
+@pytest.fixture(scope="module", params=releases(MAJORS))
 def protected(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     version: str = request.param
     app = _start(version, tmp_path_factory.mktemp(f"auth-{version}"), "--auth", "alice:s3cret")
