@@ -21,8 +21,10 @@ from tests.conftest import APPS, RunningApp, start_app
 from tests.standin_hub import StandInHub
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def zero_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The ZeroGPU app, one per worker: each test configures its quota first, so the tests
+    need not share a worker (their waits add up to minutes)."""
     app = start_app([str(APPS / "zerogpu.py")], tmp_path_factory.mktemp("zero") / "log")
     yield app
     app.stop()
