@@ -12,9 +12,11 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pexpect
 
 from tests.conftest import RunningApp
+from tests.waiting import wait_until
 
 GENEROUS = 5.0  # seconds; the aim is half a second
 
@@ -86,6 +88,13 @@ def test_ctrl_c_while_queued_removes_the_job(
     waiting.sendline("tick seconds=0 tag=waiting")
     waiting.expect_exact("queued: position")
     interrupt(waiting, "app1>", record_property, "ctrl_c_queued_s")
+    # The prompt is back before the cancel reaches the app (it is sent in the background):
+    # stopping the blocker first would let the queued call start on a busy machine.
+    wait_until(
+        lambda: httpx.get(app.url + "/gradio_api/queue/status").json()["queue_size"] == 0,
+        30,
+        "the cancelled call to leave the app's queue",
+    )
     interrupt(busy, "app1>", record_property, "ctrl_c_streaming_s")
     waiting.sendline("tick seconds=0 tag=after")
     waiting.expect_exact("finished after")
