@@ -147,7 +147,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        # Polled often, so that stop() returns at once rather than after half a second.
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
