@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,8 @@ import httpx
 import pytest
 
 from gradioshell.demo.server import free_port
+from tests.standin_hub import StandInHub
+from tests.waiting import wait_until
 
 TESTS = Path(__file__).parent
 APPS = TESTS / "apps"
@@ -59,18 +60,21 @@ def start_app(
         )
     url = f"{scheme}://127.0.0.1:{port}"
     app = RunningApp(url, process, log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"app {args} exited early:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url + path, timeout=2.0, verify=False).status_code < 500:
-                return app
+            return httpx.get(url + path, timeout=2.0, verify=False).status_code < 500
         except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    app.stop()
-    raise RuntimeError(f"app {args} did not start:\n{log.read_text()[-3000:]}")
+            return False
+
+    try:
+        wait_until(answers, timeout, f"app {args} to answer on {path}", interval=0.1)
+    except AssertionError:
+        app.stop()
+        raise RuntimeError(f"app {args} did not start:\n{log.read_text()[-3000:]}") from None
+    return app
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +88,59 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
 @pytest.fixture(scope="session")
 def demo_url(demo_app: RunningApp) -> str:
     return demo_app.url
+
+
+def start_demo(log: Path, *, port: int | None = None) -> RunningApp:
+    """Another process of the demo app, for a test that stops, kills or restarts it."""
+    return start_app(["-m", "gradioshell.demo.app"], log, port=port)
+
+
+@pytest.fixture(scope="session")
+def broken_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The deliberately broken server (``apps/broken.py``), one scenario per path prefix.
+
+    Shared by every test: what it records (``GET /requests``) is told apart by the
+    scenario's prefix, and each scenario whose requests a test counts is used by that test
+    alone.
+    """
+    app = start_app(
+        [str(APPS / "broken.py")], tmp_path_factory.mktemp("broken") / "log", path="/ok/config"
+    )
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope="session")
+def broken_url(broken_app: RunningApp) -> str:
+    return broken_app.url
+
+
+@pytest.fixture(scope="module")
+def slow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningApp, Path]]:
+    """``apps/slow.py`` (one call at a time) and the file it marks each call's start in; one
+    per test module, since the tests read the marker and hold the app's one slot."""
+    directory = tmp_path_factory.mktemp("slow")
+    marker = directory / "started"
+    marker.touch()
+    app = start_app([str(APPS / "slow.py"), "--marker", str(marker)], directory / "log")
+    yield app, marker
+    app.stop()
+
+
+@pytest.fixture()
+def hub_backends(demo_app: RunningApp) -> tuple[str, str | None]:
+    """The apps behind the stand-in Hub's Spaces: the demo app, and no ZeroGPU app (a test
+    module that needs one overrides this fixture)."""
+    return demo_app.url, None
+
+
+@pytest.fixture()
+def hub(hub_backends: tuple[str, str | None]) -> Iterator[StandInHub]:
+    """A stand-in Hugging Face Hub of the test's own: its Spaces' stages and what it saw
+    start afresh in each test."""
+    backend, zero_backend = hub_backends
+    with StandInHub(backend, zero_backend=zero_backend) as server:
+        yield server
 
 
 @pytest.fixture()
@@ -158,3 +215,12 @@ def spawn_shell(shell_env: dict[str, str]):  # type: ignore[no-untyped-def]
     for child in children:
         if child.isalive():
             child.terminate(force=True)
+
+
+# -- how the run is ordered and shared out --------------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import scheduling
+
+    config.pluginmanager.register(scheduling, "gradioshell-scheduling")

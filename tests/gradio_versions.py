@@ -4,8 +4,10 @@ The cache lives in ``$GRADIOSHELL_TEST_VENVS`` when set, else in the user cache 
 (``~/.cache/gradioshell/test-venvs`` on Linux). Nothing depends on it existing: a missing or
 half-built environment is (re)built, under a file lock so parallel runs do not collide.
 
-Run ``python -m tests.gradio_versions [VERSION...]`` to build them ahead of the tests and see
-how long each takes.
+The test run builds the ones its tests need in the background as soon as it has collected
+them (see ``conftest.py``), a few at a time, while the tests that need none run. Run
+``python -m tests.gradio_versions [VERSION...]`` to build them ahead of the tests and see how
+long each takes.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,12 +101,36 @@ def python_for(version: str) -> Path:
             return python
         shutil.rmtree(venv, ignore_errors=True)
         _run([base, "-m", "venv", str(venv)], f"create the venv for Gradio {version}")
+        # Without byte-compiling every module of every package: that was most of the time
+        # of a build, and only the modules a test imports are ever compiled (on first use).
         _run(
-            [str(python), "-m", "pip", "install", "-q", *release.requirements],
+            [str(python), "-m", "pip", "install", "-q", "--no-compile", *release.requirements],
             f"install Gradio {version}",
         )
         marker.write_text(key)
     return python
+
+
+def is_ready(version: str) -> bool:
+    """Whether the environment of ``version`` is built (without waiting for a build)."""
+    venv = cache_root() / f"gradio-{version}"
+    return (venv / ".ready").exists() and (venv / "bin" / "python").exists()
+
+
+#: How many environments are built at once: each build is mostly unpacking, on two cores.
+PARALLEL_BUILDS = 3
+
+
+def build_in_background(versions: Iterable[str]) -> dict[str, Future[Path]]:
+    """Start building the environments of ``versions`` that are not built, a few at a time,
+    in this order; return at once. A test that needs one meanwhile waits on its lock."""
+    missing = [v for v in dict.fromkeys(versions) if v in RELEASES and not is_ready(v)]
+    if not missing:
+        return {}
+    pool = ThreadPoolExecutor(max_workers=PARALLEL_BUILDS, thread_name_prefix="gradio-venv")
+    futures = {version: pool.submit(python_for, version) for version in missing}
+    pool.shutdown(wait=False)  # the threads finish their builds; the process waits for them
+    return futures
 
 
 def interpreter_for(release: Release) -> str:
@@ -127,10 +155,14 @@ def _run(command: list[str], what: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    for version in argv or list(RELEASES):
-        started = time.monotonic()
-        python_for(version)
-        print(f"Gradio {version}: ready in {time.monotonic() - started:.0f} s", flush=True)
+    started = time.monotonic()
+    versions = argv or list(RELEASES)
+    futures = build_in_background(versions)
+    for version in versions:
+        future = futures.get(version)
+        if future is not None:
+            future.result()
+        print(f"Gradio {version}: ready after {time.monotonic() - started:.0f} s", flush=True)
     return 0
 
 

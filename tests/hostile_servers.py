@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.waiting import wait_until
 
 FILE_META = {"_type": "gradio.FileData"}
 
@@ -146,7 +147,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        # Polled often, so that stop() returns at once rather than after half a second.
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -189,13 +193,10 @@ class Server:
 
     def wait_for(self, path_prefix: str, timeout: float = 30.0) -> Seen:
         """The first request to ``path_prefix``, waiting for it to come."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.requests(path_prefix)
-            if found:
-                return found[0]
-            time.sleep(0.02)
-        raise AssertionError(f"no request to {path_prefix} came")
+        found = wait_until(
+            lambda: self.requests(path_prefix), timeout, f"a request to {path_prefix}"
+        )
+        return found[0]
 
 
 # -- a Gradio 6 app ------------------------------------------------------------------------

@@ -14,12 +14,15 @@ import json
 import secrets
 import socket
 import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import uvicorn
+
+from tests.waiting import wait_until
 
 USER = "standin-user"
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "host", "te"}
@@ -179,6 +182,8 @@ class StandInHub:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._proxy: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stopping: asyncio.Event | None = None  # set when stop() is called
 
     # -- addresses ---------------------------------------------------------------------
 
@@ -212,26 +217,49 @@ class StandInHub:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            self.app, interface="asgi3", log_level="warning", lifespan="off", access_log=False
+            self.app,
+            interface="asgi3",
+            log_level="warning",
+            lifespan="off",
+            access_log=False,
+            timeout_graceful_shutdown=5,  # a bound only: open streams end when stop() is called
         )
         self._server = uvicorn.Server(config)
         sockets = list(self._sockets.values())
         self._thread = threading.Thread(
-            target=lambda: asyncio.run(self._server.serve(sockets=sockets)),  # type: ignore[union-attr]
-            daemon=True,
+            target=lambda: asyncio.run(self._serve(sockets)), daemon=True
         )
         self._thread.start()
-        for _ in range(200):
-            if self._server.started:
-                return
-            threading.Event().wait(0.05)
-        raise RuntimeError("the stand-in Hub did not start")
+        wait_until(lambda: self._server.started, 10, "the stand-in Hub to start")  # type: ignore[union-attr]
+
+    async def _serve(self, sockets: list[socket.socket]) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        try:
+            await self._server.serve(sockets=sockets)  # type: ignore[union-attr]
+        finally:
+            if self._proxy is not None:
+                await self._proxy.aclose()
 
     def stop(self) -> None:
+        """Stop at once: the responses that would stay open (a log stream the shell left
+        open, a call stream still proxied from a Space's app) end first, so that the server's
+        graceful shutdown has nothing to wait for."""
+        if self._loop is not None and self._stopping is not None:
+            self._loop.call_soon_threadsafe(self._stopping.set)
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
+            if self._thread.is_alive():
+                raise RuntimeError("the stand-in Hub did not stop")
+
+    def __enter__(self) -> StandInHub:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     # -- ASGI --------------------------------------------------------------------------
 
@@ -464,15 +492,45 @@ class StandInHub:
             await line(text, old)
         try:
             for n in range(0 if build else space.live_logs):
-                await asyncio.sleep(0.3)
+                if await self._stopped_within(0.3):
+                    break
                 await send({"type": "http.response.body", "body": b"data: \n\n", "more_body": True})
                 await line(f"live line {n + 1}", _now())
             for _ in range(100):
-                await asyncio.sleep(0.3)
+                if await self._stopped_within(0.3):
+                    break
                 await send({"type": "http.response.body", "body": b"data: \n\n", "more_body": True})
         except OSError:
             return
         await send({"type": "http.response.body", "body": b""})
+
+    async def _stopped_within(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less if the stand-in stops meanwhile: whether it stops."""
+        assert self._stopping is not None
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    async def _until_stopped(self, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+        """The chunks of a proxied response, cut short when the stand-in stops."""
+        assert self._stopping is not None
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        try:
+            while True:
+                following = asyncio.ensure_future(chunks.__anext__())
+                await asyncio.wait({following, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if not following.done():
+                    following.cancel()
+                    return
+                try:
+                    chunk = following.result()
+                except StopAsyncIteration:
+                    return
+                yield chunk
+        finally:
+            stopping.cancel()
 
     def _runtime(self, space: Space) -> dict[str, Any]:
         running = space.stage.startswith("RUNNING")
@@ -626,7 +684,7 @@ class StandInHub:
                 {"type": "http.response.start", "status": response.status_code, "headers": out}
             )
             try:
-                async for chunk in response.aiter_raw():
+                async for chunk in self._until_stopped(response.aiter_raw()):
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
             except httpx.HTTPError:
                 pass  # the Space stopped mid-stream (a held stream at teardown): end it here too

@@ -9,16 +9,7 @@ import time
 import pytest
 
 from gradioshell.demo.server import free_port
-from tests.conftest import APPS, start_app
-
-
-@pytest.fixture(scope="module")
-def broken_url(tmp_path_factory) -> str:
-    app = start_app(
-        [str(APPS / "broken.py")], tmp_path_factory.mktemp("broken") / "log", path="/ok/config"
-    )
-    yield app.url
-    app.stop()
+from tests.conftest import start_demo
 
 
 def one_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -101,7 +92,7 @@ def test_stream_cut_by_the_server(run_shell, broken_url: str) -> None:
 
 
 def test_server_killed_mid_stream(shell_env, tmp_path) -> None:
-    app = start_app(["-m", "gradioshell.demo.app"], tmp_path / "log")
+    app = start_demo(tmp_path / "log")
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "gradioshell", "-c", f"connect {app.url}; op1 Duration=30"],

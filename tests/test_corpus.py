@@ -59,9 +59,17 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 
 @pytest.mark.corpus
+@pytest.mark.slow
 @pytest.mark.timeout(1200)  # the first test of a release builds its venv and runs it all
 @pytest.mark.parametrize(
-    ("release", "corpus_app"), PAIRS, ids=[f"{version}-{a.name}" for version, a in PAIRS]
+    ("release", "corpus_app"),
+    [
+        # A release's apps share one server: they run on one worker (pytest -n N).
+        pytest.param(
+            version, a, id=f"{version}-{a.name}", marks=pytest.mark.xdist_group(f"corpus {version}")
+        )
+        for version, a in PAIRS
+    ],
 )
 def test_shell_agrees_with_the_official_client(
     corpus: Corpus, release: str, corpus_app: App

@@ -89,15 +89,6 @@ def test_hostile_strings_in_raw_json_commands(run_shell, hostile_app: RunningApp
     assert "\\u009b31m" in result.stdout  # the 8-bit CSI, escaped but kept
 
 
-@pytest.fixture(scope="module")
-def broken_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = start_app(
-        [str(APPS / "broken.py")], tmp_path_factory.mktemp("broken") / "log", path="/ok/config"
-    )
-    yield app.url
-    app.stop()
-
-
 def test_hostile_version_and_stream_messages(spawn_shell, run_shell, broken_url: str) -> None:
     url = broken_url
     child = spawn_shell(f"{url}/hostile")

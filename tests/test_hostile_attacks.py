@@ -691,6 +691,7 @@ def test_deeply_nested_values_are_refused_not_a_crash(servers, shell, prompt) ->
 # -- 12: streams, progress and files per result ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_messages_for_other_calls_are_bounded_in_bytes(servers, shell) -> None:
     """12. The buffer for early stream messages counted messages, not bytes (4 GiB)."""
     big = "x" * MiB
@@ -706,7 +707,11 @@ def test_messages_for_other_calls_are_bounded_in_bytes(servers, shell) -> None:
 
     app = serve(servers, FakeGradio([FakeEndpoint("flood", flood)]))
     result = shell(
-        "-c", f"connect {app.url}; flood x", config="[limits]\nbuffer_mib = 16\n", memory=MEMORY
+        "-c",
+        f"connect {app.url}; flood x",
+        config="[limits]\nbuffer_mib = 16\n",
+        memory=MEMORY,
+        timeout=300,  # 700 MiB through loopback: minutes on a busy machine
     )
     no_traceback(result.stdout + result.stderr)
     assert result.stdout == "survived\n", result.stderr

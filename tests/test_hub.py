@@ -11,7 +11,6 @@ import io
 import json
 import re
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
@@ -29,16 +28,7 @@ from gradioshell.hub import (
     space_id_of,
     token_path,
 )
-from tests.conftest import RunningApp
 from tests.standin_hub import StandInHub
-
-
-@pytest.fixture()
-def hub(demo_app: RunningApp) -> Iterator[StandInHub]:
-    server = StandInHub(demo_app.url)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture()

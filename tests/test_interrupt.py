@@ -10,25 +10,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pexpect
-import pytest
 
-from tests.conftest import APPS, RunningApp, start_app
+from tests.conftest import RunningApp
+from tests.waiting import wait_until
 
 GENEROUS = 5.0  # seconds; the aim is half a second
-
-
-@pytest.fixture(scope="module")
-def slow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningApp, Path]]:
-    directory = tmp_path_factory.mktemp("slow")
-    marker = directory / "started"
-    marker.touch()
-    app = start_app([str(APPS / "slow.py"), "--marker", str(marker)], directory / "log")
-    yield app, marker
-    app.stop()
 
 
 def interrupt(child: pexpect.spawn, prompt: str, record_property, name: str) -> float:
@@ -98,6 +88,13 @@ def test_ctrl_c_while_queued_removes_the_job(
     waiting.sendline("tick seconds=0 tag=waiting")
     waiting.expect_exact("queued: position")
     interrupt(waiting, "app1>", record_property, "ctrl_c_queued_s")
+    # The prompt is back before the cancel reaches the app (it is sent in the background):
+    # stopping the blocker first would let the queued call start on a busy machine.
+    wait_until(
+        lambda: httpx.get(app.url + "/gradio_api/queue/status").json()["queue_size"] == 0,
+        30,
+        "the cancelled call to leave the app's queue",
+    )
     interrupt(busy, "app1>", record_property, "ctrl_c_streaming_s")
     waiting.sendline("tick seconds=0 tag=after")
     waiting.expect_exact("finished after")

@@ -7,7 +7,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,9 @@ import pexpect
 import pytest
 
 from tests.conftest import APPS, RunningApp, start_app
+from tests.standin_hub import StandInHub
 from tests.test_interactive import GAP
+from tests.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -235,12 +236,11 @@ def test_batch_interrupted_keeps_every_finished_row(
         text=True,
         env=shell_env,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if out.exists() and len(out.read_text().splitlines()) >= 8:
-            break
-        time.sleep(0.1)
-    else:
+    try:
+        wait_until(
+            lambda: out.exists() and len(out.read_text().splitlines()) >= 8, 60, "batch rows"
+        )
+    except AssertionError:
         process.kill()
         pytest.fail("the batch wrote no rows")
     process.send_signal(signal.SIGINT)
@@ -393,17 +393,8 @@ def test_wait_shows_jobs_live_and_ctrl_c_stops_only_the_waiting(spawn_shell, job
     child.expect(pexpect.EOF)
 
 
-def test_info_of_a_space_by_id(run_shell, demo_app: RunningApp) -> None:
-    from tests.standin_hub import StandInHub
-
-    hub = StandInHub(demo_app.url)
-    hub.start()
-    try:
-        result = run_shell(
-            "-c", "info rrg92/diffusers-labs", env={"HF_ENDPOINT": hub.endpoint + "/"}
-        )
-    finally:
-        hub.stop()
+def test_info_of_a_space_by_id(run_shell, hub: StandInHub) -> None:
+    result = run_shell("-c", "info rrg92/diffusers-labs", env={"HF_ENDPOINT": hub.endpoint + "/"})
     assert result.returncode == 0, result.stderr
     assert "/generateimage" in json.loads(result.stdout)["named_endpoints"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 
 from gradioshell.gradio import GradioApp
-from tests.conftest import APPS, start_app
+from tests.conftest import APPS, start_app, start_demo
 
 
 def port_of(url: str) -> int:
@@ -20,7 +20,7 @@ def port_of(url: str) -> int:
 
 
 def test_call_after_a_restart_reconnects_and_refreshes(spawn_shell, tmp_path: Path) -> None:
-    app = start_app(["-m", "gradioshell.demo.app"], tmp_path / "demo.log")
+    app = start_demo(tmp_path / "demo.log")
     try:
         child = spawn_shell(app.url)
         child.expect_exact("app1>")
@@ -55,7 +55,7 @@ def test_call_after_a_restart_reconnects_and_refreshes(spawn_shell, tmp_path: Pa
 
 def test_restart_during_a_quiet_spell_is_noticed(tmp_path: Path) -> None:
     """No call failed in between: the changed /config (new app_id) gives the restart away."""
-    demo = start_app(["-m", "gradioshell.demo.app"], tmp_path / "demo.log")
+    demo = start_demo(tmp_path / "demo.log")
     restarted = None
 
     async def connect() -> GradioApp:

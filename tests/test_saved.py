@@ -10,13 +10,14 @@ import pexpect
 import pytest
 
 from gradioshell.saved import without_credentials
-from tests.conftest import APPS, RunningApp, start_app
+from tests.conftest import APPS, RunningApp, start_app, start_demo
+from tests.standin_hub import StandInHub
 
 
 @pytest.fixture()
 def second_app(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Another real Gradio app, which the test may stop."""
-    app = start_app(["-m", "gradioshell.demo.app"], tmp_path / "second.log")
+    app = start_demo(tmp_path / "second.log")
     yield app
     app.stop()
 
@@ -134,41 +135,34 @@ def test_credentials_in_a_target_are_not_saved(target: str, kept: str) -> None:
 
 
 def test_restore_goes_through_the_hub_and_keeps_no_token(
-    run_shell, shell_env: dict[str, str], demo_app: RunningApp
+    run_shell, shell_env: dict[str, str], hub: StandInHub
 ) -> None:
-    from tests.standin_hub import StandInHub
-
-    hub = StandInHub(demo_app.url)
-    hub.start()
-    try:
-        env = {"HF_ENDPOINT": hub.endpoint, "HF_TOKEN": hub.token}
-        url = hub.host("standin-user/private-space")
-        saving = run_shell(
-            "-c",
-            f"connect standin-user/private-space as space; connect {url} --token as plain; save",
-            env=env,
-        )
-        assert saving.returncode == 0, saving.stderr
-        text = saved_file(shell_env).read_text()
-        assert hub.token not in text
-        assert json.loads(text)["sessions"] == [
-            {"name": "space", "target": "standin-user/private-space"},
-            {"name": "plain", "target": url, "send_token": True},
-        ]
-        before = len(hub.with_token("standin-user/private-space"))
-        restored = run_shell(
-            "--restore", "-c", "@space echo text=s n=2; @plain echo text=p n=2", env=env
-        )
-        assert restored.returncode == 0, restored.stderr
-        assert restored.stdout.splitlines() == ["ss", "pp"]
-        assert hub.token not in restored.stdout + restored.stderr
-        assert len(hub.with_token("standin-user/private-space")) > before
-        # Without a token the private Space cannot come back, and the failure says why.
-        failed = run_shell("--restore", "-c", "sessions", env={"HF_ENDPOINT": hub.endpoint})
-        assert failed.returncode == 1
-        assert "could not restore space (standin-user/private-space)" in failed.stderr
-    finally:
-        hub.stop()
+    env = {"HF_ENDPOINT": hub.endpoint, "HF_TOKEN": hub.token}
+    url = hub.host("standin-user/private-space")
+    saving = run_shell(
+        "-c",
+        f"connect standin-user/private-space as space; connect {url} --token as plain; save",
+        env=env,
+    )
+    assert saving.returncode == 0, saving.stderr
+    text = saved_file(shell_env).read_text()
+    assert hub.token not in text
+    assert json.loads(text)["sessions"] == [
+        {"name": "space", "target": "standin-user/private-space"},
+        {"name": "plain", "target": url, "send_token": True},
+    ]
+    before = len(hub.with_token("standin-user/private-space"))
+    restored = run_shell(
+        "--restore", "-c", "@space echo text=s n=2; @plain echo text=p n=2", env=env
+    )
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.splitlines() == ["ss", "pp"]
+    assert hub.token not in restored.stdout + restored.stderr
+    assert len(hub.with_token("standin-user/private-space")) > before
+    # Without a token the private Space cannot come back, and the failure says why.
+    failed = run_shell("--restore", "-c", "sessions", env={"HF_ENDPOINT": hub.endpoint})
+    assert failed.returncode == 1
+    assert "could not restore space (standin-user/private-space)" in failed.stderr
 
 
 def test_config_flag_restores_at_the_prompt(

@@ -10,22 +10,11 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
-import pytest
 
-from tests.conftest import RunningApp
 from tests.standin_hub import StandInHub
-
-
-@pytest.fixture()
-def hub(demo_app: RunningApp) -> Iterator[StandInHub]:
-    server = StandInHub(demo_app.url)
-    server.start()
-    yield server
-    server.stop()
 
 
 def files_under(root: Path) -> list[Path]:

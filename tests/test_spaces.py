@@ -21,19 +21,19 @@ from tests.conftest import APPS, RunningApp, start_app
 from tests.standin_hub import StandInHub
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def zero_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The ZeroGPU app, one per worker: each test configures its quota first, so the tests
+    need not share a worker (their waits add up to minutes)."""
     app = start_app([str(APPS / "zerogpu.py")], tmp_path_factory.mktemp("zero") / "log")
     yield app
     app.stop()
 
 
 @pytest.fixture()
-def hub(demo_app: RunningApp, zero_app: RunningApp) -> Iterator[StandInHub]:
-    server = StandInHub(demo_app.url, zero_backend=zero_app.url)
-    server.start()
-    yield server
-    server.stop()
+def hub_backends(demo_app: RunningApp, zero_app: RunningApp) -> tuple[str, str | None]:
+    """The stand-in Hub's Spaces, and owner/zero-space on the ZeroGPU app."""
+    return demo_app.url, zero_app.url
 
 
 def anonymous(hub: StandInHub) -> dict[str, str]:
@@ -281,13 +281,8 @@ def test_no_gpu_free_is_retried_but_app_errors_are_not(run_shell, hub: StandInHu
 
 
 @pytest.fixture(scope="module")
-def one_at_a_time(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    directory = tmp_path_factory.mktemp("phases")
-    marker = directory / "started"
-    marker.touch()
-    app = start_app([str(APPS / "slow.py"), "--marker", str(marker)], directory / "log")
-    yield app
-    app.stop()
+def one_at_a_time(slow_app: tuple[RunningApp, Path]) -> RunningApp:
+    return slow_app[0]
 
 
 def test_timeouts_say_the_phase(run_shell, one_at_a_time: RunningApp, tmp_path: Path) -> None:

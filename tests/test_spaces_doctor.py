@@ -4,22 +4,11 @@ Space and an app behind a proxy."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import RunningApp
 from tests.standin_hub import StandInHub
 from tests.test_spaces_network import USER, Proxy, guarded_proxy, tls_app  # noqa: F401
-
-
-@pytest.fixture()
-def hub(demo_app: RunningApp) -> Iterator[StandInHub]:
-    server = StandInHub(demo_app.url)
-    server.start()
-    yield server
-    server.stop()
 
 
 def checks(run_shell, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]

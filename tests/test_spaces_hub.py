@@ -5,22 +5,11 @@ the payloads huggingface_hub sends and reads."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pexpect
-import pytest
 
-from tests.conftest import RunningApp
 from tests.standin_hub import StandInHub
-
-
-@pytest.fixture()
-def hub(demo_app: RunningApp) -> Iterator[StandInHub]:
-    server = StandInHub(demo_app.url)
-    server.start()
-    yield server
-    server.stop()
 
 
 def anonymous(hub: StandInHub) -> dict[str, str]:

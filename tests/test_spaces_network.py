@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 from gradioshell.demo.server import free_port
 from tests.conftest import APPS, RunningApp, start_app
 from tests.standin_hub import StandInHub
+from tests.waiting import wait_until
 
 USER, PASSWORD = "proxyuser", "pr0xyPassw0rd"
 
@@ -54,17 +54,22 @@ def start_proxy(directory: Path, *extra: str) -> Proxy:
             start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def answers() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"the proxy exited: {log.read_text()[-2000:]}")
         try:
             httpx.get(url, timeout=1.0)
-            return Proxy(url, log, process)
+            return True
         except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("the proxy did not start")
+            return False
+
+    try:
+        wait_until(answers, 60, "the proxy to answer", interval=0.1)
+    except AssertionError:
+        process.kill()
+        raise RuntimeError("the proxy did not start") from None
+    return Proxy(url, log, process)
 
 
 @pytest.fixture(scope="module")
@@ -107,14 +112,6 @@ def tls_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningA
     )
     yield app, directory / "ca.pem"
     app.stop()
-
-
-@pytest.fixture()
-def hub(demo_app: RunningApp) -> Iterator[StandInHub]:
-    server = StandInHub(demo_app.url)
-    server.start()
-    yield server
-    server.stop()
 
 
 def port_of(url: str) -> int:

@@ -7,35 +7,23 @@ file route sends a little, then a trickle. Nothing half-written may be left behi
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pexpect
-import pytest
 
-from tests.conftest import APPS, start_app
+from tests.waiting import wait_until
 
 GENEROUS = 5.0  # seconds; the aim is half a second
 
 
-@pytest.fixture(scope="module")
-def broken_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = start_app(
-        [str(APPS / "broken.py")], tmp_path_factory.mktemp("broken") / "log", path="/ok/config"
-    )
-    yield app.url
-    app.stop()
-
-
 def wait_for_request(url: str, path: str, timeout: float = 20.0) -> None:
     """Wait until the broken server has seen a request for ``path``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(r["path"] == path for r in httpx.get(url + "/requests").json()):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"no request for {path}")
+    wait_until(
+        lambda: any(r["path"] == path for r in httpx.get(url + "/requests").json()),
+        timeout,
+        f"a request for {path}",
+    )
 
 
 def interrupt(child: pexpect.spawn, record_property, name: str) -> None:
@@ -73,9 +61,7 @@ def test_ctrl_c_during_a_download_leaves_nothing(
     child.expect_exact("queued: position")  # past the echo of the line and its prompt
     wait_for_request(broken_url, "/slowdownload/gradio_api/file=big.bin")
     # The temporary file is there while the download runs...
-    deadline = time.monotonic() + 10
-    while not list(downloads.glob("*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: downloads.is_dir() and list(downloads.glob("*")), 10, "a partial download")
     assert next(p.name for p in downloads.iterdir()).endswith(".part")
     interrupt(child, record_property, "ctrl_c_downloading_s")
     # ...and gone once Ctrl-C returned: nothing half-written under any name.

@@ -10,7 +10,6 @@ import asyncio
 import dataclasses
 import json
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,11 +22,19 @@ from gradioshell.gradio.errors import ConnectionFailed, ResponseTooLarge
 from gradioshell.gradio.limits import Limits
 from tests.conftest import APPS, RunningApp, start_app
 from tests.gradio_versions import RELEASES, python_for
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.versions, pytest.mark.timeout(900)]  # the first use builds a venv
 
 APP = str(APPS / "conformance.py")
 MAJORS = ["3.50.2", "4.44.1", "5.50.0", "6.31.0"]
+NEWEST = list(RELEASES)[-1]
+
+
+def releases(versions: list[str]) -> list[object]:
+    """Parameters for ``versions``: all but the newest release are left out of the fast run
+    (``-m "not slow"``), which keeps the newest as a check of the whole suite."""
+    return [pytest.param(v, marks=() if v == NEWEST else pytest.mark.slow) for v in versions]
 
 
 def _start(version: str, tmp: Path, *extra: str) -> RunningApp:
@@ -35,7 +42,7 @@ def _start(version: str, tmp: Path, *extra: str) -> RunningApp:
     return start_app([APP, *extra], tmp / "log", python=str(python), timeout=240)
 
 
-@pytest.fixture(scope="module", params=list(RELEASES))
+@pytest.fixture(scope="module", params=releases(list(RELEASES)))
 def versioned(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """(version, url) of the conformance app running on one Gradio release."""
     version: str = request.param
@@ -374,7 +381,7 @@ async def _collect(call):  # type: ignore[no-untyped-def]
     return [event async for event in call]
 
 
-@pytest.mark.parametrize("version", ["4.44.1", "5.50.0", "6.31.0"])
+@pytest.mark.parametrize("version", releases(["4.44.1", "5.50.0", "6.31.0"]))
 def test_app_sees_the_session_leave(run_shell, version: str, tmp_path: Path) -> None:
     """The session heartbeat (4.25+) is held from the first call; when the shell leaves,
     the app runs its unload events."""
@@ -383,12 +390,12 @@ def test_app_sees_the_session_leave(run_shell, version: str, tmp_path: Path) -> 
     try:
         result = run_shell("-c", f"connect {app.url}; echo hi 2")
         assert result.returncode == 0, result.stderr
-        deadline = time.monotonic() + 30
         # The app makes the file, then writes it: wait for what it writes, not the file.
-        while time.monotonic() < deadline and not (
-            marker.exists() and marker.read_text(encoding="utf-8")
-        ):
-            time.sleep(0.1)
+        wait_until(
+            lambda: marker.exists() and marker.read_text(encoding="utf-8"),
+            30,
+            "the app's unload event",
+        )
         assert marker.read_text(encoding="utf-8") == "left"
     finally:
         app.stop()
@@ -404,6 +411,7 @@ def unqueued_3x(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app.stop()
 
 
+@pytest.mark.slow
 def test_3x_without_queue_calls_over_http(run_shell, unqueued_3x: str) -> None:
     result = run_shell("--json", "-c", f"connect {unqueued_3x}; echo ab 2")
     assert result.returncode == 0, result.stderr
@@ -420,6 +428,7 @@ def test_3x_without_queue_calls_over_http(run_shell, unqueued_3x: str) -> None:
     assert "failed on purpose: oops" in failed.stderr
 
 
+@pytest.mark.slow
 def test_3x_without_queue_limits(unqueued_3x: str) -> None:
     """A POST /run answer waits as long as a stream may idle, and is read up to the limit."""
     with pytest.raises(ConnectionFailed, match="timed out"):
@@ -429,6 +438,7 @@ def test_3x_without_queue_limits(unqueued_3x: str) -> None:
         asyncio.run(_call_once(unqueued_3x, "echo", big, limits=Limits(json=1024 * 1024)))
 
 
+@pytest.mark.slow
 def test_3x_without_queue_files(run_shell, unqueued_3x: str, tmp_path: Path) -> None:
     source = tmp_path / "n.txt"
     source.write_text("no queue", encoding="utf-8")
@@ -448,7 +458,7 @@ def test_3x_without_queue_files(run_shell, unqueued_3x: str, tmp_path: Path) -> 
 # -- login-protected apps ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=MAJORS)
+@pytest.fixture(scope="module", params=releases(MAJORS))
 def protected(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     version: str = request.param
     app = _start(version, tmp_path_factory.mktemp(f"auth-{version}"), "--auth", "alice:s3cret")
