@@ -7,12 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.cases import CASES
 from benchmarks.report import END, START, update_document
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# It runs every case against real apps: minutes on a busy machine, so out of the fast subset.
+@pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_quick_run_measures_every_case(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     report = tmp_path / "results.md"
