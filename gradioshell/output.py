@@ -254,28 +254,59 @@ class TextOutput(Output):
 
 
 class TextReporter(Reporter):
-    """Writes each new value as it arrives; the final values once, at the end."""
+    """Writes each new value as it arrives; the final values once, at the end.
+
+    An update that only extends the text written so far (a streamed answer growing) writes
+    only what is new, on the same line, so a streamed answer is written once, as it comes;
+    any other update starts a new line with the whole new value.
+    """
 
     def __init__(self, output: TextOutput, endpoint: Endpoint) -> None:
         self.output = output
         self.labels = [r.label for r in endpoint.returns]
-        self.last: list[str] | None = None
+        self.last: str | None = None
+        #: Whether the value last written still wants its closing line break.
+        self.open = False
 
     def event(self, event: Event) -> None:
         if isinstance(event, (Generating, Completed)):
-            lines = self._lines(event.data)
-            if lines != self.last:
-                self.output.stdout.write("".join(line + "\n" for line in lines))
-                self.output.stdout.flush()
-                self.last = lines
+            self._show("\n".join(self._lines(event.data)))
+            if isinstance(event, Completed):
+                self._end_line()
         elif isinstance(event, Log):
             title = f"{event.title}: " if event.title and event.title.lower() != event.level else ""
+            self._end_line()
             self.output.info(f"{event.level}: {title}{event.message}")
         elif isinstance(event, Failed):
+            self._end_line()
             self.output.error(failure_text(event))
 
+    def _show(self, text: str) -> None:
+        stdout = self.output.stdout
+        if self.last is None or not text.startswith(self.last):
+            if self.open:
+                stdout.write("\n")
+            stdout.write(text)
+        elif text == self.last:
+            return
+        else:
+            stdout.write(text[len(self.last) :])
+        stdout.flush()
+        self.last = text
+        self.open = True
+
+    def _end_line(self) -> None:
+        if self.open:
+            self.output.stdout.write("\n")
+            self.output.stdout.flush()
+            self.open = False
+
     def cancelled(self) -> None:
+        self._end_line()
         self.output.error("cancelled")
+
+    def close(self) -> None:
+        self._end_line()
 
     def _lines(self, data: list[Any]) -> list[str]:
         return value_lines(self.labels, data)

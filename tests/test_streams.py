@@ -1,0 +1,83 @@
+"""Long streamed answers: in scripts, at the prompt, and cancelled half-way.
+
+Against ``apps/streaming.py``, whose ``llm`` endpoint grows a Markdown answer a word at a
+time, as a language model's app does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+
+from tests.apps.streaming import answer_words
+
+
+def answer(prompt: str, words: int) -> str:
+    return "".join(answer_words(prompt, words))
+
+
+# -- scripts ----------------------------------------------------------------------------------
+
+
+def test_script_writes_a_streamed_answer_once(run_shell, streaming_url: str) -> None:
+    result = run_shell("-c", f"connect {streaming_url}; llm tides words=300")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == answer("tides", 300) + "\n"
+
+
+def test_script_writes_the_answer_as_it_arrives(streaming_url: str, shell_env) -> None:
+    # The app holds the call open after its last word: the whole answer must be out by then.
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gradioshell",
+            "-c",
+            f"connect {streaming_url}; llm tea words=30 hold=60",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        env=shell_env,
+    )
+    assert process.stdout is not None
+    seen = b""
+    try:
+        while not seen.endswith(b"THE END"):
+            chunk = process.stdout.read1(4096)
+            assert chunk, f"the shell ended before the answer was out: {seen!r}"
+            seen += chunk
+        assert process.poll() is None
+    finally:
+        process.kill()
+        process.wait()
+    assert seen.decode() == answer("tea", 30)
+
+
+def test_script_writes_other_updates_on_new_lines(run_shell, streaming_url: str) -> None:
+    result = run_shell("-c", f"connect {streaming_url}; status rain words=2")
+    assert result.returncode == 0, result.stderr
+    text = answer("rain", 2)
+    grown_while_writing = "".join(answer_words("rain", 2)[:-1])
+    assert result.stdout == (
+        f"state: writing\ntext: {grown_while_writing}\nstate: done\ntext: {text}\n"
+    )
+
+
+def test_script_chat_reply_streams_once(run_shell, streaming_url: str) -> None:
+    result = run_shell("-c", f"connect {streaming_url}; chat hello; chat again")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == answer("hello", 30) + "\n" + answer("again", 30) + "\n"
+
+
+def test_json_keeps_every_streamed_event(run_shell, streaming_url: str) -> None:
+    result = run_shell("--json", "-c", f"connect {streaming_url}; llm sea words=20")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    grown = [r["data"][0] for r in records if r["event"] == "generating"]
+    pieces = answer_words("sea", 20)
+    assert len(grown) == len(pieces)  # every growing copy, each in full
+    assert grown[-1] == answer("sea", 20)
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(grown))
