@@ -97,7 +97,7 @@ class InteractiveOutput(Output):
         self.console.print(Text("error: ", style="bold red") + Text(safe_line(message)))
 
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
-        return LiveReporter(self.console, self.view(session, endpoint))
+        return LiveReporter(self, self.view(session, endpoint))
 
     @contextmanager
     def live(self, view: Callable[[], Result]) -> Iterator[None]:
@@ -180,13 +180,14 @@ class InteractiveOutput(Output):
 class LiveReporter(Reporter):
     """One panel, redrawn in place at a fixed rate however fast events arrive."""
 
-    def __init__(self, console: Console, view: CallView) -> None:
+    def __init__(self, output: InteractiveOutput, view: CallView) -> None:
         from rich.live import Live
 
+        self.output = output
         self.view = view
         self.live = Live(
             self.view,
-            console=console,
+            console=output.console,
             refresh_per_second=REFRESH_PER_SECOND,
             transient=False,
             redirect_stdout=False,
@@ -199,6 +200,7 @@ class LiveReporter(Reporter):
 
     def cancelled(self) -> None:
         self.view.cancel()
+        self.output.told_cancelled = True
 
     def close(self) -> None:
         self.live.refresh()
@@ -304,6 +306,7 @@ class TextReporter(Reporter):
     def cancelled(self) -> None:
         self._end_line()
         self.output.error("cancelled")
+        self.output.told_cancelled = True
 
     def close(self) -> None:
         self._end_line()

@@ -88,7 +88,7 @@ def _root(shell: CallContext, name: str) -> tuple[Any, bool]:
     """The value ``$name`` stands for, and whether it is the one output of a call."""
     if name == "_":
         for record in reversed(shell.results):
-            if record.error is None and record.outputs is not None:
+            if record.error is None and not record.cancelled and record.outputs is not None:
                 return outputs_value(record.outputs)
         raise ShellError("$_: no call has finished yet")
     if name[0] == "r" and name[1:].isdigit():

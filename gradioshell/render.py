@@ -72,6 +72,7 @@ class CallView:
         self.logs: list[Log] = []
         self.values: list[Any] = []
         self.error: Failed | None = None
+        self.cancelled = False
         self.updates = 0
 
     def apply(self, event: Event) -> None:
@@ -97,12 +98,16 @@ class CallView:
             self.progress = None
 
     def cancel(self) -> None:
+        """Stopped by the user: what came so far stays, and the status says so."""
         self.finished = time.monotonic()
-        self.error = Failed(message="cancelled", title="Cancelled")
+        self.cancelled = True
+        self.progress = None
 
     def status(self) -> Text:
         now = self.finished or time.monotonic()
         elapsed = now - self.started
+        if self.cancelled:
+            return Text(f"✗ cancelled after {elapsed:.1f}s", style="bold yellow")
         if self.error is not None:
             return Text(f"✗ failed after {elapsed:.1f}s", style="bold red")
         if self.finished is not None:
@@ -123,7 +128,13 @@ class CallView:
     def __rich__(self) -> RenderableType:
         title = safe_text(self.endpoint.api_name or self.endpoint.name, style="bold")
         title.append(f" · {safe_line(self.session_name)}", style="dim")
-        border = "red" if self.error else ("green" if self.finished else "blue")
+        border = (
+            "yellow"
+            if self.cancelled
+            else "red"
+            if self.error
+            else ("green" if self.finished else "blue")
+        )
         parts: list[RenderableType] = [self.status()]
         try:
             parts += self._body()

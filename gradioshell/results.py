@@ -210,6 +210,16 @@ class Output:
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         raise NotImplementedError
 
+    #: Set when a call's reporter has said that it was cancelled, so it is said once.
+    told_cancelled = False
+
+    def cancelled(self) -> None:
+        """A statement was stopped (Ctrl-C): say so, unless its call's reporter did."""
+        if self.told_cancelled:
+            self.told_cancelled = False
+            return
+        self.info("cancelled")
+
     def live(self, view: Callable[[], Result]) -> AbstractContextManager[None]:
         """While the block runs, keep ``view()`` on screen, redrawn (at the prompt only)."""
         from contextlib import nullcontext

@@ -69,7 +69,7 @@ class Shell(State):
             cancelling = getattr(asyncio.current_task(), "cancelling", None)
             if cancelling is not None and cancelling():
                 raise
-            self.output.info("cancelled")
+            self.output.cancelled()
             return 130
         except Exception as exc:
             log.exception("internal error running %r", statement.text)

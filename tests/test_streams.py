@@ -6,10 +6,13 @@ time, as a language model's app does.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import subprocess
 import sys
+
+import pexpect
 
 from tests.apps.streaming import answer_words
 
@@ -81,3 +84,51 @@ def test_json_keeps_every_streamed_event(run_shell, streaming_url: str) -> None:
     assert len(grown) == len(pieces)  # every growing copy, each in full
     assert grown[-1] == answer("sea", 20)
     assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(grown))
+
+
+# -- at the prompt ----------------------------------------------------------------------------
+
+
+def screen_lines(transcript: str, columns: int = 120, lines: int = 40) -> list[str]:
+    """What a terminal shows after ``transcript``: its scrollback, then its screen."""
+    import pyte
+
+    screen = pyte.HistoryScreen(columns, lines, history=5000)
+    pyte.Stream(screen).feed(transcript)
+    above = ["".join(c.data for c in row.values()).rstrip() for row in screen.history.top]
+    return above + [line.rstrip() for line in screen.display]
+
+
+def recorded(child: pexpect.spawn) -> io.StringIO:
+    log = io.StringIO()
+    child.logfile_read = log
+    return log
+
+
+def test_ctrl_c_during_a_stream_keeps_the_partial_answer(spawn_shell, streaming_url: str) -> None:
+    child = spawn_shell(streaming_url)
+    log = recorded(child)
+    child.expect_exact("app1>")
+    child.sendline("llm tides words=30 hold=60")
+    child.expect_exact("THE END")
+    child.send("typed during the call")
+    child.sendintr()
+    child.expect_exact("app1>")
+    child.sendline("results")
+    child.expect(r"\$r1 .*cancelled")
+    child.expect_exact("app1>")
+    child.sendline("let kept = $r1")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    shown = screen_lines(log.getvalue())
+    text = "\n".join(shown)
+    # One panel, closed once, its partial answer kept; the cancel said once; nothing typed
+    # during the call landed in it.
+    assert sum(line.startswith("╭─ /llm") for line in shown) == 1, text
+    assert sum(line.startswith("╰─") for line in shown) == 1, text
+    assert text.count("cancelled after") == 1, text
+    assert text.count("cancelled") == 2, text  # the panel, and the row of 'results'
+    assert "THE END" in text and "word30" in text
+    assert "typed during" not in text
+    assert "error" not in text, text

@@ -66,7 +66,8 @@ async def results(shell: State, args: Args) -> None:
                 "number": r.number,
                 "session": r.session,
                 "endpoint": r.endpoint,
-                "ok": r.error is None,
+                "ok": r.error is None and not r.cancelled,
+                "cancelled": r.cancelled,
                 "error": r.error,
                 "duration": round(r.duration, 3),
                 "outputs": r.outputs,
@@ -81,7 +82,7 @@ async def results(shell: State, args: Args) -> None:
     rows: list[list[str | Cell]] = []
     for call in records:
         if call.error is None:
-            status = Cell("ok", "green")
+            status = Cell("cancelled", "yellow") if call.cancelled else Cell("ok", "green")
             outputs = ", ".join(short(v, 40) for v in call.outputs or [])
         else:
             status = Cell("failed", "red")
