@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from gradioshell.gradio import (
@@ -178,7 +180,11 @@ class InteractiveOutput(Output):
 
 
 class LiveReporter(Reporter):
-    """One panel, redrawn in place at a fixed rate however fast events arrive."""
+    """One panel, redrawn in place at a fixed rate however fast events arrive.
+
+    While the call runs, a panel taller than the terminal shows its newest lines (a long
+    answer being streamed); when it ends, the whole panel is printed, to the scrollback.
+    """
 
     def __init__(self, output: InteractiveOutput, view: CallView) -> None:
         from rich.live import Live
@@ -186,10 +192,10 @@ class LiveReporter(Reporter):
         self.output = output
         self.view = view
         self.live = Live(
-            self.view,
+            Following(view),
             console=output.console,
             refresh_per_second=REFRESH_PER_SECOND,
-            transient=False,
+            transient=True,
             redirect_stdout=False,
             redirect_stderr=False,
         )
@@ -203,8 +209,42 @@ class LiveReporter(Reporter):
         self.output.told_cancelled = True
 
     def close(self) -> None:
-        self.live.refresh()
         self.live.stop()
+        self.output.console.print(self.view)
+
+
+class Following:
+    """A panel that keeps within the terminal's height by leaving out its middle lines: its
+    title and status stay at the top, then how many lines are left out, then its newest
+    lines. (A live view taller than the terminal cannot be redrawn in place.)"""
+
+    def __init__(self, panel: Any) -> None:
+        self.panel = panel
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        lines = console.render_lines(self.panel, options, pad=True)
+        room = max(console.size.height - 1, 6)
+        if len(lines) > room:
+            head, tail = lines[:2], lines[len(lines) - (room - 3) :]
+            left_out = len(lines) - len(head) - len(tail)
+            lines = [*head, self._elision(head[1], left_out), *tail]
+        for line in lines:
+            yield from line
+            yield Segment.line()
+
+    @staticmethod
+    def _elision(status: list[Segment], count: int) -> list[Segment]:
+        """A line saying how many lines are left out, inside the borders of ``status``."""
+        from rich.segment import Segment
+
+        width = Segment.get_line_length(status)
+        left, right = status[0], status[-1]
+        note = f" … {count} earlier line{'s' if count != 1 else ''}"
+        note = note[: max(width - left.cell_length - right.cell_length, 0)]
+        space = width - left.cell_length - right.cell_length - len(note)
+        return [left, Segment(note, Style(dim=True)), Segment(" " * space), right]
 
 
 class TextOutput(Output):

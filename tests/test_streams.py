@@ -132,3 +132,34 @@ def test_ctrl_c_during_a_stream_keeps_the_partial_answer(spawn_shell, streaming_
     assert "THE END" in text and "word30" in text
     assert "typed during" not in text
     assert "error" not in text, text
+
+
+def test_a_long_stream_shows_its_newest_lines_then_all_of_it(
+    spawn_shell, streaming_url: str
+) -> None:
+    child = spawn_shell(streaming_url)
+    log = recorded(child)
+    child.expect_exact("app1>")
+    # 400 words are about 70 lines of panel on a screen of 40; the app then holds the call.
+    child.sendline("llm waves words=400 hold=60")
+    child.expect_exact("THE END")
+    live = screen_lines(log.getvalue())[-40:]
+    shown = "\n".join(live)
+    assert "running" in shown and "earlier lines" in shown, shown
+    assert "word400" in shown and "word1 " not in shown
+    child.sendintr()
+    child.expect_exact("app1>")
+    child.sendline("llm tides words=400")
+    child.expect_exact("done in")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    lines = screen_lines(log.getvalue())
+    text = "\n".join(lines)
+    # Each call once in the scrollback, whole: every word of its answer.
+    assert sum(line.startswith("╭─ /llm") for line in lines) == 2, text
+    assert "earlier lines" not in text
+    words = text.split()
+    for n in (1, 2, 201, 399):
+        assert words.count(f"word{n}") == 2, n
+    assert text.count("THE END") == 2
