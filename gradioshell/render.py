@@ -104,14 +104,16 @@ class CallView:
         self.progress = None
 
     def status(self) -> Text:
+        from gradioshell.records import run_time
+
         now = self.finished or time.monotonic()
-        elapsed = now - self.started
+        took = run_time(self.started, self.run_started, now)
         if self.cancelled:
-            return Text(f"✗ cancelled after {elapsed:.1f}s", style="bold yellow")
+            return Text(f"✗ cancelled after {took}", style="bold yellow")
         if self.error is not None:
-            return Text(f"✗ failed after {elapsed:.1f}s", style="bold red")
+            return Text(f"✗ failed after {took}", style="bold red")
         if self.finished is not None:
-            return Text(f"✓ done in {elapsed:.1f}s", style="bold green")
+            return Text(f"✓ done in {took}", style="bold green")
         if self.run_started is not None:
             return Text(f"● running {now - self.run_started:.1f}s", style="yellow")
         if self.queue is not None:

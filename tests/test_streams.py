@@ -163,3 +163,27 @@ def test_a_long_stream_shows_its_newest_lines_then_all_of_it(
     for n in (1, 2, 201, 399):
         assert words.count(f"word{n}") == 2, n
     assert text.count("THE END") == 2
+
+
+def test_time_in_the_queue_is_told_apart(spawn_shell, streaming_url: str) -> None:
+    child = spawn_shell(streaming_url)
+    child.expect_exact("app1>")
+    # /llm runs one call at a time: the second waits while the first holds the app.
+    child.sendline("llm first words=1 hold=2 &")
+    child.expect_exact("/llm started")
+    child.sendline("llm second words=1")
+    child.expect(r"done in \d+\.\ds \(queued (\d+\.\d)s\)")
+    assert float(child.match.group(1)) >= 0.5
+    child.expect_exact("app1>")
+    child.sendline("llm third words=1")
+    child.expect(r"done in \d+\.\ds(?! \(queued)")
+    child.expect_exact("app1>")
+    # A job's line says it too.
+    child.sendline("llm fourth words=1 hold=2 &")
+    child.expect_exact("app1>")
+    child.sendline("llm fifth words=1 &")
+    child.expect_exact("app1>")
+    child.sendline("wait")
+    child.expect(r"\[3\].*/llm done in \d+\.\ds \(queued \d+\.\ds\)")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
