@@ -178,6 +178,29 @@ class InteractiveOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return lambda line: self.console.print(Text(line))
 
+    def clipboard(self, text: str) -> bool:
+        if not self.console.is_terminal:
+            return terminal_clipboard(text)
+        self.console.file.write(clipboard_sequence(text))
+        self.console.file.flush()
+        return True
+
+    def page(self, result: Result) -> None:
+        import os
+        import subprocess
+
+        with self.console.capture() as captured:
+            self.emit(result)
+        pager = os.environ.get("PAGER") or "less -R"
+        env = {**os.environ, "LESS": os.environ.get("LESS", "-R")}  # keep the colours
+        try:
+            done = subprocess.run(pager, shell=True, input=captured.get(), text=True, env=env)
+        except OSError as exc:
+            self.error(f"cannot run the pager {pager!r}: {exc.strerror or exc}")
+            return
+        if done.returncode == 127:
+            self.error(f"cannot run the pager {pager!r} (set $PAGER to one)")
+
 
 class LiveReporter(Reporter):
     """One panel, redrawn in place at a fixed rate however fast events arrive.
@@ -294,6 +317,9 @@ class TextOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return self.write
 
+    def clipboard(self, text: str) -> bool:
+        return terminal_clipboard(text)
+
 
 class TextReporter(Reporter):
     """Writes each new value as it arrives; the final values once, at the end.
@@ -384,6 +410,9 @@ class JsonOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return lambda line: None
 
+    def clipboard(self, text: str) -> bool:
+        return terminal_clipboard(text)
+
     def status(self) -> AbstractContextManager[Callable[..., None]]:
         @contextmanager
         def quiet() -> Iterator[Callable[..., None]]:
@@ -402,6 +431,36 @@ class JsonReporter(Reporter):
 
     def cancelled(self) -> None:
         self.output.write({"event": "cancelled", **self.base})
+
+
+def clipboard_sequence(text: str) -> str:
+    """The OSC 52 sequence that puts ``text`` on the terminal's clipboard, also through tmux
+    and screen (wrapped for them to pass on). What is copied is sanitized as shown text is."""
+    import base64
+    import os
+
+    from gradioshell.text import safe
+
+    encoded = base64.b64encode(safe(text).encode("utf-8")).decode("ascii")
+    sequence = f"\x1b]52;c;{encoded}\x07"
+    if os.environ.get("TMUX"):
+        # tmux takes the plain sequence itself with set-clipboard on; passed through
+        # (allow-passthrough on), the outer terminal takes it too.
+        return sequence + "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+    if os.environ.get("STY"):
+        return "\x1bP" + sequence + "\x1b\\"
+    return sequence
+
+
+def terminal_clipboard(text: str) -> bool:
+    """Send ``text`` to the clipboard of the shell's terminal, when its output is not that
+    terminal (a script); False when the shell has no terminal."""
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(clipboard_sequence(text))
+    except OSError:
+        return False
+    return True
 
 
 async def ask_at_terminal(question: str, *, secret: bool = False) -> str | None:

@@ -210,6 +210,15 @@ class Output:
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         raise NotImplementedError
 
+    def clipboard(self, text: str) -> bool:
+        """Put ``text`` on the clipboard of the terminal the shell runs in; False when there
+        is no terminal to ask."""
+        return False
+
+    def page(self, result: Result) -> None:
+        """Show ``result`` in a pager where a person reads it; elsewhere as ``emit`` does."""
+        self.emit(result)
+
     #: Set when a call's reporter has said that it was cancelled, so it is said once.
     told_cancelled = False
 

@@ -187,3 +187,70 @@ def test_time_in_the_queue_is_told_apart(spawn_shell, streaming_url: str) -> Non
     child.expect(r"\[3\].*/llm done in \d+\.\ds \(queued \d+\.\ds\)")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+# -- result --raw, copy, the pager --------------------------------------------------------------
+
+
+def test_result_raw_by_job_and_by_reference(run_shell, streaming_url: str) -> None:
+    rain, snow = answer("rain", 2), answer("snow", 1)
+    line = (
+        f"connect {streaming_url}; status rain words=2; status snow words=1 &; wait; "
+        "result $r1 --raw; result $_ text; result 1 state; result $r1[1] --raw"
+    )
+    result = run_shell("-c", line)
+    assert result.returncode == 0, result.stderr
+    # $_ is the last call that finished well: the job's.
+    tail = f"state: done\ntext: {rain}\n{snow}\ndone\n{rain}\n"
+    assert result.stdout.endswith(tail), result.stdout
+    wrong = run_shell("-c", f"connect {streaming_url}; status a words=1; result $r1 nope")
+    assert wrong.returncode != 0
+    assert "no output labelled 'nope' (outputs: 'state', 'text')" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
+
+
+def clipboard_of(child: pexpect.spawn) -> str:
+    import base64
+
+    child.expect(r"\x1b\]52;c;([A-Za-z0-9+/=]*)\x07")
+    return base64.b64decode(child.match.group(1)).decode()
+
+
+def test_copy_sends_a_result_to_the_terminal_clipboard(spawn_shell, streaming_url: str) -> None:
+    child = spawn_shell(streaming_url)
+    child.expect_exact("app1>")
+    child.sendline("status rain words=2")
+    child.expect_exact("done in")
+    child.expect_exact("app1>")
+    child.sendline("copy")
+    assert clipboard_of(child) == f"state: done\ntext: {answer('rain', 2)}"
+    child.expect_exact("copied")
+    child.sendline("copy $r1 text")
+    assert clipboard_of(child) == answer("rain", 2)
+    child.sendline("copy state")
+    assert clipboard_of(child) == "done"
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_copy_from_a_script_run_in_a_terminal(spawn_shell, streaming_url: str) -> None:
+    child = spawn_shell("-c", f"connect {streaming_url}; chat hello; copy $r1")
+    assert clipboard_of(child) == answer("hello", 30)
+    child.expect(pexpect.EOF)
+
+
+def test_result_in_the_pager(spawn_shell, streaming_url: str, tmp_path) -> None:
+    paged = tmp_path / "paged"
+    child = spawn_shell(streaming_url, env={"PAGER": f"cat > {paged}"})
+    child.expect_exact("app1>")
+    child.sendline("llm tides words=60")
+    child.expect_exact("done in")
+    child.expect_exact("app1>")
+    child.sendline("result $r1 --pager")
+    child.expect_exact("app1>")
+    child.sendline("result $_ --raw --pager")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    assert paged.read_text() == answer("tides", 60) + "\n"
