@@ -178,6 +178,9 @@ class InteractiveOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return lambda line: self.console.print(Text(line))
 
+    def redirected(self, stream: TextIO) -> Output:
+        return RedirectedOutput(stream, self)
+
     def clipboard(self, text: str) -> bool:
         if not self.console.is_terminal:
             return terminal_clipboard(text)
@@ -317,6 +320,9 @@ class TextOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return self.write
 
+    def redirected(self, stream: TextIO) -> Output:
+        return RedirectedOutput(stream, self)
+
     def clipboard(self, text: str) -> bool:
         return terminal_clipboard(text)
 
@@ -381,6 +387,48 @@ class TextReporter(Reporter):
         return value_lines(self.labels, data)
 
 
+class RedirectedOutput(TextOutput):
+    """A statement's output sent to a file or a command (``CMD > FILE``, ``CMD | COMMAND``):
+    its plain values go there as a script writes them; messages, questions and the news of
+    background jobs still go to the output it stands in for."""
+
+    def __init__(self, stream: TextIO, messages: Output) -> None:
+        super().__init__(stdout=stream)
+        self.messages = messages
+
+    def emit(self, result: Result) -> None:
+        if isinstance(result, JobNews):
+            self.messages.emit(result)
+        else:
+            super().emit(result)
+
+    def info(self, message: str) -> None:
+        self.messages.info(message)
+
+    def warning(self, message: str) -> None:
+        self.messages.warning(message)
+
+    def error(self, message: str) -> None:
+        self.messages.error(message)
+
+    async def ask(self, question: str, *, secret: bool = False) -> str | None:
+        return await self.messages.ask(question, secret=secret)
+
+    def status(self) -> AbstractContextManager[Callable[..., None]]:
+        return self.messages.status()
+
+    def clipboard(self, text: str) -> bool:
+        return self.messages.clipboard(text)
+
+    @property
+    def told_cancelled(self) -> bool:
+        return self.messages.told_cancelled
+
+    @told_cancelled.setter
+    def told_cancelled(self, told: bool) -> None:
+        self.messages.told_cancelled = told
+
+
 class JsonOutput(Output):
     """``--json``: one JSON object per line on stdout, for every event and every result."""
 
@@ -409,6 +457,9 @@ class JsonOutput(Output):
 
     def stream(self) -> Callable[[str], None]:
         return lambda line: None
+
+    def redirected(self, stream: TextIO) -> Output:
+        return RedirectedOutput(stream, self)
 
     def clipboard(self, text: str) -> bool:
         return terminal_clipboard(text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, Event
@@ -214,6 +214,11 @@ class Output:
         """Put ``text`` on the clipboard of the terminal the shell runs in; False when there
         is no terminal to ask."""
         return False
+
+    def redirected(self, stream: TextIO) -> Output:
+        """An output that writes plain values to ``stream`` as a script would (``CMD > FILE``,
+        ``CMD | COMMAND``), and says everything else here."""
+        raise NotImplementedError
 
     def page(self, result: Result) -> None:
         """Show ``result`` in a pager where a person reads it; elsewhere as ``emit`` does."""

@@ -254,3 +254,45 @@ def test_result_in_the_pager(spawn_shell, streaming_url: str, tmp_path) -> None:
     child.sendline("exit")
     child.expect(pexpect.EOF)
     assert paged.read_text() == answer("tides", 60) + "\n"
+
+
+# -- CMD > FILE, CMD | COMMAND ------------------------------------------------------------------
+
+
+def test_script_sends_a_statement_to_a_file_and_a_command(
+    run_shell, streaming_url: str, tmp_path
+) -> None:
+    out = tmp_path / "answer.txt"
+    line = (
+        f"connect {streaming_url}; llm tides words=100 > {out}; llm more words=2 >> {out}; "
+        "chat hello | tr a-z A-Z; status x words=1 | head -1; llm last words=1"
+    )
+    result = run_shell("-c", line)
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == answer("tides", 100) + "\n" + answer("more", 2) + "\n"
+    assert result.stdout == (
+        answer("hello", 30).upper() + "\nstate: writing\n" + answer("last", 1) + "\n"
+    )
+    failed = run_shell("-c", f"connect {streaming_url}; llm a words=1 | false; llm b words=1")
+    assert failed.returncode != 0 and failed.stdout == ""
+    nowhere = run_shell("-c", f"connect {streaming_url}; llm a words=1 > {tmp_path}/no/such")
+    assert nowhere.returncode != 0
+    assert "cannot write to" in nowhere.stderr and "Traceback" not in nowhere.stderr
+
+
+def test_prompt_sends_a_statement_to_a_file_and_a_command(
+    spawn_shell, streaming_url: str, tmp_path
+) -> None:
+    out = tmp_path / "answer.txt"
+    child = spawn_shell(streaming_url)
+    child.expect_exact("app1>")
+    child.sendline(f"llm tides words=100 > {out}")
+    child.expect_exact("app1>")
+    child.sendline("llm tides words=100 | wc -w")
+    child.expect_exact(f"{len(answer('tides', 100).split())}\r\n")
+    child.expect_exact("app1>")
+    child.sendline("results")
+    child.expect(r"\$r2 .*ok")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    assert out.read_text() == answer("tides", 100) + "\n"
