@@ -44,7 +44,8 @@ class Note(Result):
 @dataclass(frozen=True)
 class Column:
     """A column of a :class:`Table`. ``key`` columns are never shortened; ``wrap`` folds long
-    cells over several lines instead of cutting them."""
+    cells over several lines instead of cutting them. In a narrow terminal the columns of
+    least ``rank`` are shortened first (then left out), the rightmost first among equals."""
 
     name: str
     style: str = ""
@@ -52,6 +53,7 @@ class Column:
     wrap: bool = True
     #: ``right`` for numbers.
     align: str = "left"
+    rank: int = 1
 
 
 @dataclass(frozen=True)

@@ -296,3 +296,63 @@ def test_prompt_sends_a_statement_to_a_file_and_a_command(
     child.sendline("exit")
     child.expect(pexpect.EOF)
     assert out.read_text() == answer("tides", 100) + "\n"
+
+
+# -- narrow terminals -------------------------------------------------------------------------
+
+
+def test_tables_at_50_columns(spawn_shell, streaming_url: str) -> None:
+    child = spawn_shell(streaming_url, dimensions=(40, 50), env={"COLUMNS": "50"})
+    log = recorded(child)
+    child.expect_exact("app1>")
+    child.sendline(f"connect {streaming_url} as second-session-name")
+    child.expect_exact("connected second-session-name")
+    child.expect_exact("app1>")
+    child.sendline("status rain words=3")
+    child.expect_exact("done in")
+    child.expect_exact("app1>")
+    child.sendline("llm sea words=2 &")
+    child.expect_exact("app1>")
+    child.sendline("wait")
+    child.expect_exact("done in")
+    child.expect_exact("app1>")
+    for command, shown in (("sessions", "Sessions"), ("results", "Results"), ("jobs", "elapsed")):
+        child.sendline(command)
+        child.expect_exact(shown)
+        child.expect_exact("app1>")
+    lines = screen_lines(log.getvalue(), columns=50, lines=40)
+    text = "\n".join(lines)
+    url = streaming_url.removeprefix("http://")
+    # sessions: the key (name) whole, and the URL kept.
+    assert any("second-session-name" in line and url in line for line in lines), text
+    # results: the number and the outputs kept, headers not folded over two lines.
+    assert any(line.startswith(" $r1 ") and "done, # On rain" in line for line in lines), text
+    assert not any(line.rstrip().endswith(("outpu", "endpoin", "elapse")) for line in lines)
+    # jobs: number, endpoint and status.
+    assert any(line.startswith(" 1 ") and "/llm" in line and "done" in line for line in lines)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_toolbar_keeps_whole_pieces_in_a_narrow_terminal() -> None:
+    from gradioshell.toolbar import KEY, URL, fitted
+
+    pieces = [
+        ("session", " app1 ", KEY),
+        ("", " http://127.0.0.1:7860", URL),
+        ("", " · Gradio 6.31.0", 0),
+        ("", " · 1 more session", 1),
+        ("", " · 2 jobs running", 2),
+    ]
+
+    def line(width: int) -> str:
+        return "".join(text for _, text in fitted(pieces, width))
+
+    assert (
+        line(120)
+        == " app1  http://127.0.0.1:7860 · Gradio 6.31.0 · 1 more session · 2 jobs running"
+    )
+    assert line(50) == " app1  http://127.0.0.1:7860 · 2 jobs running"
+    assert line(30) == " app1  http://127.0.0.1:7860"
+    assert line(20) == " app1  http://127.…"
+    assert line(8) == " app1 "

@@ -97,6 +97,12 @@ async def results(shell: State, args: Args) -> None:
                 outputs,
             ]
         )
-    columns = [Column(name, wrap=name == "outputs") for name in ("", "session", "endpoint")]
-    columns += [Column("status", wrap=False), Column("time", wrap=False), Column("outputs")]
+    columns = [
+        Column("", key=True),
+        Column("session", wrap=False, rank=0),
+        Column("endpoint", wrap=False, rank=3),
+        Column("status", wrap=False, rank=3),
+        Column("time", wrap=False, rank=1, align="right"),
+        Column("outputs", rank=2),
+    ]
     shell.output.emit(Table(columns=columns, rows=rows, title="Results", record=record))

@@ -37,8 +37,15 @@ def jobs_table(jobs: list[Job], **extra: Any) -> Table:
         ]
         for job in jobs
     ]
-    columns = ("job", "session", "endpoint", "status", "rank", "elapsed")
-    return Table(columns=[Column(c) for c in columns], rows=rows, **extra)
+    columns = [
+        Column("job", key=True),
+        Column("session", wrap=False, rank=0),
+        Column("endpoint", wrap=False, rank=2),
+        Column("status", wrap=False, rank=3),
+        Column("rank", wrap=False, rank=1, align="right"),
+        Column("elapsed", wrap=False, rank=1, align="right"),
+    ]
+    return Table(columns=columns, rows=rows, **extra)
 
 
 @command(
