@@ -101,7 +101,7 @@ async def results(shell: State, args: Args) -> None:
         Column("", key=True),
         Column("session", wrap=False, rank=0),
         Column("endpoint", wrap=False, rank=3),
-        Column("status", wrap=False, rank=3),
+        Column("status", wrap=False, rank=4),
         Column("time", wrap=False, rank=1, align="right"),
         Column("outputs", rank=2),
     ]
