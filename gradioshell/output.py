@@ -348,8 +348,8 @@ class TextReporter(Reporter):
             if isinstance(event, Completed):
                 self._end_line()
         elif isinstance(event, Log):
+            # On stderr: the text being written on stdout goes on where it was.
             title = f"{event.title}: " if event.title and event.title.lower() != event.level else ""
-            self._end_line()
             self.output.info(f"{event.level}: {title}{event.message}")
         elif isinstance(event, Failed):
             self._end_line()

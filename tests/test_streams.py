@@ -69,6 +69,13 @@ def test_script_writes_other_updates_on_new_lines(run_shell, streaming_url: str)
     )
 
 
+def test_script_notices_do_not_break_the_answer(run_shell, streaming_url: str) -> None:
+    result = run_shell("-c", f"connect {streaming_url}; narrate owls words=20")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == answer("owls", 20) + "\n"
+    assert "info: half-way" in result.stderr
+
+
 def test_script_chat_reply_streams_once(run_shell, streaming_url: str) -> None:
     result = run_shell("-c", f"connect {streaming_url}; chat hello; chat again")
     assert result.returncode == 0, result.stderr

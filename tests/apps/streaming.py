@@ -4,6 +4,7 @@
   words long, in paragraphs, ending with ``THE END``; after it, ``hold`` more seconds with
   nothing new (time to press Ctrl-C on a partial answer).
 - ``status(prompt, words)``: two outputs, a status that changes and a text that grows.
+- ``narrate(prompt, words)``: a growing answer with a ``gr.Info`` notice half-way.
 - ``chat``: a ChatInterface whose reply streams.
 
 Run: ``python streaming.py --port N``.
@@ -52,6 +53,17 @@ def status(prompt: str, words: float = 20):
         yield ("writing" if n < len(pieces) - 1 else "done"), text
 
 
+def narrate(prompt: str, words: float = 20):
+    """A growing answer with a notice half-way (``gr.Info``)."""
+    pieces = answer_words(prompt, int(words))
+    text = ""
+    for n, piece in enumerate(pieces):
+        if n == len(pieces) // 2:
+            gr.Info("half-way")
+        text += piece
+        yield text
+
+
 def reply(message: str, history: list):
     text = ""
     for piece in answer_words(message, 30):
@@ -70,6 +82,7 @@ def build() -> gr.Blocks:
         text = gr.Textbox(label="text")
         gr.Button("llm").click(llm, [prompt, words, pause, hold], answer, api_name="llm")
         gr.Button("status").click(status, [prompt, words], [state, text], api_name="status")
+        gr.Button("narrate").click(narrate, [prompt, words], text, api_name="narrate")
         gr.ChatInterface(reply, api_name="chat")
     return app
 
