@@ -176,7 +176,7 @@ def test_time_in_the_queue_is_told_apart(spawn_shell, streaming_url: str) -> Non
     child = spawn_shell(streaming_url)
     child.expect_exact("app1>")
     # /llm runs one call at a time: the second waits while the first holds the app.
-    child.sendline("llm first words=1 hold=2 &")
+    child.sendline("llm first words=1 hold=6 &")
     child.expect_exact("/llm started")
     child.sendline("llm second words=1")
     child.expect(r"done in \d+\.\ds \(queued (\d+\.\d)s\)")
@@ -186,7 +186,7 @@ def test_time_in_the_queue_is_told_apart(spawn_shell, streaming_url: str) -> Non
     child.expect(r"done in \d+\.\ds(?! \(queued)")
     child.expect_exact("app1>")
     # A job's line says it too.
-    child.sendline("llm fourth words=1 hold=2 &")
+    child.sendline("llm fourth words=1 hold=6 &")
     child.expect_exact("app1>")
     child.sendline("llm fifth words=1 &")
     child.expect_exact("app1>")

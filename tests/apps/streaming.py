@@ -39,9 +39,12 @@ def llm(prompt: str, words: float = 200, pause: float = 0.0, hold: float = 0.0):
         yield text
         if pause:
             time.sleep(pause)
+    # Holding, the answer is sent again now and then: a cancelled call stops at the next one
+    # instead of keeping the app's one slot for /llm.
     end = time.monotonic() + hold
     while time.monotonic() < end:
-        time.sleep(0.05)
+        time.sleep(0.1)
+        yield text
 
 
 def status(prompt: str, words: float = 20):
