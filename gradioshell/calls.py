@@ -73,12 +73,15 @@ async def run(
     failure: Failed | None = None
     original: Failed | None = None
     download_error: GradioError | None = None
+    latest: list[Any] | None = None
+    cancelled = False
     try:
         with reporter:
             try:
                 async for event in app_call:
                     if isinstance(event, (Generating, Completed)):
                         transfers.receive(session, event.data)
+                        latest = event.data
                     if isinstance(event, Completed):
                         try:
                             await transfers.download_outputs(shell, session, event.data)
@@ -94,16 +97,19 @@ async def run(
                         failure = event
                     reporter.event(event)
             except asyncio.CancelledError:
+                cancelled = True
                 reporter.cancelled()
                 shell.spawn(app_call.cancel())
                 raise
     finally:
+        # A cancelled call keeps what it had sent so far (a partial answer).
         record = shell.record(
             session,
             endpoint.name,
-            app_call.outputs,
+            latest if cancelled else app_call.outputs,
             failure.message if failure else None,
             started,
+            cancelled=cancelled,
         )
     if failure is not None:
         raise AppFailed(failure, original)

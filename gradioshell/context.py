@@ -59,6 +59,8 @@ class CallContext:
         outputs: list[Any] | None,
         error: str | None,
         started: float,
+        *,
+        cancelled: bool = False,
     ) -> CallRecord:
         """Keep a finished call, numbered across all sessions (``$r1``, ``$r2``...)."""
         record = CallRecord(
@@ -69,6 +71,7 @@ class CallContext:
             error=error,
             started=started,
             duration=time.monotonic() - started,
+            cancelled=cancelled,
         )
         self.results.append(record)
         session.calls.append(record)

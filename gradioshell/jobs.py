@@ -26,7 +26,7 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.records import event_record, value_lines
+from gradioshell.records import event_record, run_time, value_lines
 from gradioshell.results import JobNews, Reporter
 from gradioshell.text import short
 
@@ -281,7 +281,8 @@ class JobManager:
             return f"{name} started", "yellow"
         if job.status == DONE:
             preview = ", ".join(short(v, 40) for v in job.outputs or [])
-            text = f"{name} done in {job.elapsed:.1f}s"
+            took = run_time(job.created, job.started_at, job.finished_at or time.monotonic())
+            text = f"{name} done in {took}"
             return text + (f": {short(preview, 60)}" if preview else ""), "green"
         if job.status == CANCELLED:
             return f"{name} cancelled", "red"

@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from gradioshell.gradio import (
@@ -97,7 +99,7 @@ class InteractiveOutput(Output):
         self.console.print(Text("error: ", style="bold red") + Text(safe_line(message)))
 
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
-        return LiveReporter(self.console, self.view(session, endpoint))
+        return LiveReporter(self, self.view(session, endpoint))
 
     @contextmanager
     def live(self, view: Callable[[], Result]) -> Iterator[None]:
@@ -176,19 +178,50 @@ class InteractiveOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return lambda line: self.console.print(Text(line))
 
+    def redirected(self, stream: TextIO) -> Output:
+        return RedirectedOutput(stream, self)
+
+    def clipboard(self, text: str) -> bool:
+        if not self.console.is_terminal:
+            return terminal_clipboard(text)
+        self.console.file.write(clipboard_sequence(text))
+        self.console.file.flush()
+        return True
+
+    def page(self, result: Result) -> None:
+        import os
+        import subprocess
+
+        with self.console.capture() as captured:
+            self.emit(result)
+        pager = os.environ.get("PAGER") or "less -R"
+        env = {**os.environ, "LESS": os.environ.get("LESS", "-R")}  # keep the colours
+        try:
+            done = subprocess.run(pager, shell=True, input=captured.get(), text=True, env=env)
+        except OSError as exc:
+            self.error(f"cannot run the pager {pager!r}: {exc.strerror or exc}")
+            return
+        if done.returncode == 127:
+            self.error(f"cannot run the pager {pager!r} (set $PAGER to one)")
+
 
 class LiveReporter(Reporter):
-    """One panel, redrawn in place at a fixed rate however fast events arrive."""
+    """One panel, redrawn in place at a fixed rate however fast events arrive.
 
-    def __init__(self, console: Console, view: CallView) -> None:
+    While the call runs, a panel taller than the terminal shows its newest lines (a long
+    answer being streamed); when it ends, the whole panel is printed, to the scrollback.
+    """
+
+    def __init__(self, output: InteractiveOutput, view: CallView) -> None:
         from rich.live import Live
 
+        self.output = output
         self.view = view
         self.live = Live(
-            self.view,
-            console=console,
+            Following(view),
+            console=output.console,
             refresh_per_second=REFRESH_PER_SECOND,
-            transient=False,
+            transient=True,
             redirect_stdout=False,
             redirect_stderr=False,
         )
@@ -199,10 +232,45 @@ class LiveReporter(Reporter):
 
     def cancelled(self) -> None:
         self.view.cancel()
+        self.output.told_cancelled = True
 
     def close(self) -> None:
-        self.live.refresh()
         self.live.stop()
+        self.output.console.print(self.view)
+
+
+class Following:
+    """A panel that keeps within the terminal's height by leaving out its middle lines: its
+    title and status stay at the top, then how many lines are left out, then its newest
+    lines. (A live view taller than the terminal cannot be redrawn in place.)"""
+
+    def __init__(self, panel: Any) -> None:
+        self.panel = panel
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        lines = console.render_lines(self.panel, options, pad=True)
+        room = max(console.size.height - 1, 6)
+        if len(lines) > room:
+            head, tail = lines[:2], lines[len(lines) - (room - 3) :]
+            left_out = len(lines) - len(head) - len(tail)
+            lines = [*head, self._elision(head[1], left_out), *tail]
+        for line in lines:
+            yield from line
+            yield Segment.line()
+
+    @staticmethod
+    def _elision(status: list[Segment], count: int) -> list[Segment]:
+        """A line saying how many lines are left out, inside the borders of ``status``."""
+        from rich.segment import Segment
+
+        width = Segment.get_line_length(status)
+        left, right = status[0], status[-1]
+        note = f" … {count} earlier line{'s' if count != 1 else ''}"
+        note = note[: max(width - left.cell_length - right.cell_length, 0)]
+        space = width - left.cell_length - right.cell_length - len(note)
+        return [left, Segment(note, Style(dim=True)), Segment(" " * space), right]
 
 
 class TextOutput(Output):
@@ -252,33 +320,113 @@ class TextOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return self.write
 
+    def redirected(self, stream: TextIO) -> Output:
+        return RedirectedOutput(stream, self)
+
+    def clipboard(self, text: str) -> bool:
+        return terminal_clipboard(text)
+
 
 class TextReporter(Reporter):
-    """Writes each new value as it arrives; the final values once, at the end."""
+    """Writes each new value as it arrives; the final values once, at the end.
+
+    An update that only extends the text written so far (a streamed answer growing) writes
+    only what is new, on the same line, so a streamed answer is written once, as it comes;
+    any other update starts a new line with the whole new value.
+    """
 
     def __init__(self, output: TextOutput, endpoint: Endpoint) -> None:
         self.output = output
         self.labels = [r.label for r in endpoint.returns]
-        self.last: list[str] | None = None
+        self.last: str | None = None
+        #: Whether the value last written still wants its closing line break.
+        self.open = False
 
     def event(self, event: Event) -> None:
         if isinstance(event, (Generating, Completed)):
-            lines = self._lines(event.data)
-            if lines != self.last:
-                self.output.stdout.write("".join(line + "\n" for line in lines))
-                self.output.stdout.flush()
-                self.last = lines
+            self._show("\n".join(self._lines(event.data)))
+            if isinstance(event, Completed):
+                self._end_line()
         elif isinstance(event, Log):
+            # On stderr: the text being written on stdout goes on where it was.
             title = f"{event.title}: " if event.title and event.title.lower() != event.level else ""
             self.output.info(f"{event.level}: {title}{event.message}")
         elif isinstance(event, Failed):
+            self._end_line()
             self.output.error(failure_text(event))
 
+    def _show(self, text: str) -> None:
+        stdout = self.output.stdout
+        if self.last is None or not text.startswith(self.last):
+            if self.open:
+                stdout.write("\n")
+            stdout.write(text)
+        elif text == self.last:
+            return
+        else:
+            stdout.write(text[len(self.last) :])
+        stdout.flush()
+        self.last = text
+        self.open = True
+
+    def _end_line(self) -> None:
+        if self.open:
+            self.output.stdout.write("\n")
+            self.output.stdout.flush()
+            self.open = False
+
     def cancelled(self) -> None:
+        self._end_line()
         self.output.error("cancelled")
+        self.output.told_cancelled = True
+
+    def close(self) -> None:
+        self._end_line()
 
     def _lines(self, data: list[Any]) -> list[str]:
         return value_lines(self.labels, data)
+
+
+class RedirectedOutput(TextOutput):
+    """A statement's output sent to a file or a command (``CMD > FILE``, ``CMD | COMMAND``):
+    its plain values go there as a script writes them; messages, questions and the news of
+    background jobs still go to the output it stands in for."""
+
+    def __init__(self, stream: TextIO, messages: Output) -> None:
+        super().__init__(stdout=stream)
+        self.messages = messages
+
+    def emit(self, result: Result) -> None:
+        if isinstance(result, JobNews):
+            self.messages.emit(result)
+        else:
+            super().emit(result)
+
+    def info(self, message: str) -> None:
+        self.messages.info(message)
+
+    def warning(self, message: str) -> None:
+        self.messages.warning(message)
+
+    def error(self, message: str) -> None:
+        self.messages.error(message)
+
+    async def ask(self, question: str, *, secret: bool = False) -> str | None:
+        return await self.messages.ask(question, secret=secret)
+
+    def status(self) -> AbstractContextManager[Callable[..., None]]:
+        return self.messages.status()
+
+    def clipboard(self, text: str) -> bool:
+        return self.messages.clipboard(text)
+
+    @property
+    def told_cancelled(self) -> bool:
+        return self.messages.told_cancelled
+
+    @told_cancelled.setter
+    def told_cancelled(self, told: bool) -> None:
+        self.messages.told_cancelled = told
 
 
 class JsonOutput(Output):
@@ -310,6 +458,12 @@ class JsonOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return lambda line: None
 
+    def redirected(self, stream: TextIO) -> Output:
+        return RedirectedOutput(stream, self)
+
+    def clipboard(self, text: str) -> bool:
+        return terminal_clipboard(text)
+
     def status(self) -> AbstractContextManager[Callable[..., None]]:
         @contextmanager
         def quiet() -> Iterator[Callable[..., None]]:
@@ -328,6 +482,36 @@ class JsonReporter(Reporter):
 
     def cancelled(self) -> None:
         self.output.write({"event": "cancelled", **self.base})
+
+
+def clipboard_sequence(text: str) -> str:
+    """The OSC 52 sequence that puts ``text`` on the terminal's clipboard, also through tmux
+    and screen (wrapped for them to pass on). What is copied is sanitized as shown text is."""
+    import base64
+    import os
+
+    from gradioshell.text import safe
+
+    encoded = base64.b64encode(safe(text).encode("utf-8")).decode("ascii")
+    sequence = f"\x1b]52;c;{encoded}\x07"
+    if os.environ.get("TMUX"):
+        # tmux takes the plain sequence itself with set-clipboard on; passed through
+        # (allow-passthrough on), the outer terminal takes it too.
+        return sequence + "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+    if os.environ.get("STY"):
+        return "\x1bP" + sequence + "\x1b\\"
+    return sequence
+
+
+def terminal_clipboard(text: str) -> bool:
+    """Send ``text`` to the clipboard of the shell's terminal, when its output is not that
+    terminal (a script); False when the shell has no terminal."""
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty:
+            tty.write(clipboard_sequence(text))
+    except OSError:
+        return False
+    return True
 
 
 async def ask_at_terminal(question: str, *, secret: bool = False) -> str | None:

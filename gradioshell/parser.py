@@ -5,6 +5,9 @@ A word may be ``name=value``. Quotes work as in a POSIX shell: '...' is literal,
 "..." allows ``\\"`` and ``\\\\``. A value starting with ``[`` or ``{`` runs to its
 matching bracket, so JSON can be written without quoting: ``data=[1, {"a": 2}]``.
 A ``#`` at the start of a word begins a comment. A final ``&`` runs in the background.
+Outside quotes, a word starting with ``>`` (or ``>>``) sends the statement's plain output to
+the file named after it, and one starting with ``|`` sends it to the system shell command
+that follows, up to the next ``;``.
 """
 
 from __future__ import annotations
@@ -48,15 +51,24 @@ class Word:
         return self.name is not None
 
 
+@dataclass(frozen=True)
+class Redirect:
+    """Where a statement's plain output goes: ``>`` or ``>>`` a file, ``|`` a command."""
+
+    kind: str
+    target: str
+
+
 @dataclass
 class Statement:
-    """A parsed command: its words, and whether it ends with ``&``."""
+    """A parsed command: its words, whether it ends with ``&``, and where its output goes."""
 
     words: list[Word]
     text: str
     start: int = 0
     background: bool = False
     comment: str | None = field(default=None, repr=False)
+    redirect: Redirect | None = None
 
     @property
     def command(self) -> str:
@@ -75,15 +87,20 @@ def parse_line(line: str) -> list[Statement]:
     i = 0
     n = len(line)
     background = False
+    redirect: Redirect | None = None
 
     def close_statement(end: int) -> None:
-        nonlocal words, background
+        nonlocal words, background, redirect
         if words:
-            statements.append(Statement(words, line[start:end].strip(), start, background))
+            if background and redirect is not None:
+                raise ParseError(f"'&' cannot run a command sent with '{redirect.kind}'", end - 1)
+            text = line[start:end].strip()
+            statements.append(Statement(words, text, start, background, redirect=redirect))
         elif background:
             raise ParseError("'&' must follow a command", end - 1)
         words = []
         background = False
+        redirect = None
 
     while i < n:
         ch = line[i]
@@ -103,6 +120,13 @@ def parse_line(line: str) -> list[Statement]:
             background = True
             i += 1
             continue
+        if redirect is not None:
+            raise ParseError(f"'{redirect.kind}' and what follows it end a command", i)
+        if ch in ">|":
+            if not words:
+                raise ParseError(f"'{ch}' must follow a command", i)
+            redirect, i = _read_redirect(line, i)
+            continue
         word, i = _read_word(line, i)
         words.append(word)
     close_statement(n)
@@ -115,6 +139,32 @@ def parse_statement(line: str) -> Statement | None:
     if len(statements) > 1:
         raise ParseError("expected one command", statements[1].start)
     return statements[0] if statements else None
+
+
+def _read_redirect(line: str, i: int) -> tuple[Redirect, int]:
+    """``> FILE``, ``>> FILE`` or ``| COMMAND`` at ``i``; and where it ends."""
+    n = len(line)
+    if line[i] == ">":
+        kind = ">>" if line.startswith(">>", i) else ">"
+        j = i + len(kind)
+        while j < n and line[j] in " \t":
+            j += 1
+        if j >= n or line[j] in ";#\r\n":
+            raise ParseError(f"'{kind}' needs a file name after it", i)
+        word, j = _read_word(line, j)
+        target = f"{word.name}={word.value}" if word.name is not None else word.value
+        return Redirect(kind, target), j
+    # The command, as it is written (its quotes are its own), up to an unquoted ';' or '#'.
+    j = i + 1
+    while j < n and line[j] not in ";#":
+        if line[j] in " \t\r\n":
+            j += 1
+            continue
+        _, j = _read_word(line, j)
+    command = line[i + 1 : j].strip()
+    if not command:
+        raise ParseError("'|' needs a command after it", i)
+    return Redirect("|", command), j
 
 
 def _read_word(line: str, i: int) -> tuple[Word, int]:
@@ -206,4 +256,4 @@ def quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-_SPECIAL = re.compile(r"[\s;'\"\\#&\[\]{}=\x00-\x1f\x7f-\x9f]")
+_SPECIAL = re.compile(r"[\s;'\"\\#&|>\[\]{}=\x00-\x1f\x7f-\x9f]")

@@ -28,6 +28,18 @@ def value_lines(labels: list[str], data: list[Any]) -> list[str]:
     ]
 
 
+QUEUE_SHOWN = 0.5
+"""Seconds of waiting in the app's queue from which a call's time says it apart."""
+
+
+def run_time(started: float, run_started: float | None, finished: float) -> str:
+    """How long a call took, its wait in the app's queue apart when there was one worth
+    saying: ``3.1s (queued 7.0s)``; else the whole time, ``3.1s``."""
+    if run_started is not None and QUEUE_SHOWN <= run_started - started <= finished - started:
+        return f"{finished - run_started:.1f}s (queued {run_started - started:.1f}s)"
+    return f"{finished - started:.1f}s"
+
+
 def failure_text(event: Failed) -> str:
     """A failed call as one line: the app's title when it gave one (``gr.Error(title=...)``)
     and its message; the default title says nothing the ``error:`` prefix does not."""

@@ -19,6 +19,7 @@ from gradioshell.gradio.values import ResultValue
 
 if TYPE_CHECKING:
     from gradioshell.context import CallContext
+    from gradioshell.sessions import CallRecord
 
 #: A reference as a regular expression (without anchors): the lexer colours exactly this.
 REFERENCE_PATTERN = (
@@ -84,14 +85,16 @@ def resolve(shell: CallContext, reference: Reference) -> Any:
     return ResultValue(value) if from_result else value
 
 
-def _root(shell: CallContext, name: str) -> tuple[Any, bool]:
-    """The value ``$name`` stands for, and whether it is the one output of a call."""
+def call_record(shell: CallContext, name: str) -> CallRecord | None:
+    """The call ``$name`` names (``_``: the last that finished well, ``rN``: number N), with
+    its outputs; None when ``name`` names no call (a variable); a ShellError when it names
+    one that does not exist or has no outputs."""
     if name == "_":
         for record in reversed(shell.results):
-            if record.error is None and record.outputs is not None:
-                return outputs_value(record.outputs)
+            if record.error is None and not record.cancelled and record.outputs is not None:
+                return record
         raise ShellError("$_: no call has finished yet")
-    if name[0] == "r" and name[1:].isdigit():
+    if name[:1] == "r" and name[1:].isdigit():
         number = int(name[1:])
         if not 1 <= number <= len(shell.results):
             known = f" (there are r1 to r{len(shell.results)})" if shell.results else ""
@@ -99,6 +102,15 @@ def _root(shell: CallContext, name: str) -> tuple[Any, bool]:
         record = shell.results[number - 1]
         if record.outputs is None:
             raise ShellError(f"${name}: call {number} ({record.endpoint}) has no outputs")
+        return record
+    return None
+
+
+def _root(shell: CallContext, name: str) -> tuple[Any, bool]:
+    """The value ``$name`` stands for, and whether it is the one output of a call."""
+    record = call_record(shell, name)
+    if record is not None:
+        assert record.outputs is not None
         return outputs_value(record.outputs)
     if name == NULL:
         return None, False

@@ -72,6 +72,7 @@ class CallView:
         self.logs: list[Log] = []
         self.values: list[Any] = []
         self.error: Failed | None = None
+        self.cancelled = False
         self.updates = 0
 
     def apply(self, event: Event) -> None:
@@ -97,16 +98,22 @@ class CallView:
             self.progress = None
 
     def cancel(self) -> None:
+        """Stopped by the user: what came so far stays, and the status says so."""
         self.finished = time.monotonic()
-        self.error = Failed(message="cancelled", title="Cancelled")
+        self.cancelled = True
+        self.progress = None
 
     def status(self) -> Text:
+        from gradioshell.records import run_time
+
         now = self.finished or time.monotonic()
-        elapsed = now - self.started
+        took = run_time(self.started, self.run_started, now)
+        if self.cancelled:
+            return Text(f"✗ cancelled after {took}", style="bold yellow")
         if self.error is not None:
-            return Text(f"✗ failed after {elapsed:.1f}s", style="bold red")
+            return Text(f"✗ failed after {took}", style="bold red")
         if self.finished is not None:
-            return Text(f"✓ done in {elapsed:.1f}s", style="bold green")
+            return Text(f"✓ done in {took}", style="bold green")
         if self.run_started is not None:
             return Text(f"● running {now - self.run_started:.1f}s", style="yellow")
         if self.queue is not None:
@@ -123,7 +130,13 @@ class CallView:
     def __rich__(self) -> RenderableType:
         title = safe_text(self.endpoint.api_name or self.endpoint.name, style="bold")
         title.append(f" · {safe_line(self.session_name)}", style="dim")
-        border = "red" if self.error else ("green" if self.finished else "blue")
+        border = (
+            "yellow"
+            if self.cancelled
+            else "red"
+            if self.error
+            else ("green" if self.finished else "blue")
+        )
         parts: list[RenderableType] = [self.status()]
         try:
             parts += self._body()
@@ -246,22 +259,33 @@ def _captions(value: Any) -> list[str | None]:
     ]
 
 
-def sessions_table(sessions: list[Session], default: Session | None) -> Table:
-    table = Table(title="Sessions", title_justify="left", show_edge=False)
-    for column in ("", "name", "url", "gradio", "protocol", "endpoints", "calls"):
-        table.add_column(column)
+def sessions_table(sessions: list[Session], default: Session | None) -> FittedTable:
+    from gradioshell.results import Column
+
+    columns = [
+        Column("", key=True),
+        Column("name", key=True),
+        Column("url", rank=3),
+        Column("gradio", wrap=False, rank=2),
+        Column("protocol", wrap=False, rank=0),
+        Column("endpoints", wrap=False, rank=1, align="right"),
+        Column("calls", wrap=False, rank=1, align="right"),
+    ]
+    rows = []
     for s in sessions:
         name = s.name + (f" ({', '.join(s.aliases)})" if s.aliases else "")
-        table.add_row(
-            Text("*", style="bold green") if s is default else Text(""),
-            safe_text(name, style="bold" if s is default else ""),
-            safe_text(s.url),
-            safe_text(s.app.version),
-            safe_text(s.app.protocol),
-            str(len(s.app.endpoints)),
-            str(len(s.calls)),
+        rows.append(
+            [
+                Text("*", style="bold green") if s is default else Text(""),
+                safe_text(name, style="bold" if s is default else ""),
+                safe_text(s.url),
+                safe_text(s.app.version),
+                safe_text(s.app.protocol),
+                Text(str(len(s.app.endpoints))),
+                Text(str(len(s.calls))),
+            ]
         )
-    return table
+    return FittedTable(columns, rows, title="Sessions")
 
 
 def endpoints_table(session: Session) -> Table:
@@ -410,30 +434,96 @@ def checks_view(checks: list[Check]) -> Table:
     return table
 
 
-def table_view(data: ResultTable) -> Table:
-    table = Table(
-        title=safe_text(data.title) if data.title else None,
-        title_justify="center" if data.boxed else "left",
-        show_edge=data.boxed,
-    )
-    for column in data.columns:
-        table.add_column(
-            column.name,
-            style=column.style,
-            no_wrap=not column.wrap,
-            overflow="fold" if column.wrap else "ellipsis",
-            justify="right" if column.align == "right" else "left",
+def table_view(data: ResultTable) -> FittedTable:
+    rows = [
+        [
+            safe_text(cell.text, style=cell.style) if not isinstance(cell, str) else safe_text(cell)
+            for cell in row
+        ]
+        for row in data.rows
+    ]
+    return FittedTable(data.columns, rows, title=data.title, boxed=data.boxed)
+
+
+FOLDED_WIDTH = 16
+"""The narrowest a column of long text (folded over lines) is made in a narrow terminal."""
+CUT_WIDTH = 4
+"""The narrowest a column cut with an ellipsis is made (three characters and the ``…``)."""
+
+
+class FittedTable:
+    """A table that fits the width it is drawn in: the columns of least rank are shortened
+    first (cut with an ellipsis, or folded when they hold long text), then left out, and a
+    key column is never shortened (the name of a session, the number of a result)."""
+
+    def __init__(
+        self, columns: list[Any], rows: list[list[Text]], *, title: str = "", boxed: bool = False
+    ) -> None:
+        self.columns = columns
+        self.rows = rows
+        self.title = title
+        self.boxed = boxed
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        widths = [self._natural(i) for i in range(len(self.columns))]
+        floors = [self._floor(i, widths[i]) for i in range(len(self.columns))]
+        shown = list(range(len(self.columns)))
+        room = options.max_width - (4 if self.boxed else 0)
+
+        def overhead(count: int) -> int:
+            return 3 * count - 1
+
+        order = sorted(shown, key=lambda i: (self.columns[i].rank, -i))
+        while sum(floors[i] for i in shown) + overhead(len(shown)) > room:
+            droppable = [i for i in order if i in shown and not self.columns[i].key]
+            if not droppable or len(shown) <= 1:
+                break
+            shown.remove(droppable[0])
+        excess = sum(widths[i] for i in shown) + overhead(len(shown)) - room
+        for i in order:
+            if excess <= 0:
+                break
+            if i in shown and not self.columns[i].key:
+                cut = min(excess, widths[i] - floors[i])
+                widths[i] -= cut
+                excess -= cut
+        yield self._table(shown, widths)
+
+    def _natural(self, index: int) -> int:
+        from rich.cells import cell_len
+
+        column = self.columns[index]
+        cells = [row[index] for row in self.rows if index < len(row)]
+        longest = max(
+            (cell_len(line) for cell in cells for line in cell.plain.split("\n")), default=0
         )
-    for row in data.rows:
-        table.add_row(
-            *(
-                safe_text(cell.text, style=cell.style)
-                if not isinstance(cell, str)
-                else safe_text(cell)
-                for cell in row
+        return max(cell_len(column.name), longest, 1)
+
+    def _floor(self, index: int, natural: int) -> int:
+        column = self.columns[index]
+        if column.key:
+            return natural
+        return min(natural, FOLDED_WIDTH if column.wrap else CUT_WIDTH)
+
+    def _table(self, shown: list[int], widths: list[int]) -> Table:
+        table = Table(
+            title=safe_text(self.title) if self.title else None,
+            title_justify="center" if self.boxed else "left",
+            show_edge=self.boxed,
+        )
+        for i in shown:
+            column = self.columns[i]
+            table.add_column(
+                column.name,
+                style=column.style,
+                no_wrap=not column.wrap,
+                overflow="fold" if column.wrap else "ellipsis",
+                justify="right" if column.align == "right" else "left",
+                width=widths[i],
             )
-        )
-    return table
+        for row in self.rows:
+            table.add_row(*(row[i] for i in shown if i < len(row)))
+        return table
 
 
 def details_view(title: str, rows: list[tuple[str, str]]) -> Panel:

@@ -3,7 +3,10 @@ into a prompt, then reads a line, runs it, and repeats."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sys
+from collections.abc import Iterator
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
@@ -163,10 +166,38 @@ async def run_repl(shell: Shell) -> int:
             continue
         failures = 0
         try:
-            await shell.run_line(line, keep_going=True)
+            with keys_unechoed():
+                await shell.run_line(line, keep_going=True)
         except ExitShell as exc:
             if await confirm_exit(shell):
                 return exc.code
+
+
+@contextlib.contextmanager
+def keys_unechoed() -> Iterator[None]:
+    """While a statement runs, keys typed are not echoed (nor Ctrl-C as ``^C``): echoed,
+    they would land in the middle of a live panel and break its redrawing. What is typed
+    stays in the terminal's buffer for the next prompt; Ctrl-C still interrupts."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError):  # not a terminal, or not a POSIX one
+        yield
+        return
+    quiet = list(saved)
+    quiet[3] &= ~(termios.ECHO | termios.ICANON | getattr(termios, "ECHOCTL", 0))
+    try:
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    except termios.error:
+        yield
+        return
+    try:
+        yield
+    finally:
+        with contextlib.suppress(termios.error):
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
 async def confirm_exit(shell: Shell) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, Event
@@ -44,7 +44,8 @@ class Note(Result):
 @dataclass(frozen=True)
 class Column:
     """A column of a :class:`Table`. ``key`` columns are never shortened; ``wrap`` folds long
-    cells over several lines instead of cutting them."""
+    cells over several lines instead of cutting them. In a narrow terminal the columns of
+    least ``rank`` are shortened first (then left out), the rightmost first among equals."""
 
     name: str
     style: str = ""
@@ -52,6 +53,7 @@ class Column:
     wrap: bool = True
     #: ``right`` for numbers.
     align: str = "left"
+    rank: int = 1
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,30 @@ class Output:
 
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         raise NotImplementedError
+
+    def clipboard(self, text: str) -> bool:
+        """Put ``text`` on the clipboard of the terminal the shell runs in; False when there
+        is no terminal to ask."""
+        return False
+
+    def redirected(self, stream: TextIO) -> Output:
+        """An output that writes plain values to ``stream`` as a script would (``CMD > FILE``,
+        ``CMD | COMMAND``), and says everything else here."""
+        raise NotImplementedError
+
+    def page(self, result: Result) -> None:
+        """Show ``result`` in a pager where a person reads it; elsewhere as ``emit`` does."""
+        self.emit(result)
+
+    #: Set when a call's reporter has said that it was cancelled, so it is said once.
+    told_cancelled = False
+
+    def cancelled(self) -> None:
+        """A statement was stopped (Ctrl-C): say so, unless its call's reporter did."""
+        if self.told_cancelled:
+            self.told_cancelled = False
+            return
+        self.info("cancelled")
 
     def live(self, view: Callable[[], Result]) -> AbstractContextManager[None]:
         """While the block runs, keep ``view()`` on screen, redrawn (at the prompt only)."""

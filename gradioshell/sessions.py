@@ -23,6 +23,8 @@ class CallRecord:
     error: str | None
     started: float
     duration: float
+    #: Stopped by the user (Ctrl-C): ``outputs`` are the last values it had sent, if any.
+    cancelled: bool = False
 
 
 @dataclass

@@ -8,12 +8,17 @@ one line each; nothing here draws anything (the output of the mode does).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
+import subprocess
+from collections.abc import AsyncIterator
+from typing import IO, TextIO, cast
 
 from gradioshell import commands
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import GradioError
-from gradioshell.parser import ParseError, Statement, parse_line
+from gradioshell.parser import ParseError, Redirect, Statement, parse_line
 from gradioshell.settings import Settings
 from gradioshell.state import State
 from gradioshell.targets import nearest, resolve
@@ -69,7 +74,7 @@ class Shell(State):
             cancelling = getattr(asyncio.current_task(), "cancelling", None)
             if cancelling is not None and cancelling():
                 raise
-            self.output.info("cancelled")
+            self.output.cancelled()
             return 130
         except Exception as exc:
             log.exception("internal error running %r", statement.text)
@@ -80,6 +85,13 @@ class Shell(State):
 
     async def execute(self, statement: Statement) -> None:
         """Run one statement; errors propagate."""
+        if statement.redirect is None:
+            await self._execute(statement)
+            return
+        async with redirected(self, statement.redirect):
+            await self._execute(statement)
+
+    async def _execute(self, statement: Statement) -> None:
         target = resolve(statement.words, self.sessions, self.registry).check()
         if target.command is not None:
             if statement.background:
@@ -94,3 +106,66 @@ class Shell(State):
             target.arguments(statement.words),
             background=statement.background,
         )
+
+
+@contextlib.asynccontextmanager
+async def redirected(shell: State, redirect: Redirect) -> AsyncIterator[None]:
+    """While a statement runs, its plain output goes to a file (``>``, ``>>``) or to the
+    standard input of a system shell command (``|``), as it comes; messages stay where they
+    were. A command that fails makes the statement fail, as the end of a pipeline does."""
+    process: subprocess.Popen[str] | None = None
+    if redirect.kind == "|":
+        try:
+            process = subprocess.Popen(
+                redirect.target, shell=True, stdin=subprocess.PIPE, text=True, encoding="utf-8"
+            )
+        except OSError as exc:
+            raise ShellError(f"cannot run {redirect.target!r}: {exc.strerror or exc}") from None
+        assert process.stdin is not None
+        stream: IO[str] = process.stdin
+    else:
+        path = os.path.expanduser(redirect.target)
+        try:
+            stream = open(path, "a" if redirect.kind == ">>" else "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            raise ShellError(f"cannot write to {redirect.target}: {exc.strerror or exc}") from None
+    saved = shell.output
+    shell.output = saved.redirected(cast(TextIO, Unbroken(stream)))
+    try:
+        yield
+    finally:
+        shell.output = saved
+        with contextlib.suppress(OSError):
+            stream.close()
+        if process is not None:
+            await asyncio.get_running_loop().run_in_executor(None, process.wait)
+    if process is not None and process.returncode not in (0, -13):  # -13: SIGPIPE (head)
+        raise CallFailed(f"{redirect.target!r} exited with status {process.returncode}")
+
+
+class Unbroken:
+    """A stream whose reader may stop reading (``| head -1``): what comes after is dropped."""
+
+    encoding = "utf-8"
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                self.stream.write(text)
+            except (BrokenPipeError, ValueError):
+                self.broken = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except (BrokenPipeError, ValueError):
+                self.broken = True
+
+    def isatty(self) -> bool:
+        return False

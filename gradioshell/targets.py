@@ -183,11 +183,12 @@ def unknown_message(
 
 
 def nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """The candidates closest to ``word``, ignoring case."""
+    """The candidates closest to ``word``, ignoring case: those that share most of its
+    letters (a typo), not any short name with two letters in common (``echo``, ``copy``)."""
     import difflib
 
     by_lower: dict[str, str] = {}
     for candidate in candidates:
         by_lower.setdefault(candidate.lower(), candidate)
-    matches = difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=0.5)
+    matches = difflib.get_close_matches(word.lower(), list(by_lower), n=n, cutoff=0.6)
     return [by_lower[m] for m in matches]

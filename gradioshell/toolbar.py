@@ -21,31 +21,60 @@ if TYPE_CHECKING:
 
 def toolbar(shell: Shell, text: str, width: int = 80) -> StyleAndTextTuples:
     """The toolbar for the command line ``text`` (the text before the cursor)."""
-    parts: StyleAndTextTuples = []
+    # Each piece of the first line with its rank: in a narrow terminal the pieces of least
+    # rank are left out first, whole, and the URL is shortened last; the session stays.
+    pieces: list[tuple[str, str, int]] = []
     default = shell.sessions.default
     if default is None:
-        parts.append(("class:toolbar.dim", " not connected: connect URL "))
+        pieces.append(("class:toolbar.dim", " not connected: connect URL ", KEY))
     else:
-        parts.append(("class:toolbar.session", f" {default.name} "))
-        parts.append(
-            ("class:toolbar", f" {safe(default.url)} · Gradio {safe(default.app.version)}")
-        )
+        pieces.append(("class:toolbar.session", f" {default.name} ", KEY))
+        pieces.append(("class:toolbar", f" {safe(default.url)}", URL))
+        pieces.append(("class:toolbar", f" · Gradio {safe(default.app.version)}", 0))
         others = len(shell.sessions) - 1
         if others > 0:
-            parts.append(("class:toolbar.dim", f" · {others} more session{'s' * (others > 1)}"))
+            more = f" · {others} more session{'s' * (others > 1)}"
+            pieces.append(("class:toolbar.dim", more, 1))
     for item in shell.status_items:
         try:
             status = item()
         except Exception:  # a status must never break the prompt
             status = None
         if status:
-            parts.append(("class:toolbar.status", f" · {safe(status)}"))
+            pieces.append(("class:toolbar.status", f" · {safe(status)}", 2))
+    parts: StyleAndTextTuples = list(fitted(pieces, width))
     found = endpoint_under_cursor(shell, text)
     if found is not None:
         endpoint, current = found
         parts.append(("", "\n"))
         parts.extend(signature(endpoint, current, width))
     return parts
+
+
+KEY, URL = 9, 8
+
+
+def fitted(pieces: list[tuple[str, str, int]], width: int) -> list[tuple[str, str]]:
+    """The pieces that fit in ``width`` columns: those of least rank left out first (the
+    rightmost first among equals), then the URL shortened; the key piece is kept."""
+    from prompt_toolkit.utils import get_cwidth
+
+    kept = list(pieces)
+    room = width - 1  # the last column: a line filled to it wraps in some terminals
+
+    def length() -> int:
+        return sum(get_cwidth(text) for _, text, _ in kept)
+
+    for piece in sorted(pieces, key=lambda p: (p[2], -pieces.index(p))):
+        if length() <= room or piece[2] >= URL:
+            break
+        kept.remove(piece)
+    over = length() - room
+    for index, (style, text, rank) in enumerate(kept):
+        if rank == URL and over > 0:
+            left = len(text) - over
+            kept[index] = (style, text[: left - 1] + "…", rank) if left > 8 else (style, "", rank)
+    return [(style, text) for style, text, _ in kept if text]
 
 
 def signature(endpoint: Endpoint, current: str | None, width: int) -> StyleAndTextTuples:

@@ -127,6 +127,14 @@ def slow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Running
     app.stop()
 
 
+@pytest.fixture(scope="session")
+def streaming_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``apps/streaming.py``: long answers streamed a word at a time, and a ChatInterface."""
+    app = start_app([str(APPS / "streaming.py")], tmp_path_factory.mktemp("streaming") / "log")
+    yield app.url
+    app.stop()
+
+
 @pytest.fixture()
 def hub_backends(demo_app: RunningApp) -> tuple[str, str | None]:
     """The apps behind the stand-in Hub's Spaces: the demo app, and no ZeroGPU app (a test

@@ -14,15 +14,16 @@ def test_streaming_generator_prints_updates_as_they_happen(demo_url: str, shell_
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
-        text=True,
         env=shell_env,
     )
     assert process.stdout is not None
-    seen: list[tuple[float, str]] = []
-    for line in process.stdout:
-        seen.append((time.monotonic(), line.rstrip("\n")))
+    # Timed as the text arrives: a value's line ends only when the next value shows that it
+    # did not grow (an answer streamed a word at a time stays on one line).
+    seen: list[tuple[float, bytes]] = []
+    while chunk := process.stdout.read1(4096):
+        seen.append((time.monotonic(), chunk))
     assert process.wait(timeout=30) == 0
-    lines = [text for _, text in seen]
+    lines = b"".join(chunk for _, chunk in seen).decode().splitlines()
     assert lines[0] == "Dur:2"
     assert lines[-1] == "Finished"
     assert lines.count("Finished") == 1

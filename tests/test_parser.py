@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gradioshell.parser import ParseError, parse_line, parse_statement, quote
+from gradioshell.parser import ParseError, Redirect, parse_line, parse_statement, quote
 
 
 def words(line: str) -> list[tuple[str | None, str]]:
@@ -86,3 +86,34 @@ def test_quote_round_trips(value: str) -> None:
     statement = parse_statement("cmd " + quote(value))
     assert statement is not None
     assert statement.words[1].value == value
+
+
+def test_output_sent_to_a_file_or_a_command() -> None:
+    first, second, third = parse_line(
+        'llm "a > b" > out.txt; llm x >> ~/log; chat hi | sed "s/;/,/" | wc -c  # note'
+    )
+    assert [w.value for w in first.words] == ["llm", "a > b"]
+    assert first.redirect == Redirect(">", "out.txt")
+    assert second.redirect == Redirect(">>", "~/log")
+    assert [w.value for w in second.words] == ["llm", "x"]
+    assert third.redirect == Redirect("|", 'sed "s/;/,/" | wc -c')
+    # Inside a word, in quotes or in JSON they are text.
+    (inside,) = parse_line("""echo a>b '|x' text=">" data={"k": "|"}""")
+    assert inside.redirect is None
+    assert [w.value for w in inside.args] == ["a>b", "|x", ">", '{"k": "|"}']
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("> x", "'>' must follow a command"),
+        ("llm >", "'>' needs a file name"),
+        ("llm |", "'|' needs a command"),
+        ("llm > a b", "end a command"),
+        ("llm > a &", "'&' cannot run a command sent with '>'"),
+        ("llm > a | b", "end a command"),
+    ],
+)
+def test_redirect_errors(line: str, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        parse_line(line)

@@ -35,6 +35,8 @@ File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an 
 result ($_, the last call's output; $r2 that of call 2); the files of results are saved in \
 the download directory. $null sends no value. 'help ENDPOINT' says how to write each \
 parameter: chat histories, multimodal messages (message.files=PATH), tables, choices (a,b)...
+Send a statement's plain output to a file with > FILE (>> FILE adds to it), or to a system \
+command with | COMMAND (llm hi > answer.md; llm hi | wc -w).
 'help COMMAND' shows a command's full usage."""
 
 TOKEN_OPTIONS = (

@@ -66,7 +66,8 @@ async def results(shell: State, args: Args) -> None:
                 "number": r.number,
                 "session": r.session,
                 "endpoint": r.endpoint,
-                "ok": r.error is None,
+                "ok": r.error is None and not r.cancelled,
+                "cancelled": r.cancelled,
                 "error": r.error,
                 "duration": round(r.duration, 3),
                 "outputs": r.outputs,
@@ -81,7 +82,7 @@ async def results(shell: State, args: Args) -> None:
     rows: list[list[str | Cell]] = []
     for call in records:
         if call.error is None:
-            status = Cell("ok", "green")
+            status = Cell("cancelled", "yellow") if call.cancelled else Cell("ok", "green")
             outputs = ", ".join(short(v, 40) for v in call.outputs or [])
         else:
             status = Cell("failed", "red")
@@ -96,6 +97,12 @@ async def results(shell: State, args: Args) -> None:
                 outputs,
             ]
         )
-    columns = [Column(name, wrap=name == "outputs") for name in ("", "session", "endpoint")]
-    columns += [Column("status", wrap=False), Column("time", wrap=False), Column("outputs")]
+    columns = [
+        Column("", key=True),
+        Column("session", wrap=False, rank=0),
+        Column("endpoint", wrap=False, rank=3),
+        Column("status", wrap=False, rank=4),
+        Column("time", wrap=False, rank=1, align="right"),
+        Column("outputs", rank=2),
+    ]
     shell.output.emit(Table(columns=columns, rows=rows, title="Results", record=record))

@@ -37,8 +37,15 @@ def jobs_table(jobs: list[Job], **extra: Any) -> Table:
         ]
         for job in jobs
     ]
-    columns = ("job", "session", "endpoint", "status", "rank", "elapsed")
-    return Table(columns=[Column(c) for c in columns], rows=rows, **extra)
+    columns = [
+        Column("job", key=True),
+        Column("session", wrap=False, rank=0),
+        Column("endpoint", wrap=False, rank=2),
+        Column("status", wrap=False, rank=3),
+        Column("rank", wrap=False, rank=1, align="right"),
+        Column("elapsed", wrap=False, rank=1, align="right"),
+    ]
+    return Table(columns=columns, rows=rows, **extra)
 
 
 @command(
@@ -87,20 +94,161 @@ async def wait(shell: State, args: Args) -> None:
         raise CallFailed(f"job {', '.join(str(j.number) for j in failed)} failed")
 
 
+SOURCE = Arg("job", "N|$REF", kind="job")
+OUTPUT = Arg("output", "OUTPUT", optional=True)
+SOURCE_DETAILS = (
+    "N is a background job's number; $REF a result ($_ the last call that finished well, "
+    "$r3 call 3, or a part of one: $r3[0]). OUTPUT picks one output, by label or number "
+    "(from 0)."
+)
+
+
 @command(
     "result",
-    "Show the outputs of a finished job, as a call in the foreground would",
-    Grammar(args=(JOB,)),
+    "Show the outputs of a finished job or call, as a call in the foreground would",
+    Grammar(
+        args=(SOURCE, OUTPUT),
+        options=(
+            Opt("--raw", help="the plain values, without borders (one output: as it is)"),
+            Opt("--pager", help="in $PAGER (default: less -R)"),
+        ),
+    ),
+    details=SOURCE_DETAILS,
 )
 async def result(shell: State, args: Args) -> None:
-    job = shell.jobs.get(args.job)
-    if not job.finished:
-        raise ShellError(
-            f"job {job.number} is still {job.status} (wait for it with 'wait {job.number}')"
-        )
-    shell.output.emit(_replay(shell, job))
-    if job.status != DONE:
-        raise CallFailed(f"job {job.number} {job.status}")
+    picked = _pick(shell, args.job)
+    shown = picked.shown
+    if args.raw or args.output is not None or shown is None:
+        shown = _raw(picked, args.output)
+    if args.pager:
+        shell.output.page(shown)
+    else:
+        shell.output.emit(shown)
+    if picked.failure is not None:
+        raise CallFailed(picked.failure)
+
+
+@command(
+    "copy",
+    "Put a result on the clipboard, through the terminal (also over SSH and in tmux)",
+    Grammar(args=(Arg("job", "N|$REF", kind="job", optional=True), OUTPUT)),
+    details="Without N the last call that finished well ($_). "
+    + SOURCE_DETAILS
+    + " The text is the one 'result --raw' shows. It is sent with the terminal's OSC 52 "
+    "sequence: some terminals ask first, or need it allowed (tmux: set -g set-clipboard on).",
+)
+async def copy(shell: State, args: Args) -> None:
+    source, output = args.job, args.output
+    if source is not None and output is None and not _is_source(source):
+        source, output = None, source  # copy answer: an output of the last result
+    picked = _pick(shell, source or "$_")
+    labels, outputs = _select(picked, output)
+    text = "\n".join(value_lines(labels, outputs))
+    if not shell.output.clipboard(text):
+        raise ShellError("copy needs a terminal to send the text to (it goes through it)")
+    lines = text.count("\n") + 1
+    shell.output.info(
+        f"copied {len(text)} character{'s' if len(text) != 1 else ''}"
+        + (f" ({lines} lines)" if lines > 1 else "")
+    )
+    shell.output.record({"event": "copied", "characters": len(text)})
+
+
+class Picked:
+    """The outputs a ``result`` or ``copy`` is about, and how ``result`` shows them."""
+
+    def __init__(
+        self,
+        labels: list[str],
+        outputs: list[Any],
+        shown: Result | None = None,
+        failure: str | None = None,
+    ) -> None:
+        self.labels = labels
+        self.outputs = outputs
+        self.shown = shown
+        #: Set for a job that did not end well: the command fails after showing it.
+        self.failure = failure
+
+
+def _is_source(key: str) -> bool:
+    return key.lstrip("%").isdigit() or key.startswith("$")
+
+
+def _pick(shell: State, key: str) -> Picked:
+    from gradioshell.gradio.values import ResultValue
+    from gradioshell.refs import call_record, parse_reference, resolve
+
+    if not key.startswith("$"):
+        job = shell.jobs.get(key)
+        if not job.finished:
+            raise ShellError(
+                f"job {job.number} is still {job.status} (wait for it with 'wait {job.number}')"
+            )
+        labels = [r.label for r in job.endpoint.returns]
+        failure = None if job.status == DONE else f"job {job.number} {job.status}"
+        return Picked(labels, job.outputs or [], _replay(shell, job), failure)
+    reference = parse_reference(key)
+    if reference is None:
+        raise UsageError(f"{key!r} is not a result: write $_, $r3 or $r3[0]")
+    record = None if reference.path else call_record(shell, reference.name)
+    if record is None:
+        value = resolve(shell, reference)
+        return Picked([key], [value.value if isinstance(value, ResultValue) else value])
+    outputs = record.outputs or []
+    endpoint = _endpoint_of(shell, record.session, record.endpoint)
+    if endpoint is None:  # its session was closed: the values alone
+        return Picked([f"output {i}" for i in range(len(outputs))], outputs)
+    labels = [r.label for r in endpoint.returns]
+    plain = "\n".join(value_lines(labels, outputs))
+    from gradioshell.gradio import Completed
+
+    replay = CallReplay(
+        session=record.session,
+        endpoint=endpoint,
+        events=[Completed(data=outputs)],
+        cancelled=record.cancelled,
+        times=(record.started, None, record.started + record.duration),
+        record={"event": "result", "number": record.number, "data": outputs},
+        plain=plain,
+    )
+    return Picked(labels, outputs, replay)
+
+
+def _endpoint_of(shell: State, session_name: str, endpoint: str) -> Endpoint | None:
+    session = shell.sessions.find(session_name)
+    if session is None:
+        return None
+    for candidate in session.app.endpoints:
+        if candidate.name == endpoint:
+            return candidate
+    return None
+
+
+def _select(picked: Picked, output: str | None) -> tuple[list[str], list[Any]]:
+    """The labels and values of the one output named ``output`` (all when None)."""
+    if output is None:
+        return picked.labels, picked.outputs
+    count = len(picked.outputs)
+    index: int | None = None
+    if output.lstrip("-").isdigit():
+        index = int(output)
+        if not -count <= index < count:
+            raise UsageError(f"no output {output} (there {'is' if count == 1 else 'are'} {count})")
+    else:
+        folded = [i for i, label in enumerate(picked.labels) if label.lower() == output.lower()]
+        if not folded:
+            known = ", ".join(repr(label) for label in picked.labels) or "none"
+            raise UsageError(f"no output labelled {output!r} (outputs: {known})")
+        index = folded[0]
+    return [picked.labels[index]], [picked.outputs[index]]
+
+
+def _raw(picked: Picked, output: str | None) -> Result:
+    """Plain values, without borders: what a script would have printed."""
+    labels, outputs = _select(picked, output)
+    text = "\n".join(value_lines(labels, outputs))
+    return Note(body=text, plain=text, record={"event": "result", "data": outputs})
 
 
 def _replay(shell: State, job: Job) -> Result:
