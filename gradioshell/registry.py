@@ -323,6 +323,9 @@ class Command:
     grammar: Grammar = field(default_factory=Grammar)
     details: str = ""
     aliases: tuple[str, ...] = ()
+    #: Undoes something (closes a session, cancels a job, leaves): never offered as a guess
+    #: for a word the shell does not know.
+    destructive: bool = False
 
     @property
     def usage(self) -> str:
@@ -345,11 +348,14 @@ class CommandRegistry:
         *,
         details: str = "",
         aliases: tuple[str, ...] = (),
+        destructive: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated coroutine ``handler(shell, args)`` as the command ``name``."""
 
         def register(handler: Handler) -> Handler:
-            cmd = Command(name, handler, summary, grammar or Grammar(), details, aliases)
+            cmd = Command(
+                name, handler, summary, grammar or Grammar(), details, aliases, destructive
+            )
             self._commands[name] = cmd
             for key in (name, *aliases):
                 self._names[key] = cmd
@@ -365,6 +371,11 @@ class CommandRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._names)
+
+    def guesses(self) -> list[str]:
+        """The names that may be offered for a word the shell does not know: every one but
+        those of destructive commands, so that a typo never leads to closing something."""
+        return sorted(name for name, cmd in self._names.items() if not cmd.destructive)
 
 
 COMMANDS = CommandRegistry()

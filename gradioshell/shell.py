@@ -81,6 +81,11 @@ class Shell(State):
     async def execute(self, statement: Statement) -> None:
         """Run one statement; errors propagate."""
         target = resolve(statement.words, self.sessions, self.registry).check()
+        if target.asks_help:
+            from gradioshell.commands.core import show_help
+
+            show_help(self, target)
+            return
         if target.command is not None:
             if statement.background:
                 name = statement.command

@@ -11,12 +11,16 @@ The rules, in order:
 - ``/NAME ...`` calls an endpoint of the default session, even when NAME is also a command;
 - an unquoted built-in name is that command (``fn INDEX ...`` calls an endpoint by index);
 - anything else, quoted words included, is an endpoint of the default session.
+
+A statement may ask for help instead of running (``asks_help``): ``ENDPOINT?``,
+``ENDPOINT --help`` or ``ENDPOINT -h`` (unquoted), and ``COMMAND --help``. Such a statement
+never reaches the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from gradioshell.errors import ShellError, UsageError
@@ -52,6 +56,9 @@ class Target:
     session: Session | None = None
     endpoint: Endpoint | None = None
     problem: Exception | None = None
+    #: The statement asks for this target's help (``echo?``, ``echo --help``): show it, never
+    #: run or call.
+    asks_help: bool = False
 
     @property
     def known(self) -> bool:
@@ -68,12 +75,53 @@ class Target:
         return self
 
 
+#: Words that ask for help after an endpoint or a command, unquoted.
+HELP_FLAGS = ("--help", "-h")
+#: The mark after a name that asks for its help: ``echo?``.
+HELP_MARK = "?"
+
+
 def resolve(
     words: Sequence[Word],
     sessions: SessionRegistry,
     commands: CommandRegistry = COMMANDS,
 ) -> Target:
     """What ``words`` (a statement, whole or half typed) address; see the module's rules."""
+    target = _resolve(words, sessions, commands)
+    if target.known:
+        rest = words[target.used :]
+        if target.kind == "endpoint":
+            asked = any(_is_help_flag(w) for w in rest)
+        else:
+            asked = len(rest) == 1 and _is_help_flag(rest[0])
+        return replace(target, asks_help=True) if asked else target
+    named = words[target.used - 1] if 0 < target.used <= len(words) else None
+    if (
+        target.kind == "unknown"
+        and named is not None
+        and not named.quoted
+        and named.name is None
+        and len(named.value) > 1
+        and named.value.endswith(HELP_MARK)
+    ):
+        stripped = list(words)
+        stem = named.value[: -len(HELP_MARK)]
+        stripped[target.used - 1] = replace(named, value=stem, end=named.end - len(HELP_MARK))
+        again = _resolve(stripped, sessions, commands)
+        if again.known and again.used == target.used:
+            return replace(again, asks_help=True)
+    return target
+
+
+def _is_help_flag(word: Word) -> bool:
+    return not word.quoted and word.name is None and word.value in HELP_FLAGS
+
+
+def _resolve(
+    words: Sequence[Word],
+    sessions: SessionRegistry,
+    commands: CommandRegistry,
+) -> Target:
     if not words:
         return Target("empty")
     first = words[0]
@@ -170,7 +218,7 @@ def unknown_message(
     name: str, sessions: SessionRegistry, commands: CommandRegistry = COMMANDS
 ) -> str:
     """Why ``name`` is neither a command nor an endpoint, with the nearest names, if any."""
-    candidates = commands.names()
+    candidates = commands.guesses()
     if sessions.default is not None:
         candidates += [ep.name for ep in sessions.default.app.endpoints]
     message = f"unknown command or endpoint {name!r}"

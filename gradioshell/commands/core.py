@@ -24,6 +24,7 @@ from gradioshell.text import safe
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
     from gradioshell.state import State
+    from gradioshell.targets import Target
 
 CALL_SYNTAX = """\
 Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...], \
@@ -135,6 +136,7 @@ async def use(shell: State, args: Args) -> None:
     "close",
     "Close a session (the default one if no name is given)",
     Grammar(args=(Arg("session", "NAME", kind="session", optional=True),)),
+    destructive=True,
 )
 async def close(shell: State, args: Args) -> None:
     session = shell.require_session(args.session)
@@ -186,7 +188,9 @@ HELP_USAGE = "help [COMMAND | [@SESSION] ENDPOINT]"
         shown="[COMMAND | [@SESSION] ENDPOINT]",
     ),
     details="help COMMAND: its usage; help ENDPOINT, or help @SESSION ENDPOINT: its "
-    "parameters, how to write each, what it returns, and an example.",
+    "parameters, how to write each, what it returns, and an example.\n"
+    "ENDPOINT?, ENDPOINT --help and ENDPOINT -h show the same and never call the app "
+    "(write '--help' quoted to send it as a value); COMMAND --help shows a command's usage.",
 )
 async def help_(shell: State, args: Args) -> None:
     topic: list[str] = args.topic or []
@@ -199,18 +203,7 @@ async def help_(shell: State, args: Args) -> None:
         raise UsageError(f"usage: {HELP_USAGE}")
     words = [Word(t, 0, 0) for t in topic]
     target = resolve_topic(words, shell.sessions)
-    if target.command is not None:
-        builtin = target.command
-        record = {
-            "event": "help",
-            "command": builtin.name,
-            "usage": builtin.usage,
-            "summary": builtin.summary,
-            "details": builtin.details,
-        }
-        shell.output.emit(CommandHelp(command=builtin, record=record))
-        return
-    if target.endpoint is None or target.session is None:
+    if target.command is None and (target.endpoint is None or target.session is None):
         problem = target.problem
         if isinstance(problem, UnknownEndpoint):
             near = problem.suggestions
@@ -223,6 +216,23 @@ async def help_(shell: State, args: Args) -> None:
                 f"no command {topic[0]!r}, and no app connected to look for an endpoint"
             )
         raise problem or ShellError(f"no command or endpoint {topic[-1]!r}")
+    show_help(shell, target)
+
+
+def show_help(shell: State, target: Target) -> None:
+    """Show the help of a resolved command or endpoint (``help X``, ``X?``, ``X --help``)."""
+    if target.command is not None:
+        builtin = target.command
+        record = {
+            "event": "help",
+            "command": builtin.name,
+            "usage": builtin.usage,
+            "summary": builtin.summary,
+            "details": builtin.details,
+        }
+        shell.output.emit(CommandHelp(command=builtin, record=record))
+        return
+    assert target.session is not None and target.endpoint is not None
     shell.output.emit(
         EndpointHelp(
             session=target.session,
@@ -232,7 +242,7 @@ async def help_(shell: State, args: Args) -> None:
     )
 
 
-@command("exit", "Leave the shell", aliases=("quit",))
+@command("exit", "Leave the shell", aliases=("quit",), destructive=True)
 async def exit_(shell: State, args: Args) -> None:
     raise ExitShell(0)
 
