@@ -145,6 +145,9 @@ async def _start_demo(shell):  # type: ignore[no-untyped-def]
     if await shell.run_line(f"connect {url} as demo"):
         demo.stop()
         return None
+    session = shell.sessions.find("demo")
+    if session is not None:
+        session.saved = False  # a new port each run: restoring it could never work
     return demo
 
 

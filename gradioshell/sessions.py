@@ -36,6 +36,9 @@ class Session:
     calls: list[CallRecord] = field(default_factory=list)
     connected_at: float = field(default_factory=time.time)
     uploads: UploadCache = field(default_factory=UploadCache)
+    #: Kept by ``save``; False for a session that cannot come back (the ``--demo`` app, whose
+    #: port changes each run).
+    saved: bool = True
 
     @property
     def url(self) -> str:

@@ -3,6 +3,7 @@ double, code for a call, settings, history and free text."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,3 +76,40 @@ def test_a_guess_for_an_unknown_word_never_destroys(run_shell, counted, word: st
     assert error.startswith(f"error: unknown command or endpoint {word!r}")
     for destructive in ("close", "exit", "quit", "cancel"):
         assert destructive not in error.split(word, 1)[1]
+
+
+# -- sessions ------------------------------------------------------------------------------
+
+
+def test_connecting_to_an_open_app_switches_to_it(run_shell, demo_url: str, counted) -> None:
+    url, _ = counted
+    result = run_shell(
+        "--json",
+        "-c",
+        f"connect {demo_url}; connect {url}; connect {demo_url.replace('127.0.0.1', 'localhost')};"
+        f" connect {demo_url}/; sessions; connect {demo_url} --new; sessions",
+    )
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    listings = [e["sessions"] for e in events if e["event"] == "sessions"]
+    assert [s["session"] for s in listings[0]] == ["app1", "app2", "app3"]
+    # 'localhost' is another URL; the same one with a final slash is app1 again, now the default.
+    assert [s["session"] for s in listings[0] if s["default"]] == ["app1"]
+    assert [s["session"] for s in listings[1]] == ["app1", "app2", "app3", "app4"]
+    again = [e for e in events if e.get("already_open")]
+    assert [e["session"] for e in again] == ["app1"]
+    said = run_shell(demo_url, "-c", f"connect {demo_url}")
+    assert said.returncode == 0, said.stderr
+    assert f"already connected to {demo_url} as app1: it is now the default" in said.stderr
+
+
+def test_save_leaves_out_the_demo_session(run_shell, shell_env, counted) -> None:
+    url, _ = counted
+    result = run_shell("--demo", "--connect", url, "-c", "sessions; save", timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "demo" in result.stdout  # the demo session was open
+    assert "saved 1 session" in result.stderr and "not demo" in result.stderr
+    saved = json.loads(
+        (Path(shell_env["XDG_DATA_HOME"]) / "gradioshell" / "sessions.json").read_text()
+    )
+    assert saved["sessions"] == [{"name": "app1", "target": url}]

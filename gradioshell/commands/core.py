@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gradioshell.connecting import open_session
+from gradioshell.connecting import already_open, open_session
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
 from gradioshell.parser import Word
@@ -59,14 +59,20 @@ def session_record(session: Session) -> dict[str, object]:
     "Connect to a Gradio app and make it the default if it is the first",
     Grammar(
         args=(Arg("target", kind="target"), Arg("name", keyword="as", optional=True)),
-        options=(*TOKEN_OPTIONS, Opt("--user", "NAME")),
+        options=(
+            *TOKEN_OPTIONS,
+            Opt("--user", "NAME"),
+            Opt("--new", help="open another session even when this app is already open"),
+        ),
     ),
     details=(
         "TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out), or a\n"
         "Hugging Face Space: owner/name or https://huggingface.co/spaces/owner/name.\n"
         "The Hugging Face token goes to Spaces only; --token sends it to a plain URL too.\n"
         "--user NAME logs in to an app protected by a password; the password is asked with\n"
-        "hidden input, or read from GRADIOSHELL_PASSWORD."
+        "hidden input, or read from GRADIOSHELL_PASSWORD.\n"
+        "An app already open in a session becomes the default again instead of being opened\n"
+        "twice; --new opens a second session of it on purpose."
     ),
 )
 async def connect(shell: State, args: Args) -> None:
@@ -75,6 +81,18 @@ async def connect(shell: State, args: Args) -> None:
         raise UsageError(f"{name!r} cannot be a session name")
     if args.user is not None and not args.user:
         raise UsageError("--user needs a user name: --user NAME")
+    if not args.new:
+        session = already_open(shell, shell.settings.targets.get(args.target, args.target))
+        if session is not None and (name is None or name == session.name):
+            shell.sessions.default = session
+            shell.output.info(
+                f"already connected to {session.url} as {session.name}: it is now the default "
+                "('connect --new' opens another session)"
+            )
+            shell.output.record(
+                {"event": "connected", "already_open": True, **session_record(session)}
+            )
+            return
     await connect_to(
         shell, args.target, name, send_token=args.token or args.token_from_hub, user=args.user
     )
