@@ -84,6 +84,8 @@ class Grammar:
     call_values: bool = True
     #: The arguments as the usage line shows them, where the plain form would mislead.
     shown: str = ""
+    #: The endpoint call may be left out (``code`` alone shows the last call).
+    call_optional: bool = False
 
     def usage(self, name: str) -> str:
         """The usage line, such as ``connect TARGET [as NAME] [--token] [--user NAME]``."""
@@ -187,7 +189,7 @@ class Grammar:
                 raise fail(f"unexpected {word.name}=...")
             plain.append(word)
         self._assign(plain, values, fail)
-        if self.call and not call:
+        if self.call and not call and not self.call_optional:
             raise fail()
         return Args(values, pairs=pairs, call=call, sub=sub)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ class CallRecord:
     error: str | None
     started: float
     duration: float
+    #: The values the call was given, bound to the parameters, files as the user named them
+    #: (for ``code``); None when not kept (a background job, a batch row).
+    inputs: list[Any] | None = None
 
 
 @dataclass
@@ -52,7 +56,7 @@ class SessionRegistry:
         self._sessions: dict[str, Session] = {}
         self.default: Session | None = None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Session]:
         return iter(list(self._sessions.values()))
 
     def __len__(self) -> int:

@@ -148,6 +148,16 @@ def session_word(text: str) -> str | None:
     return text[1:] if text.startswith(SESSION_MARK) and len(text) > 1 else None
 
 
+def endpoint_word(name: str, commands: CommandRegistry = COMMANDS) -> str:
+    """How a statement names the endpoint ``name``: as it is (``echo``), or ``/NAME`` where a
+    command has the name or the name would read as something else (``@x``, quoting)."""
+    from gradioshell.parser import quote
+
+    if commands.get(name) is None and quote(name) == name and session_word(name) is None:
+        return name
+    return quote("/" + name)
+
+
 def is_session_name(name: str) -> bool:
     """Whether ``name`` can name a session: not empty, no space, not ``@...`` or ``/...``."""
     return bool(name) and not name.startswith((SESSION_MARK, "/")) and " " not in name

@@ -4,6 +4,9 @@ double, code for a call, settings, history and free text."""
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,3 +116,85 @@ def test_save_leaves_out_the_demo_session(run_shell, shell_env, counted) -> None
         (Path(shell_env["XDG_DATA_HOME"]) / "gradioshell" / "sessions.json").read_text()
     )
     assert saved["sessions"] == [{"name": "app1", "target": url}]
+
+
+# -- code ----------------------------------------------------------------------------------
+
+
+def _events(text: str) -> list[dict]:  # type: ignore[type-arg]
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _run_python(code: str, tmp_path: Path) -> str:
+    script = tmp_path / "call.py"
+    script.write_text(code)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def _run_shell_form(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    assert code.startswith("gradioshell ")
+    command = f"{shlex.quote(sys.executable)} -m {code}"
+    return subprocess.run(
+        ["bash", "-c", command], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+def test_code_of_a_call_runs_as_printed_with_the_same_result(
+    run_shell, shell_env, demo_url: str, tmp_path: Path
+) -> None:
+    text = 'it\'s "quoted"; a $_ & 1 > 2 | x'
+    upload = tmp_path / "in put.txt"
+    upload.write_text("some words\n")
+    result = run_shell(
+        demo_url,
+        "--json",
+        "-c",
+        f"echo {shlex.quote(text)} n=2; code; upper_file {shlex.quote(str(upload))}; code",
+    )
+    assert result.returncode == 0, result.stderr
+    events = _events(result.stdout)
+    completed = [e for e in events if e["event"] == "complete"]
+    codes = [e for e in events if e["event"] == "code"]
+    assert [c["call"] for c in codes] == [1, 2]
+    assert set(codes[0]["code"]) == {"python", "js", "curl", "shell"}
+
+    # The echo: Python and the one-liner give what the call gave.
+    echoed = completed[0]["data"][0]
+    assert echoed == text * 2
+    assert _run_python(codes[0]["code"]["python"], tmp_path) == echoed
+    shell_form = _run_shell_form(codes[0]["code"]["shell"], shell_env)
+    assert shell_form.returncode == 0, shell_form.stderr
+    assert shell_form.stdout.strip() == echoed
+
+    # A file: handle_file(...) in Python, the path in the one-liner; the same file back.
+    assert "handle_file(" in codes[1]["code"]["python"]
+    assert "handle_file(" in codes[1]["code"]["js"]
+    assert "/upload" in codes[1]["code"]["curl"]
+    expected = "SOME WORDS\n"
+    from_python = Path(_run_python(codes[1]["code"]["python"], tmp_path))
+    assert from_python.read_text() == expected
+    shell_form = _run_shell_form(codes[1]["code"]["shell"], shell_env)
+    assert shell_form.returncode == 0, shell_form.stderr
+    assert Path(shell_form.stdout.strip().splitlines()[-1]).read_text() == expected
+
+
+def test_code_for_typed_values_does_not_call(run_shell, counted) -> None:
+    url, marker = counted
+    result = run_shell(url, "-c", "code ask never-sent --python; code ask also-never --shell")
+    assert result.returncode == 0, result.stderr
+    assert "'never-sent',  # question" in result.stdout
+    assert "api_name='/ask'" in result.stdout
+    assert "-c 'ask question=also-never'" in result.stdout
+    assert not [line for line in calls_of(marker) if "never" in line]
+
+
+def test_code_says_what_is_wrong(run_shell, demo_url: str) -> None:
+    result = run_shell(demo_url, "-c", "code")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].startswith("error: no call yet")
+    result = run_shell(demo_url, "-c", "echo hi; code 7")
+    assert "error: no call 7: the calls are 1 to 1" in result.stderr
