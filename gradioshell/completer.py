@@ -12,6 +12,7 @@ The completer can be called directly with a prompt_toolkit ``Document``::
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import weakref
@@ -308,11 +309,44 @@ class ShellCompleter(Completer):
                     yield Completion(quote(text), start, display=text, display_meta=short(meta))
         elif arg.kind == "file":
             yield from path_completions(typed, start)
+        elif arg.kind == "setting":
+            yield from self._settings(typed, start)
+        elif arg.kind == "value" and grammar.args and grammar.args[0].kind == "setting" and given:
+            yield from self._setting_values(given[0].value, typed, start)
         elif arg.kind == "job":
             jobs = [(str(job.number), job) for job in self.shell.jobs]
             for job in best(typed, jobs):
                 meta = f"{job.endpoint.api_name} · {job.status}"
                 yield Completion(str(job.number), start, display_meta=short(meta))
+
+    def _settings(self, typed: str, start: int) -> Iterator[Completion]:
+        """``set KEY``: every config key, with its value now as meta."""
+        from gradioshell import config
+
+        settings = self.shell.settings
+        items = [(config.key_name(key), key) for key in config.KEYS]
+        for key in best(typed, items):
+            value = config.current(settings, key)
+            shown = json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+            yield Completion(config.key_name(key), start, display_meta=short(f"now {shown}"))
+
+    def _setting_values(self, name: str, typed: str, start: int) -> Iterator[Completion]:
+        """``set KEY VALUE``: the key's choices, true/false, or its value now."""
+        from gradioshell import config
+
+        key = config.find_key(name)
+        if key is None:
+            return
+        kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
+        choices: list[str] = list(key.choices)
+        if bool in kinds:
+            choices += ["true", "false"]
+        if not choices:
+            value = config.current(self.shell.settings, key)
+            if not isinstance(value, (list, str)) or value:
+                choices = [json.dumps(value)]
+        for choice in best(typed, [(c, c) for c in choices]):
+            yield Completion(choice, start, display_meta=config.key_name(key))
 
     def _call(self, given: list[Word], partial: Word | None, raw: str) -> Iterator[Completion]:
         """``[@SESSION] ENDPOINT [VALUES...]`` after a command such as ``submit``."""

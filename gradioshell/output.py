@@ -25,7 +25,7 @@ from gradioshell.gradio import (
     Log,
 )
 from gradioshell.records import event_record, failure_text, value_lines
-from gradioshell.results import Advance, JobNews, Output, Reporter, Result
+from gradioshell.results import Advance, ClearScreen, JobNews, Output, Reporter, Result
 from gradioshell.text import json_text, safe_line
 
 if TYPE_CHECKING:
@@ -75,6 +75,9 @@ class InteractiveOutput(Output):
         )
 
     def emit(self, result: Result) -> None:
+        if isinstance(result, ClearScreen):
+            self.console.clear()
+            return
         if isinstance(result, JobNews):
             if result.line is not None:
                 line = Text(f"[{result.number}] ", style="bold")

@@ -5,6 +5,7 @@ A word may be ``name=value``. Quotes work as in a POSIX shell: '...' is literal,
 "..." allows ``\\"`` and ``\\\\``. A value starting with ``[`` or ``{`` runs to its
 matching bracket, so JSON can be written without quoting: ``data=[1, {"a": 2}]``.
 A ``#`` at the start of a word begins a comment. A final ``&`` runs in the background.
+A statement starting with ``!`` is a system command: the rest of the line, as it is.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _NAME = re.compile(r"[A-Za-z_][\w.-]*=")
 #: A parameter name that can be written as ``NAME=value``.
 NAME_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 _CLOSERS = {"[": "]", "{": "}"}
+#: A statement starting with it runs the rest of the line as a system command: ``!ls``.
+SYSTEM = "!"
 
 
 class ParseError(ValueError):
@@ -97,6 +100,14 @@ def parse_line(line: str) -> list[Statement]:
             continue
         if ch == "#":
             break
+        if ch == SYSTEM and not words:
+            # !CMD: the rest of the line is a system command, ';' and quotes included.
+            command = line[i + 1 :].strip()
+            words.append(Word(SYSTEM, i, i + 1))
+            if command:
+                words.append(Word(command, i + 1, n, None, True, i + 1))
+            i = n
+            continue
         if background:
             raise ParseError("'&' can only end a command", i)
         if ch == "&" and (i + 1 == n or line[i + 1] in " \t\r\n;#"):

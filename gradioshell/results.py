@@ -41,6 +41,11 @@ class Note(Result):
     style: str = ""
 
 
+@dataclass
+class ClearScreen(Result):
+    """The screen cleared, at the prompt (a script or --json gets nothing)."""
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of a :class:`Table`. ``key`` columns are never shortened; ``wrap`` folds long

@@ -4,12 +4,14 @@ double, code for a call, settings, history and free text."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from tests.conftest import APPS, RunningApp, start_app
@@ -198,3 +200,91 @@ def test_code_says_what_is_wrong(run_shell, demo_url: str) -> None:
     assert result.stderr.strip().splitlines()[-1].startswith("error: no call yet")
     result = run_shell(demo_url, "-c", "echo hi; code 7")
     assert "error: no call 7: the calls are 1 to 1" in result.stderr
+
+
+# -- clear, history, !CMD, set --------------------------------------------------------------
+
+GAP = r"(?:\x1b\[[0-9;?]*[A-Za-z]|\s)+"
+
+
+def test_set_changes_a_setting_for_this_run(run_shell, demo_url: str, tmp_path: Path) -> None:
+    upload = tmp_path / "a.txt"
+    upload.write_text("abc\n")
+    result = run_shell(
+        demo_url,
+        "-c",
+        f"set files.download false; set download; upper_file {upload}; set calls.retries 2; "
+        "set retries",
+    )
+    assert "files.download = false" in result.stderr
+    assert "files.download = false" in result.stdout  # 'set download' shows it
+    # Files are no longer downloaded: the result is the app's URL.
+    assert re.search(r"http://127\.0\.0\.1:\d+/gradio_api/file=\S+upper_a\.txt", result.stdout)
+    assert "'retries' is in several tables: write batch.retries or calls.retries" in result.stderr
+    listing = run_shell("--json", "-c", "set calls.retries 3; set")
+    settings = [json.loads(line) for line in listing.stdout.splitlines()][-1]["settings"]
+    assert settings["calls.retries"] == 3
+    assert settings["ui.theme"] == "dark"
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("set x = 3", "'set' changes settings; a variable is set with 'let x = ...'"),
+        ("set ui.theme blue", "ui.theme must be one of 'dark', 'light'"),
+        ("set timeouts.read -1", "timeouts.read must be a positive number of seconds"),
+        ("set tmeouts.read 3", "no setting 'tmeouts.read'; did you mean timeouts.read"),
+    ],
+)
+def test_set_says_what_is_wrong(run_shell, line: str, error: str) -> None:
+    result = run_shell("-c", line)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1].startswith(f"error: {error}")
+
+
+def test_system_command_takes_the_rest_of_the_line(run_shell, tmp_path: Path) -> None:
+    result = run_shell("-c", f"!cd {tmp_path} && echo one; echo 'two; three' > out.txt")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["one"]
+    assert (tmp_path / "out.txt").read_text() == "two; three\n"
+    failed = run_shell("-c", "!exit 3")
+    assert failed.returncode != 0
+    assert "error: !exit 3 exited with status 3" in failed.stderr
+
+
+def test_clear_history_and_set_at_the_prompt(spawn_shell, demo_url: str) -> None:
+    child = spawn_shell(demo_url)
+    child.expect_exact("app1>")
+    child.sendline("echo first-line")
+    child.expect_exact("app1>")
+    child.sendline("!echo from-the-system")
+    child.expect_exact("from-the-system")
+    child.expect_exact("app1>")
+    child.sendline("history 3")
+    child.expect(r"1" + GAP + "echo first-line")
+    child.expect(r"2" + GAP + "!echo from-the-system")
+    child.expect(r"3" + GAP + "history 3")
+    child.expect_exact("app1>")
+    # Completion of a key (its value now as meta), then of a value.
+    child.send("set calls.wa\t")
+    child.expect_exact("it_quota")
+    child.send(" t\t")
+    child.expect_exact("rue")
+    child.send("\r")
+    child.expect_exact("calls.wait_quota = true")
+    child.expect_exact("app1>")
+    child.sendline("clear")
+    child.expect_exact("\x1b[2J")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+def test_every_config_key_can_be_read_back_by_set() -> None:
+    from gradioshell import config
+    from gradioshell.settings import Settings
+
+    assert set(config.READERS) == {config.key_name(key) for key in config.KEYS}
+    settings = Settings()
+    for key in config.KEYS:
+        config.current(settings, key)

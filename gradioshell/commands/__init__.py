@@ -1,6 +1,17 @@
 """Built-in commands. Importing this package registers them all in :data:`COMMANDS`."""
 
-from gradioshell.commands import code, core, doctor, files, fn, hub, jobs, persist, space
+from gradioshell.commands import (
+    code,
+    core,
+    doctor,
+    files,
+    fn,
+    hub,
+    jobs,
+    persist,
+    shelltools,
+    space,
+)
 from gradioshell.registry import COMMANDS, Command, command
 
 __all__ = [
@@ -15,5 +26,6 @@ __all__ = [
     "hub",
     "jobs",
     "persist",
+    "shelltools",
     "space",
 ]
