@@ -154,14 +154,15 @@ async def _start_demo(shell):  # type: ignore[no-untyped-def]
 async def run_script(shell, lines: Iterable[str], *, keep_going: bool) -> int:  # type: ignore[no-untyped-def]
     """Run lines one after another; stop at the first failure unless ``keep_going``."""
     from gradioshell.errors import ExitShell
-    from gradioshell.parser import ParseError, parse_line
+    from gradioshell.parser import ParseError
+    from gradioshell.targets import parse_statements
 
     status = 0
     pending = ""
     for raw in lines:
         line = pending + raw.rstrip("\n")
         try:
-            parse_line(line)
+            parse_statements(line, shell.sessions)
         except ParseError as exc:
             if exc.incomplete:
                 pending = line + "\n"

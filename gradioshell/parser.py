@@ -70,8 +70,12 @@ class Statement:
         return self.words[1:]
 
 
-def parse_line(line: str) -> list[Statement]:
-    """Parse a whole line into its statements (empty statements are dropped)."""
+def parse_line(line: str, *, stray_quotes: bool = False) -> list[Statement]:
+    """Parse a whole line into its statements (empty statements are dropped).
+
+    With ``stray_quotes``, a quote that is never closed is a character of its word
+    (``What's``) instead of an error.
+    """
     statements: list[Statement] = []
     words: list[Word] = []
     start = 0
@@ -114,7 +118,7 @@ def parse_line(line: str) -> list[Statement]:
             background = True
             i += 1
             continue
-        word, i = _read_word(line, i)
+        word, i = _read_word(line, i, stray_quotes)
         words.append(word)
     close_statement(n)
     return statements
@@ -128,7 +132,7 @@ def parse_statement(line: str) -> Statement | None:
     return statements[0] if statements else None
 
 
-def _read_word(line: str, i: int) -> tuple[Word, int]:
+def _read_word(line: str, i: int, stray_quotes: bool = False) -> tuple[Word, int]:
     start = i
     name = None
     match = _NAME.match(line, i)
@@ -143,7 +147,10 @@ def _read_word(line: str, i: int) -> tuple[Word, int]:
         ch = line[i]
         if ch in " \t\r\n;":
             break
-        if ch == "'":
+        if ch in "'\"" and stray_quotes and line.find(ch, i + 1) < 0:
+            parts.append(ch)
+            i += 1
+        elif ch == "'":
             end = line.find("'", i + 1)
             if end < 0:
                 raise ParseError("unclosed quote '", i, incomplete=True)

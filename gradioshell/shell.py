@@ -13,10 +13,17 @@ import logging
 from gradioshell import commands
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import GradioError
-from gradioshell.parser import ParseError, Statement, parse_line
+from gradioshell.parser import ParseError, Statement, Word
 from gradioshell.settings import Settings
 from gradioshell.state import State
-from gradioshell.targets import nearest, resolve
+from gradioshell.targets import (
+    Target,
+    free_text,
+    free_text_parameter,
+    nearest,
+    parse_statements,
+    resolve,
+)
 
 __all__ = ["Settings", "Shell", "nearest"]
 
@@ -36,7 +43,7 @@ class Shell(State):
         if keep_going is None:
             keep_going = self.settings.keep_going
         try:
-            statements = parse_line(line)
+            statements = parse_statements(line, self.sessions, self.registry)
         except ParseError as exc:
             self.output.error(f"{exc.message} (at column {exc.position + 1})")
             return UsageError.exit_code
@@ -93,9 +100,19 @@ class Shell(State):
             await target.command.handler(self, target.command.parse(statement))
             return
         assert target.session is not None and target.endpoint is not None
-        await self.call(
-            target.session,
-            target.endpoint,
-            target.arguments(statement.words),
-            background=statement.background,
-        )
+        words = target.arguments(statement.words)
+        if free_text_parameter(target.endpoint) is not None and not self._fits(target, words):
+            words = free_text(target, statement)
+        await self.call(target.session, target.endpoint, words, background=statement.background)
+
+    def _fits(self, target: Target, words: list[Word]) -> bool:
+        """Whether ``words`` work as separate values of the endpoint (``echo hi 2``)."""
+        from gradioshell import calls, retry
+
+        assert target.endpoint is not None
+        try:
+            given, _ = retry.take_options(list(words), retry.policy(self.settings))
+            calls.bind_words(self, target.endpoint, given)
+        except (ShellError, ValueError, GradioError):
+            return False
+        return True

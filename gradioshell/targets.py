@@ -28,8 +28,8 @@ from gradioshell.gradio import UnknownEndpoint
 from gradioshell.registry import COMMANDS, Command, CommandRegistry
 
 if TYPE_CHECKING:
-    from gradioshell.gradio import Endpoint
-    from gradioshell.parser import Word
+    from gradioshell.gradio import Endpoint, Parameter
+    from gradioshell.parser import Statement, Word
     from gradioshell.sessions import Session, SessionRegistry
 
 Kind = Literal["empty", "command", "endpoint", "session", "unknown"]
@@ -148,6 +148,78 @@ def session_word(text: str) -> str | None:
     return text[1:] if text.startswith(SESSION_MARK) and len(text) > 1 else None
 
 
+#: The components whose value is text: an endpoint whose one required parameter is one of
+#: them takes the rest of the line as that text (see :func:`free_text`).
+TEXT_KINDS = ("textbox", "multimodaltextbox")
+
+
+def free_text_parameter(endpoint: Endpoint) -> Parameter | None:
+    """The parameter that takes the rest of the line unquoted: the endpoint's one required
+    parameter, when it is text."""
+    required = [p for p in endpoint.parameters if p.required]
+    if len(required) == 1 and required[0].kind in TEXT_KINDS:
+        return required[0]
+    return None
+
+
+def parse_statements(
+    line: str, sessions: SessionRegistry, commands: CommandRegistry = COMMANDS
+) -> list[Statement]:
+    """:func:`~gradioshell.parser.parse_line`, except that a quote left open in the free text
+    of an endpoint (``echo What's the capital of France?``) is a character of the text."""
+    from gradioshell.parser import ParseError, parse_line
+
+    try:
+        return parse_line(line)
+    except ParseError as exc:
+        if not exc.incomplete or line[exc.position : exc.position + 1] not in ("'", '"'):
+            raise
+        try:
+            statements = parse_line(line, stray_quotes=True)
+        except ParseError:
+            raise exc from None
+        for statement in statements:
+            words = statement.words
+            if not words or not words[0].start <= exc.position < words[-1].end:
+                continue
+            target = resolve(words, sessions, commands)
+            if (
+                target.kind == "endpoint"
+                and target.endpoint is not None
+                and free_text_parameter(target.endpoint) is not None
+                and len(words) > target.used
+                and exc.position >= words[target.used].start
+            ):
+                return statements
+        raise
+
+
+def free_text(target: Target, statement: Statement) -> list[Word]:
+    """The words of an endpoint call, with its free text made one word when the endpoint
+    takes free text and ``fits`` says the words do not work as separate values.
+
+    Only the unnamed words before the first ``NAME=VALUE`` one make the text, as typed
+    between the first and the last of them.
+    """
+    words = target.arguments(statement.words)
+    leading: list[Word] = []
+    for word in words:
+        if word.name is not None:
+            break
+        leading.append(word)
+    if len(leading) < 1 or target.endpoint is None:
+        return words
+    param = free_text_parameter(target.endpoint)
+    if param is None:
+        return words
+    base = statement.words[0].start
+    raw = statement.text[leading[0].start - base : leading[-1].end - base]
+    from gradioshell.parser import Word
+
+    text = Word(raw, leading[0].start, leading[-1].end, None, True, leading[0].start)
+    return [text, *words[len(leading) :]]
+
+
 def endpoint_word(name: str, commands: CommandRegistry = COMMANDS) -> str:
     """How a statement names the endpoint ``name``: as it is (``echo``), or ``/NAME`` where a
     command has the name or the name would read as something else (``@x``, quoting)."""
@@ -234,10 +306,10 @@ def unknown_message(
     message = f"unknown command or endpoint {name!r}"
     near = nearest(name, candidates)
     if near:
-        return message + f"; did you mean {' or '.join(near)}?"
+        message += f"; did you mean {' or '.join(near)}?"
     if sessions.default is None:
         return message + " (no app connected: try 'connect URL')"
-    return message + " (see 'help')"
+    return message if near else message + " (see 'help')"
 
 
 def nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:

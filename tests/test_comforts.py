@@ -288,3 +288,45 @@ def test_every_config_key_can_be_read_back_by_set() -> None:
     settings = Settings()
     for key in config.KEYS:
         config.current(settings, key)
+
+
+# -- free text -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "printed"),
+    [
+        ("echo What's the capital of France?", ["What's the capital of France?"]),
+        ("echo hello world", ["hello world"]),
+        ("echo hi 2", ["hihi"]),  # values that fit are values, as before
+        ("echo hi there n=2", ["hi therehi there"]),
+        ('echo say "hi"  there', ['say "hi"  there']),
+        ("echo don't; echo stop", ["don't", "stop"]),
+        ('echo "quoted; kept"', ["quoted; kept"]),
+    ],
+)
+def test_free_text_after_an_endpoint_of_one_text(
+    run_shell, demo_url: str, line: str, printed: list[str]
+) -> None:
+    result = run_shell(demo_url, "-c", line)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == printed
+
+
+def test_free_text_only_where_text_is_the_one_required_value(run_shell, demo_url: str) -> None:
+    # pick takes a colour from a list: an open quote is still an error there.
+    result = run_shell(demo_url, "-c", "pick what's")
+    assert result.returncode != 0
+    assert "unclosed quote '" in result.stderr
+
+
+def test_free_text_at_the_prompt_runs_without_a_continuation(spawn_shell, counted) -> None:
+    url, marker = counted
+    child = spawn_shell(url)
+    child.expect_exact("app1>")
+    child.sendline("ask What's the weather like, today?")
+    child.expect_exact("asked: What's the weather like, today?")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    assert "What's the weather like, today?" in calls_of(marker)
