@@ -32,7 +32,11 @@ e.g. op1 Duration=3, or generateimage prompt="a car flying".
 Write /NAME to reach an endpoint whose name is also a command (/connect ...).
 Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).
 Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).
-Free text: when an endpoint's only required parameter is text, the words after its name that do not work as separate values are that text, as typed, quotes included: echo What's the capital of France? (a quote left open there is part of the text). NAME=VALUE words are still values of their own, and ; and a final & still end the statement: quote the text to be sure.
+Free text: when an endpoint's only required parameter is text, the words after its \
+name that do not work as separate values are that text, as typed, quotes included: \
+echo What's the capital of France? (a quote left open there is part of the text). \
+NAME=VALUE words are still values of their own, and ; and a final & still end the \
+statement: quote the text to be sure.
 File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier \
 result ($_, the last call's output; $r2 that of call 2); the files of results are saved in \
 the download directory. $null sends no value. 'help ENDPOINT' says how to write each \
