@@ -32,7 +32,7 @@ from gradioshell.text import json_text, safe_line, short
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, GradioApp, Parameter
-    from gradioshell.sessions import Session
+    from gradioshell.sessions import CallRecord, Session
     from gradioshell.state import State as Shell
 
 log = logging.getLogger(__name__)
@@ -309,6 +309,8 @@ class ShellCompleter(Completer):
                     yield Completion(quote(text), start, display=text, display_meta=short(meta))
         elif arg.kind == "file":
             yield from path_completions(typed, start)
+        elif arg.kind == "value" and typed.startswith("$"):
+            yield from self._references(typed, start)
         elif arg.kind == "setting":
             yield from self._settings(typed, start)
         elif arg.kind == "value" and grammar.args and grammar.args[0].kind == "setting" and given:
@@ -318,6 +320,21 @@ class ShellCompleter(Completer):
             for job in best(typed, jobs):
                 meta = f"{job.endpoint.api_name} · {job.status}"
                 yield Completion(str(job.number), start, display_meta=short(meta))
+
+    def _references(self, typed: str, start: int) -> Iterator[Completion]:
+        """``$...``: the last result, each earlier one with what it gave, the variables
+        and script arguments, and ``$null``."""
+        items: list[tuple[str, tuple[str, str]]] = []
+        results = self.shell.results
+        if results:
+            items.append(("$_", ("$_", "last result: " + _summary(results[-1]))))
+        for record in reversed(results):
+            items.append((f"$r{record.number}", (f"$r{record.number}", _summary(record))))
+        for name, value in self.shell.variables.items():
+            items.append((f"${name}", (f"${name}", "variable: " + _short_value(value))))
+        items.append(("$null", ("$null", "no value")))
+        for text, meta in best(typed, items):
+            yield Completion(text, start, display=safe_line(text), display_meta=short(meta))
 
     def _settings(self, typed: str, start: int) -> Iterator[Completion]:
         """``set KEY``: every config key, with its value now as meta."""
@@ -336,6 +353,9 @@ class ShellCompleter(Completer):
 
         key = config.find_key(name)
         if key is None:
+            return
+        if config.key_name(key) in config.PATH_KEYS:
+            yield from path_completions(typed, start)
             return
         kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
         choices: list[str] = list(key.choices)
@@ -412,6 +432,10 @@ class ShellCompleter(Completer):
     def _arguments(
         self, entry: EndpointEntry, given: list[Word], partial: Word | None, raw: str
     ) -> Iterator[Completion]:
+        if partial is not None and not partial.quoted and partial.value.startswith("$"):
+            value_raw = raw[partial.value_start - partial.start :]
+            yield from self._references(partial.value, -len(value_raw))
+            return
         if partial is not None and partial.name is not None:
             parameter = entry.endpoint.parameter(partial.name)
             if parameter is not None:
@@ -457,6 +481,23 @@ class ShellCompleter(Completer):
             yield Completion(quote(text), start, display=safe_line(text), display_meta=meta)
         if is_file_parameter(p):
             yield from path_completions(typed, start)
+
+
+def _summary(record: CallRecord) -> str:
+    """A result in a few words, for the meta of ``$rN``: ``echo → "hihi"``."""
+    if record.error is not None:
+        return f"{record.endpoint} failed: {safe_line(record.error)}"
+    outputs = record.outputs or []
+    shown = _short_value(outputs[0] if len(outputs) == 1 else outputs)
+    return f"{record.endpoint} → {shown}"
+
+
+def _short_value(value: Any, width: int = 40) -> str:
+    if isinstance(value, dict) and isinstance(value.get("path"), str):
+        value = value.get("orig_name") or value["path"].rsplit("/", 1)[-1]
+    text = json_text(value) if not isinstance(value, str) else json.dumps(value)
+    text = safe_line(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _next_arg(grammar: Grammar, given: list[Word]) -> tuple[Arg | None, str | None]:

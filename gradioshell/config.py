@@ -210,6 +210,9 @@ READERS: dict[str, Callable[[Settings], Any]] = {
     "network.ca_bundle": lambda s: s.ca_bundle,
 }
 
+#: Keys whose value is a path (completed with files).
+PATH_KEYS = ("files.download_dir", "network.ca_bundle")
+
 #: Keys read once, when the prompt starts: 'set' changes them for the next start only.
 AT_START = ("ui.theme", "ui.vi_mode", "startup.commands", "startup.restore")
 

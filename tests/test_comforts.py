@@ -330,3 +330,37 @@ def test_free_text_at_the_prompt_runs_without_a_continuation(spawn_shell, counte
     child.sendline("exit")
     child.expect(pexpect.EOF)
     assert "What's the weather like, today?" in calls_of(marker)
+
+
+# -- completion ----------------------------------------------------------------------------
+
+
+def test_completion_of_references_and_files(
+    spawn_shell, demo_url: str, shell_env: dict[str, str]
+) -> None:
+    home = Path(shell_env["HOME"])
+    (home / "table-of-rows.csv").write_text("text\nhi\n")
+    child = spawn_shell(demo_url)
+    child.expect_exact("app1>")
+    child.sendline("echo first n=2")
+    child.expect_exact("firstfirst")
+    child.expect_exact("app1>")
+    child.sendline("let greeting = hello")
+    child.expect_exact("app1>")
+    # $ lists the last result, each result with what it gave, and the variables.
+    child.send("echo $\t")
+    child.expect(r"\$_" + GAP + r"last result: echo → \"firstfirst\"")
+    child.expect(r"\$r1" + GAP + r"echo → \"firstfirst\"")
+    child.expect(r"\$greeting" + GAP + r"variable: \"hello\"")
+    child.send("\x15")  # Ctrl-U
+    child.send("echo $gr\t")
+    child.expect_exact("eeting")
+    child.send(" n=3\r")
+    child.expect_exact("hellohellohello")
+    child.expect_exact("app1>")
+    # Files after --input.
+    child.send(f"batch echo --input {home}/table-of\t")
+    child.expect_exact("-rows.csv")
+    child.send("\x15")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
