@@ -340,7 +340,7 @@ def test_completion_of_references_and_files(
 ) -> None:
     home = Path(shell_env["HOME"])
     (home / "table-of-rows.csv").write_text("text\nhi\n")
-    child = spawn_shell(demo_url)
+    child = spawn_shell(demo_url, dimensions=(40, 400))  # the path fits on one line
     child.expect_exact("app1>")
     child.sendline("echo first n=2")
     child.expect_exact("firstfirst")
