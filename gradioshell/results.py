@@ -39,6 +39,8 @@ class Note(Result):
 
     body: str = ""
     style: str = ""
+    #: Lines kept whole, never folded (code to copy): the terminal wraps what is too long.
+    no_wrap: bool = False
 
 
 @dataclass

@@ -68,7 +68,7 @@ async def code(shell: State, args: Args) -> None:
         "endpoint": endpoint.name,
         "code": {s.form: s.code for s in made},
     }
-    shell.output.emit(Note(body=body, record=record, plain=body))
+    shell.output.emit(Note(body=body, record=record, plain=body, no_wrap=True))
 
 
 def _recorded(shell: State, number: int | None) -> tuple[Session, Endpoint, list[Any], int]:
