@@ -58,6 +58,11 @@ def build_key_bindings(sessions: SessionRegistry | None = None) -> KeyBindings:
         """Alt-Enter: a new line in the command, whatever it holds."""
         event.current_buffer.newline(copy_margin=False)
 
+    @bindings.add("f4", filter=has_focus("DEFAULT_BUFFER"))
+    def _edit(event: KeyPressEvent) -> None:
+        """F4 (as Ctrl-X Ctrl-E): edit the line in $EDITOR, then run what was saved."""
+        event.current_buffer.open_in_editor(validate_and_handle=True)
+
     @bindings.add("c-space", filter=has_focus("DEFAULT_BUFFER") & ~has_completions)
     def _complete(event: KeyPressEvent) -> None:
         """Ctrl-Space: open the completion menu."""

@@ -130,7 +130,8 @@ def build_prompt(shell: Shell, history: History | None = None) -> PromptSession[
         color_depth=None if settings.color else ColorDepth.MONOCHROME,
         vi_mode=settings.vi_mode,
         prompt_continuation=continuation,
-        enable_history_search=False,
+        enable_history_search=True,  # Up/Down: earlier lines starting with what is typed
+        enable_open_in_editor=True,  # Ctrl-X Ctrl-E (and F4): the line in $EDITOR
         mouse_support=False,
     )
 

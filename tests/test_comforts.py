@@ -364,3 +364,42 @@ def test_completion_of_references_and_files(
     child.send("\x15")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+# -- editor and history --------------------------------------------------------------------
+
+
+def test_up_recalls_the_last_line_starting_with_what_is_typed(spawn_shell, demo_url: str) -> None:
+    child = spawn_shell(demo_url)
+    child.expect_exact("app1>")
+    for line in ("echo alpha", "pick red", "echo beta", "pick blue"):
+        child.sendline(line)
+        child.expect_exact("app1>")
+    child.send("ech")
+    child.send("\x1b[A")  # Up: the last line starting with 'ech', not 'pick blue'
+    child.send("\x1b[A")  # Up again: the one before it
+    child.send(" n=2\r")
+    child.expect_exact("alphaalpha")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
+@pytest.mark.parametrize("keys", ["\x18\x05", "\x1bOS"], ids=["ctrl-x-ctrl-e", "f4"])
+def test_the_line_is_edited_in_the_editor_then_run(
+    spawn_shell, demo_url: str, tmp_path: Path, keys: str
+) -> None:
+    editor = tmp_path / "editor.sh"
+    seen = tmp_path / "seen.txt"
+    # The editor keeps what it was given, and saves a longer line in its place.
+    editor.write_text(f'#!/bin/sh\ncat "$1" > {seen}\nprintf "echo edited-line n=2" > "$1"\n')
+    editor.chmod(0o755)
+    child = spawn_shell(demo_url, env={"EDITOR": str(editor), "VISUAL": str(editor)})
+    child.expect_exact("app1>")
+    child.send("echo typed")
+    child.send(keys)
+    child.expect_exact("edited-lineedited-line")
+    child.expect_exact("app1>")
+    assert seen.read_text().strip() == "echo typed"
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
