@@ -1,6 +1,7 @@
 """The shell's command-line grammar, shared by the prompt, ``-c`` and script files.
 
-A line holds statements separated by ``;``. A statement is words separated by spaces.
+A line holds statements separated by ``;`` or by new lines (outside quotes and brackets).
+A statement is words separated by spaces.
 A word may be ``name=value``. Quotes work as in a POSIX shell: '...' is literal,
 "..." allows ``\\"`` and ``\\\\``. A value starting with ``[`` or ``{`` runs to its
 matching bracket, so JSON can be written without quoting: ``data=[1, {"a": 2}]``.
@@ -94,23 +95,27 @@ def parse_line(line: str, *, stray_quotes: bool = False) -> list[Statement]:
 
     while i < n:
         ch = line[i]
-        if ch in " \t\r\n":
+        if ch in " \t\r":
             i += 1
             continue
-        if ch == ";":
+        if ch in ";\n":  # a pasted block: a statement per line
             close_statement(i)
             i += 1
             start = i
             continue
         if ch == "#":
-            break
+            end = line.find("\n", i)
+            i = n if end < 0 else end
+            continue
         if ch == SYSTEM and not words:
             # !CMD: the rest of the line is a system command, ';' and quotes included.
-            command = line[i + 1 :].strip()
+            end = line.find("\n", i)
+            end = n if end < 0 else end
+            command = line[i + 1 : end].strip()
             words.append(Word(SYSTEM, i, i + 1))
             if command:
-                words.append(Word(command, i + 1, n, None, True, i + 1))
-            i = n
+                words.append(Word(command, i + 1, end, None, True, i + 1))
+            i = end
             continue
         if background:
             raise ParseError("'&' can only end a command", i)

@@ -48,7 +48,11 @@ class Shell(State):
             self.output.error(f"{exc.message} (at column {exc.position + 1})")
             return UsageError.exit_code
         status = 0
+        # A pasted block runs a statement per line, each shown as it starts.
+        block = len(statements) > 1 and "\n" in line.strip()
         for statement in statements:
+            if block:
+                self.output.info(f"› {statement.text}")
             code = await self.run_statement(statement)
             if code:
                 status = code

@@ -403,3 +403,20 @@ def test_the_line_is_edited_in_the_editor_then_run(
     assert seen.read_text().strip() == "echo typed"
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_a_pasted_block_runs_a_statement_per_line(spawn_shell, demo_url: str) -> None:
+    child = spawn_shell(demo_url)
+    child.expect_exact("app1>")
+    # Bracketed paste: the block stays text until Enter, then each line runs on its own.
+    child.send("\x1b[200~echo one\recho two n=2\rpick red\x1b[201~")
+    child.send("\r")
+    child.expect_exact("› echo one")
+    child.expect("echoed" + GAP + "one")
+    child.expect_exact("› echo two n=2")
+    child.expect_exact("twotwo")
+    child.expect_exact("› pick red")
+    child.expect_exact("a medium red thing")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
