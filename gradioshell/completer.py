@@ -410,6 +410,8 @@ class ShellCompleter(Completer):
                 items.append((name, (name, name, entry.meta)))
         for cmd in COMMANDS:
             items.append((cmd.name, (cmd.name, cmd.name, cmd.summary)))
+        for name, statement in self.shell.settings.aliases.items():
+            items.append((name, (name, name, f"alias: {statement}")))
         seen: set[str] = set()
         for text, display, meta in best(typed, items):
             if text in seen:

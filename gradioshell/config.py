@@ -258,9 +258,55 @@ def set_key(settings: Settings, key: Key, text: str, *, literal: bool = False) -
     raise ValueError(f"{key_name(key)} {error}")
 
 
+def save_map_entry(table: str, name: str, value: str | None, path: Path | None = None) -> Path:
+    """Write ``name = "value"`` into ``[table]`` of the config file (None: take the line out),
+    leaving the rest of the file as it is."""
+    import json
+
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lines = text.splitlines()
+    entry = f"{_toml_key(name)} = {json.dumps(value, ensure_ascii=False)}" if value else None
+    header = f"[{table}]"
+    start = next((n for n, line in enumerate(lines) if line.strip() == header), None)
+    if start is None:
+        if entry is not None:
+            lines += ([""] if lines and lines[-1].strip() else []) + [header, entry]
+    else:
+        end = next(
+            (n for n in range(start + 1, len(lines)) if lines[n].lstrip().startswith("[")),
+            len(lines),
+        )
+        found = None
+        for n in range(start + 1, end):
+            key = lines[n].split("=", 1)[0].strip().strip('"')
+            if "=" in lines[n] and not lines[n].lstrip().startswith("#") and key == name:
+                found = n
+        if found is not None:
+            if entry is None:
+                del lines[found]
+            else:
+                lines[found] = entry
+        elif entry is not None:
+            lines.insert(start + 1, entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _toml_key(name: str) -> str:
+    import json
+
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
 # Tables whose keys are the user's own names, each mapping to a string.
 MAPS: dict[str, Callable[[Settings], dict[str, str]]] = {
     "targets": lambda settings: settings.targets,
+    "aliases": lambda settings: settings.aliases,
 }
 
 _KIND_NAMES = {bool: "true or false", str: "a string", list: "a list", int: "a number"}

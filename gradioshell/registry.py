@@ -86,6 +86,8 @@ class Grammar:
     shown: str = ""
     #: The endpoint call may be left out (``code`` alone shows the last call).
     call_optional: bool = False
+    #: ``NAME=VALUE`` words are plain words too (``alias`` reads its statement as typed).
+    named_as_plain: bool = False
 
     def usage(self, name: str) -> str:
         """The usage line, such as ``connect TARGET [as NAME] [--token] [--user NAME]``."""
@@ -175,6 +177,9 @@ class Grammar:
                     values[opt.name].append(value)
                 else:
                     values[opt.name] = value
+                continue
+            if word.name is not None and self.named_as_plain and plain:
+                plain.append(_word(f"{word.name}={word.value}", word, quoted=word.quoted))
                 continue
             if word.name is not None:
                 if self.pairs:
@@ -301,6 +306,8 @@ class Args:
         sub: str | None = None,
     ) -> None:
         self._values = values
+        #: The statement the words came from, for a command that reads it as typed (alias).
+        self.statement: Statement | None = None
         self.pairs = pairs or {}
         self.call = call or []
         self.sub = sub
@@ -334,7 +341,9 @@ class Command:
         return self.grammar.usage(self.name)
 
     def parse(self, statement: Statement) -> Args:
-        return self.grammar.parse(self.name, statement.args)
+        args = self.grammar.parse(self.name, statement.args)
+        args.statement = statement
+        return args
 
 
 class CommandRegistry:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from gradioshell import commands
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
@@ -28,6 +29,9 @@ from gradioshell.targets import (
 __all__ = ["Settings", "Shell", "nearest"]
 
 log = logging.getLogger(__name__)
+
+#: How deep aliases may stand for other aliases.
+ALIAS_DEPTH = 10
 
 
 class Shell(State):
@@ -91,6 +95,18 @@ class Shell(State):
 
     async def execute(self, statement: Statement) -> None:
         """Run one statement; errors propagate."""
+        expanded = self._expand_alias(statement)
+        if expanded is not None:
+            if self._alias_depth >= ALIAS_DEPTH:
+                raise UsageError(f"alias {statement.command!r} stands for itself, in a loop")
+            self._alias_depth += 1
+            try:
+                status = await self.run_line(expanded, keep_going=False)
+            finally:
+                self._alias_depth -= 1
+            if status:
+                raise CallFailed(f"{statement.command} failed")
+            return
         target = resolve(statement.words, self.sessions, self.registry).check()
         if target.asks_help:
             from gradioshell.commands.core import show_help
@@ -108,6 +124,33 @@ class Shell(State):
         if free_text_parameter(target.endpoint) is not None and not self._fits(target, words):
             words = free_text(target, statement)
         await self.call(target.session, target.endpoint, words, background=statement.background)
+
+    _alias_depth = 0
+
+    def _expand_alias(self, statement: Statement) -> str | None:
+        """The statement an alias stands for, its arguments put in (None: not an alias)."""
+        first = statement.words[0] if statement.words else None
+        if first is None or first.quoted or first.name is not None:
+            return None
+        template = self.settings.aliases.get(first.value)
+        if template is None or self.registry.get(first.value) is not None:
+            return None
+        base = first.start
+        given = [statement.text[w.start - base : w.end - base] for w in statement.words[1:]]
+        used = False
+
+        def argument(match: re.Match[str]) -> str:
+            nonlocal used
+            used = True
+            if match.group(1) == "*":
+                return " ".join(given)
+            number = int(match.group(1))
+            return given[number - 1] if number <= len(given) else ""
+
+        line = re.sub(r"\$(\*|[1-9][0-9]*)", argument, template)
+        if not used and given:
+            line += " " + " ".join(given)
+        return line + (" &" if statement.background else "")
 
     def _fits(self, target: Target, words: list[Word]) -> bool:
         """Whether ``words`` work as separate values of the endpoint (``echo hi 2``)."""

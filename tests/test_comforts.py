@@ -420,3 +420,38 @@ def test_a_pasted_block_runs_a_statement_per_line(spawn_shell, demo_url: str) ->
     child.expect_exact("app1>")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+# -- aliases -------------------------------------------------------------------------------
+
+
+def test_an_alias_is_saved_listed_completed_and_run(
+    run_shell, spawn_shell, shell_env: dict[str, str], demo_url: str
+) -> None:
+    defined = run_shell(demo_url, "-c", 'alias twice = echo $1 n=2; twice "two words"; alias')
+    assert defined.returncode == 0, defined.stderr
+    assert defined.stdout.splitlines()[0] == "two wordstwo words"
+    assert "twice" in defined.stdout and "echo $1 n=2" in defined.stdout
+    saved = Path(shell_env["XDG_CONFIG_HOME"]) / "gradioshell" / "config.toml"
+    assert 'twice = "echo $1 n=2"' in saved.read_text()
+
+    # A later run has it from the config file, completes it like a command, and runs it.
+    child = spawn_shell(demo_url)
+    child.expect_exact("app1>")
+    child.send("twi\t")
+    child.expect_exact("ce")
+    child.send(" again\r")
+    child.expect_exact("againagain")
+    child.expect_exact("app1>")
+    child.sendline("alias twice =")
+    child.expect_exact("alias twice removed")
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    assert "twice" not in saved.read_text()
+
+
+def test_aliases_say_what_is_wrong(run_shell, demo_url: str) -> None:
+    result = run_shell(demo_url, "--keep-going", "-c", "alias help = x; alias me = me; me")
+    assert "error: 'help' cannot be an alias: a command has that name" in result.stderr
+    assert "error: alias 'me' stands for itself, in a loop" in result.stderr

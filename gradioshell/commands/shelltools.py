@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from gradioshell import config
 from gradioshell.errors import ShellError, UsageError
-from gradioshell.parser import SYSTEM
-from gradioshell.registry import Arg, Args, Grammar, command
+from gradioshell.parser import NAME_WORD, SYSTEM
+from gradioshell.registry import COMMANDS, Arg, Args, Grammar, command
 from gradioshell.results import ClearScreen, Column, Note, Table
 from gradioshell.targets import nearest
 
@@ -191,3 +191,65 @@ def _shown(value: Any) -> str:
     if isinstance(value, str):
         return json.dumps(value) if value == "" else value
     return json.dumps(value)
+
+
+@command(
+    "alias",
+    "Give a statement a name of its own, or list the names given",
+    Grammar(
+        args=(
+            Arg("name", "NAME", optional=True),
+            Arg("definition", "STATEMENT", kind="value", keyword="=", optional=True, many=True),
+        ),
+        named_as_plain=True,
+    ),
+    details=(
+        "alias tr = @app2 translate $1 language=German, then 'tr hello' runs\n"
+        "'@app2 translate hello language=German'. $1, $2... are the words typed after the\n"
+        "name, $* all of them; without any, they go at the end. Aliases are saved in the\n"
+        "[aliases] table of the config file; 'alias NAME =' removes one; 'alias' lists them."
+    ),
+)
+async def alias(shell: State, args: Args) -> None:
+    aliases = shell.settings.aliases
+    if args.name is None:
+        rows: list[list[Any]] = [[name, value] for name, value in sorted(aliases.items())]
+        record = {"event": "aliases", "aliases": dict(aliases)}
+        if not rows:
+            shell.output.info("no aliases: define one with 'alias NAME = STATEMENT'")
+            shell.output.record(record)
+            return
+        shell.output.emit(
+            Table(
+                columns=[Column("alias", key=True), Column("statement")],
+                rows=rows,
+                title="Aliases",
+                record=record,
+            )
+        )
+        return
+    name: str = args.name
+    if args.definition is None:
+        if name not in aliases:
+            raise UsageError(f"no alias {name!r}")
+        shell.output.info(f"{name} = {aliases[name]}")
+        return
+    if not NAME_WORD.fullmatch(name) or COMMANDS.get(name) is not None:
+        why = "a command has that name" if COMMANDS.get(name) else "not a plain name"
+        raise UsageError(f"{name!r} cannot be an alias: {why}")
+    statement = args.statement
+    assert statement is not None
+    definition = ""
+    if args.definition:
+        first = args.definition[0]
+        definition = statement.text[first.start - statement.words[0].start :].strip()
+    try:
+        path = config.save_map_entry("aliases", name, definition or None)
+    except OSError as exc:
+        raise ShellError(f"cannot save the alias in the config file: {exc}") from None
+    if definition:
+        aliases[name] = definition
+        shell.output.info(f"{name} = {definition} (saved in {path})")
+    else:
+        aliases.pop(name, None)
+        shell.output.info(f"alias {name} removed (from {path})")
