@@ -455,3 +455,20 @@ def test_aliases_say_what_is_wrong(run_shell, demo_url: str) -> None:
     result = run_shell(demo_url, "--keep-going", "-c", "alias help = x; alias me = me; me")
     assert "error: 'help' cannot be an alias: a command has that name" in result.stderr
     assert "error: alias 'me' stands for itself, in a loop" in result.stderr
+
+
+def test_a_chat_interface_takes_free_text_and_its_call_as_code_runs(
+    run_shell, counted, tmp_path: Path
+) -> None:
+    url, marker = counted
+    result = run_shell(
+        url, "--json", "-c", "chat What's new, today?; chat and again; code 1; code 2 --shell"
+    )
+    assert result.returncode == 0, result.stderr
+    events = _events(result.stdout)
+    answers = [e["data"][0] for e in events if e["event"] == "complete"]
+    assert answers == ["turn 1: What's new, today?", "turn 2: and again"]  # history kept
+    codes = [e["code"] for e in events if e["event"] == "code"]
+    assert _run_python(codes[0]["python"], tmp_path) == answers[0]
+    assert codes[1]["shell"].endswith("-c 'chat message=\"and again\"'")
+    assert "What's new, today?" in calls_of(marker)

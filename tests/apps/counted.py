@@ -2,7 +2,8 @@
 never reached it.
 
 ``ask(question)`` (one required text parameter) appends the question to the marker file and
-answers it; ``chat`` is a ChatInterface. Run: ``python counted.py --marker FILE --port N``.
+answers it; ``chat`` is a ChatInterface that also writes down each message.
+Run: ``python counted.py --marker FILE --port N``.
 """
 
 from __future__ import annotations
@@ -24,11 +25,19 @@ def ask(question: str) -> str:
     return f"asked: {question}"
 
 
+def chat(message: str, history: list) -> str:
+    """A chat that counts the turns it was shown (its history lives in the session)."""
+    with open(MARKER, "a", encoding="utf-8") as handle:
+        handle.write(message.replace("\n", " ") + "\n")
+    return f"turn {sum(1 for turn in history if turn.get('role') == 'user') + 1}: {message}"
+
+
 def build() -> gr.Blocks:
     with gr.Blocks() as demo:
         question = gr.Textbox(label="question")
         answer = gr.Textbox(label="answer")
         gr.Button("ask").click(ask, question, answer, api_name="ask")
+        gr.ChatInterface(chat)
     return demo
 
 
