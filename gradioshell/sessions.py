@@ -25,7 +25,7 @@ class CallRecord:
     started: float
     duration: float
     #: The values the call was given, bound to the parameters, files as the user named them
-    #: (for ``code``); None when not kept (a background job, a batch row).
+    #: (for ``code``); None when not kept (a batch row, a call made with ``submit``).
     inputs: list[Any] | None = None
 
 

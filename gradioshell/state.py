@@ -110,7 +110,7 @@ class State(CallContext):
         typed = calls.bind_words(self, endpoint, words)
         data = await transfers.resolve_file_arguments(self, session, endpoint, typed)
         if background:
-            self.jobs.say_started(self.jobs.start(session, endpoint, data))
+            self.jobs.say_started(self.jobs.start(session, endpoint, data, inputs=typed))
             return
         known = len(self.results)
         try:

@@ -194,6 +194,12 @@ def test_code_for_typed_values_does_not_call(run_shell, counted) -> None:
     assert not [line for line in calls_of(marker) if "never" in line]
 
 
+def test_code_of_a_background_call(run_shell, demo_url: str) -> None:
+    result = run_shell(demo_url, "-c", "echo in-the-background n=3 &; wait; code --shell")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].endswith("-c 'echo text=in-the-background n=3'")
+
+
 def test_code_says_what_is_wrong(run_shell, demo_url: str) -> None:
     result = run_shell(demo_url, "-c", "code")
     assert result.returncode != 0

@@ -84,7 +84,7 @@ def _recorded(shell: State, number: int | None) -> tuple[Session, Endpoint, list
         raise ShellError(f"call {number} was made in {record.session}, which is closed")
     if record.inputs is None:
         raise ShellError(
-            f"the values of call {number} were not kept (a background job or a batch row): "
+            f"the values of call {number} were not kept (a batch row, or a submitted call): "
             "write 'code ENDPOINT VALUES...'"
         )
     try:
