@@ -40,12 +40,37 @@ def toolbar(shell: Shell, text: str, width: int = 80) -> StyleAndTextTuples:
             status = None
         if status:
             parts.append(("class:toolbar.status", f" · {safe(status)}"))
+    hint = open_hint(shell, text)
+    if hint is not None:
+        parts.append(("", "\n"))
+        parts.append(("class:toolbar.status", " " + hint))
     found = endpoint_under_cursor(shell, text)
     if found is not None:
         endpoint, current = found
         parts.append(("", "\n"))
         parts.extend(signature(endpoint, current, width))
     return parts
+
+
+_CLOSING = {"'": "'", '"': '"', "[": "]", "{": "}"}
+
+
+def open_hint(shell: Shell, text: str) -> str | None:
+    """How to close a quote or bracket left open in ``text`` (a quote in an endpoint's free
+    text is not open: it is text)."""
+    from gradioshell.parser import ParseError
+    from gradioshell.targets import parse_statements
+
+    try:
+        parse_statements(text, shell.sessions)
+    except ParseError as exc:
+        closing = _CLOSING.get(text[exc.position : exc.position + 1])
+        if exc.incomplete and closing is not None:
+            return (
+                f"{exc.message} at column {exc.position + 1}: type {closing} to close it "
+                "(Enter goes on to a new line; Ctrl-C drops the line)"
+            )
+    return None
 
 
 def signature(endpoint: Endpoint, current: str | None, width: int) -> StyleAndTextTuples:

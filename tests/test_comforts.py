@@ -478,3 +478,23 @@ def test_a_chat_interface_takes_free_text_and_its_call_as_code_runs(
     assert _run_python(codes[0]["python"], tmp_path) == answers[0]
     assert codes[1]["shell"].endswith("-c 'chat message=\"and again\"'")
     assert "What's new, today?" in calls_of(marker)
+
+
+def expect_answering_cpr(child: pexpect.spawn, pattern: str) -> None:
+    """Expect ``pattern``, answering the cursor position requests of each redraw as a terminal
+    does (the toolbar is drawn only when prompt_toolkit knows the room below the prompt)."""
+    while child.expect([re.escape("\x1b[6n"), pattern]) == 0:
+        child.send("\x1b[20;1R")
+
+
+def test_the_toolbar_says_how_to_close_an_open_quote(spawn_shell, demo_url: str) -> None:
+    child = spawn_shell(demo_url, env={"PROMPT_TOOLKIT_NO_CPR": "0"})
+    expect_answering_cpr(child, "app1>")
+    child.send('pick "blue')
+    words = ["unclosed", "quote", '"', "at", "column", "6:", "type", '"', "to", "close", "it"]
+    expect_answering_cpr(child, GAP.join(words))
+    child.send('"\r')
+    expect_answering_cpr(child, "a medium blue thing")
+    expect_answering_cpr(child, "app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
