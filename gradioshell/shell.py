@@ -155,8 +155,11 @@ class Shell(State):
     def _fits(self, target: Target, words: list[Word]) -> bool:
         """Whether ``words`` work as separate values of the endpoint (``echo hi 2``)."""
         from gradioshell import calls, retry
+        from gradioshell.refs import parse_reference
 
         assert target.endpoint is not None
+        if any(not w.quoted and parse_reference(w.value) is not None for w in words):
+            return True  # a reference ($_, $r2) is a value of its own, never words of a text
         try:
             given, _ = retry.take_options(list(words), retry.policy(self.settings))
             calls.bind_words(self, target.endpoint, given)

@@ -183,12 +183,15 @@ def parse_statements(
             if not words or not words[0].start <= exc.position < words[-1].end:
                 continue
             target = resolve(words, sessions, commands)
+            # Only a quote inside an unnamed word of the text (What's) is text; one that
+            # opens a word or a NAME="... value opens a quoted value, going on below.
+            inside = [w for w in words[target.used :] if w.start < exc.position < w.end]
             if (
                 target.kind == "endpoint"
                 and target.endpoint is not None
                 and free_text_parameter(target.endpoint) is not None
-                and len(words) > target.used
-                and exc.position >= words[target.used].start
+                and inside
+                and inside[0].name is None
             ):
                 return statements
         raise

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from gradioshell import config
 from gradioshell.errors import ShellError, UsageError
-from gradioshell.parser import NAME_WORD, SYSTEM
-from gradioshell.registry import COMMANDS, Arg, Args, Grammar, command
+from gradioshell.parser import NAME_WORD, SYSTEM, Word
+from gradioshell.registry import Arg, Args, Grammar, command
 from gradioshell.results import ClearScreen, Column, Note, Table
-from gradioshell.targets import nearest
+from gradioshell.targets import nearest, resolve
 
 if TYPE_CHECKING:
-    from gradioshell.parser import Word
     from gradioshell.state import State
 
 
@@ -234,9 +233,10 @@ async def alias(shell: State, args: Args) -> None:
             raise UsageError(f"no alias {name!r}")
         shell.output.info(f"{name} = {aliases[name]}")
         return
-    if not NAME_WORD.fullmatch(name) or COMMANDS.get(name) is not None:
-        why = "a command has that name" if COMMANDS.get(name) else "not a plain name"
-        raise UsageError(f"{name!r} cannot be an alias: {why}")
+    if not NAME_WORD.fullmatch(name):
+        raise UsageError(f"{name!r} cannot be an alias: not a plain name")
+    if resolve([Word(name, 0, len(name))], shell.sessions).kind == "command":
+        raise UsageError(f"{name!r} cannot be an alias: a command has that name")
     statement = args.statement
     assert statement is not None
     definition = ""
