@@ -34,7 +34,7 @@ Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 D
 Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).
 Free text: when an endpoint's only required parameter is text, the words after its \
 name that do not work as separate values are that text, as typed, quotes included: \
-echo What's the capital of France? (a quote left open there is part of the text). \
+echo What's the capital of France? (a quote inside a word, left open, is text). \
 NAME=VALUE words are still values of their own, and ; and a final & still end the \
 statement: quote the text to be sure.
 File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier \
