@@ -471,18 +471,29 @@ class ShellCompleter(Completer):
         if p.has_default and p.default is not None:
             shown = p.default if isinstance(p.default, str) else json_text(p.default)
             candidates.append((shown, "default"))
+        file = is_file_parameter(p)
+        examples: list[tuple[str, str]] = []
         if p.example is not None and p.example != p.default and not p.choices:
-            shown = p.example if isinstance(p.example, str) else json_text(p.example)
+            example = p.example
+            if file and isinstance(example, dict):
+                # A file's example is a FileData: what stands for it is its URL.
+                example = example.get("url") or example.get("path") or ""
+            shown = example if isinstance(example, str) else json_text(example)
             if shown:
-                candidates.append((shown, "example"))
+                examples.append((shown, "example"))
         seen: set[str] = set()
-        for text, meta in best(typed, [(text, (text, meta)) for text, meta in candidates]):
-            if text in seen:
-                continue
-            seen.add(text)
-            yield Completion(quote(text), start, display=safe_line(text), display_meta=meta)
-        if is_file_parameter(p):
+
+        def offered(pairs: list[tuple[str, str]]) -> Iterator[Completion]:
+            for text, meta in best(typed, [(text, (text, meta)) for text, meta in pairs]):
+                if text not in seen:
+                    seen.add(text)
+                    yield Completion(quote(text), start, display=safe_line(text), display_meta=meta)
+
+        # The real choices first (the files here, for a file); an example after them.
+        yield from offered(candidates)
+        if file:
             yield from path_completions(typed, start)
+        yield from offered(examples)
 
 
 def _summary(record: CallRecord) -> str:

@@ -498,3 +498,32 @@ def test_the_toolbar_says_how_to_close_an_open_quote(spawn_shell, demo_url: str)
     expect_answering_cpr(child, "app1>")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_a_file_example_comes_after_the_files_as_the_url_it_stands_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from gradioshell.completer import ShellCompleter
+    from gradioshell.gradio import Endpoint, Parameter
+    from gradioshell.output import TextOutput
+    from gradioshell.shell import Shell
+    from tests.test_completer import make_session
+
+    url = "https://example.test/file=cat.png"
+    example = {"path": url, "url": url, "meta": {"_type": "gradio.FileData"}}
+    param = Parameter("image", "image", "Image", {"type": "string"}, "filepath", example=example)
+    shell = Shell(TextOutput())
+    shell.sessions.add(make_session("app1", [Endpoint("/look", 0, (param,), ())], "http://x"))
+    (tmp_path / "photo.png").write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    completer = ShellCompleter(shell, list)
+    found = list(
+        completer.get_completions(Document("look image="), CompleteEvent(completion_requested=True))
+    )
+    from gradioshell.parser import quote
+
+    assert [c.text for c in found] == ["photo.png", quote(url)]  # the real choices first
+    assert found[-1].display_meta_text == "example"
