@@ -214,7 +214,7 @@ READERS: dict[str, Callable[[Settings], Any]] = {
 PATH_KEYS = ("files.download_dir", "network.ca_bundle")
 
 #: Keys read once, when the prompt starts: 'set' changes them for the next start only.
-AT_START = ("ui.theme", "ui.vi_mode", "startup.commands", "startup.restore")
+AT_START = ("startup.commands", "startup.restore")
 
 
 def key_name(key: Key) -> str:

@@ -7,11 +7,12 @@ import logging
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.enums import EditingMode
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.patch_stdout import patch_stdout
-from prompt_toolkit.styles import Style
+from prompt_toolkit.styles import DynamicStyle, Style
 
 from gradioshell.completer import ShellCompleter
 from gradioshell.errors import ExitShell
@@ -126,7 +127,7 @@ def build_prompt(shell: Shell, history: History | None = None) -> PromptSession[
         lexer=PromptLexer.for_shell(shell),
         bottom_toolbar=bottom_toolbar,
         key_bindings=build_key_bindings(shell.sessions),
-        style=Style.from_dict(STYLES.get(settings.theme, STYLES["dark"])),
+        style=DynamicStyle(lambda: theme_style(settings.theme)),  # 'set ui.theme' at once
         color_depth=None if settings.color else ColorDepth.MONOCHROME,
         vi_mode=settings.vi_mode,
         prompt_continuation=continuation,
@@ -136,11 +137,22 @@ def build_prompt(shell: Shell, history: History | None = None) -> PromptSession[
     )
 
 
+_THEMES: dict[str, Style] = {}
+
+
+def theme_style(theme: str) -> Style:
+    """The prompt's style for ``theme`` (made once per theme)."""
+    if theme not in _THEMES:
+        _THEMES[theme] = Style.from_dict(STYLES.get(theme, STYLES["dark"]))
+    return _THEMES[theme]
+
+
 async def run_repl(shell: Shell) -> int:
     """Run the prompt until ``exit`` or Ctrl-D; return the exit status."""
     session = build_prompt(shell)
     failures = 0
     while True:
+        session.editing_mode = EditingMode.VI if shell.settings.vi_mode else EditingMode.EMACS
         try:
             # Background jobs print above the prompt without breaking the line being typed.
             with patch_stdout(raw=True):
