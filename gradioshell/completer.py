@@ -321,6 +321,39 @@ class ShellCompleter(Completer):
                 meta = f"{job.endpoint.api_name} · {job.status}"
                 yield Completion(str(job.number), start, display_meta=short(meta))
 
+    def _seen(self, endpoint: Endpoint, p: Parameter, typed: str, raw: str) -> Iterator[Completion]:
+        """Values seen before for ``p``: what earlier calls of the endpoint gave it, and the
+        earlier results of the same kind of component (``$r2``), newest first."""
+        start = -len(raw)
+        items: list[tuple[str, tuple[str, str]]] = []
+        index = endpoint.parameters.index(p) if p in endpoint.parameters else -1
+        for record in reversed(self.shell.results[-SEEN_CALLS:]):
+            if record.endpoint == endpoint.name and record.inputs and index >= 0:
+                value = record.inputs[index] if index < len(record.inputs) else None
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    text = str(value)
+                    items.append((text, (text, f"given in call {record.number}")))
+            session = self.shell.sessions.find(record.session)
+            if session is None or not record.outputs or not p.component:
+                continue
+            try:
+                returns = session.app.endpoint(record.endpoint).returns
+            except Exception:
+                continue
+            for n, ret in enumerate(returns[: len(record.outputs)]):
+                if ret.component.lower() == p.component.lower():
+                    ref = f"$r{record.number}" + (f"[{n}]" if len(record.outputs) > 1 else "")
+                    meta = f"{record.endpoint} {ret.label or 'output'}: " + _short_value(
+                        record.outputs[n]
+                    )
+                    items.append((ref, (ref, meta)))
+        seen: set[str] = set()
+        for text, meta in best(typed, items):
+            if text not in seen:
+                seen.add(text)
+                shown = text if text.startswith("$") else quote(text)
+                yield Completion(shown, start, display=safe_line(text), display_meta=short(meta))
+
     def _references(self, typed: str, start: int) -> Iterator[Completion]:
         """``$...``: the last result, each earlier one with what it gave, the variables
         and script arguments, and ``$null``."""
@@ -443,6 +476,7 @@ class ShellCompleter(Completer):
             if parameter is not None:
                 value_raw = raw[partial.value_start - partial.start :]
                 yield from self._values(parameter, partial.value, value_raw)
+                yield from self._seen(entry.endpoint, parameter, partial.value, value_raw)
             return
         typed = partial.value if partial is not None else ""
         used = {w.name.lower() for w in given if w.name is not None}
@@ -494,6 +528,10 @@ class ShellCompleter(Completer):
         if file:
             yield from path_completions(typed, start)
         yield from offered(examples)
+
+
+#: How many of the latest calls offer the values they were given or gave.
+SEEN_CALLS = 20
 
 
 def _summary(record: CallRecord) -> str:

@@ -527,3 +527,18 @@ def test_a_file_example_comes_after_the_files_as_the_url_it_stands_for(
 
     assert [c.text for c in found] == ["photo.png", quote(url)]  # the real choices first
     assert found[-1].display_meta_text == "example"
+
+
+def test_values_seen_before_are_offered_for_a_parameter(spawn_shell, demo_url: str) -> None:
+    child = spawn_shell(demo_url)
+    child.expect_exact("app1>")
+    child.sendline("echo remembered-words n=2")
+    child.expect_exact("remembered-wordsremembered-words")
+    child.expect_exact("app1>")
+    # What echo was given before, and what it gave (a Textbox, as its text parameter).
+    child.send("echo text=\t")
+    child.expect("remembered-words" + GAP + "given in call 1")
+    child.expect(r"\$r1" + GAP + 'echo echoed: "remembered-wordsremembered-words"')
+    child.send("\x15")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
