@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shlex
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from gradioshell.gradio.values import FileInput
 from gradioshell.parser import NAME_WORD, quote
 from gradioshell.targets import endpoint_word
+from gradioshell.text import safe_line
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint
@@ -115,7 +117,7 @@ def python(session: Session, endpoint: Endpoint, values: list[Any]) -> Snippet:
     lines.append(f"client = Client({', '.join(client_args)})")
     lines.append("result = client.predict(")
     for param, value in zip(endpoint.parameters, values, strict=False):
-        lines.append(f"    {_py(value)},  # {param.name}")
+        lines.append(f"    {_py(value)},  # {safe_line(param.name)}")
     route = _route(endpoint)
     lines.append(f"    api_name={route!r}," if route else f"    fn_index={endpoint.fn_index},")
     lines.append(")")
@@ -162,7 +164,7 @@ def javascript(session: Session, endpoint: Endpoint, values: list[Any]) -> Snipp
     where = json.dumps(route) if route else str(endpoint.fn_index)
     lines.append(f"const result = await client.predict({where}, [")
     for param, value in zip(endpoint.parameters, values, strict=False):
-        lines.append(f"  {_js(value)},  // {param.name}")
+        lines.append(f"  {_js(value)},  // {safe_line(param.name)}")
     lines.append("]);")
     lines.append("console.log(result.data);")
     return Snippet("js", "javascript", "\n".join(lines))
@@ -195,20 +197,23 @@ def curl(session: Session, endpoint: Endpoint, values: list[Any]) -> Snippet:
     base = session.url.rstrip("/") + (app.config.api_prefix if app.config else "")
     lines: list[str] = []
     uploads: dict[str, str] = {}
+    marks: dict[str, str] = {}  # where each uploaded path goes in the body, until it is known
 
     def upload_of(file: File) -> str:
         if file.where not in uploads:
             name = f"FILE{len(uploads) + 1}"
             uploads[file.where] = name
+            marks[name] = f"@@{secrets.token_hex(8)}@@"
             lines.append(
-                f"{name}=$(curl -s -F files=@{shlex.quote(file.where)} {base}/upload "
+                f"{name}=$(curl -s -F files=@{shlex.quote(file.where)} "
+                f"{shlex.quote(base + '/upload')} "
                 "| awk -F'\"' '{print $2}')"
             )
         return uploads[file.where]
 
     def as_json(value: Any) -> Any:
         if isinstance(value, File):
-            path = value.where if value.is_url else f"${upload_of(value)}"
+            path = value.where if value.is_url else marks[upload_of(value)]
             return {"path": path, "meta": {"_type": "gradio.FileData"}}
         if isinstance(value, list):
             return [as_json(v) for v in value]
@@ -219,23 +224,26 @@ def curl(session: Session, endpoint: Endpoint, values: list[Any]) -> Snippet:
     body = json.dumps({"data": [as_json(v) for v in values]}, ensure_ascii=False)
     if uploads:
         # The uploaded paths go into the body: a double-quoted shell string.
-        escaped = body.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
-        for name in uploads.values():
-            escaped = escaped.replace(f"${name}", f"${{{name}}}")
+        escaped = body
+        for special in ("\\", '"', "`", "$"):  # nothing of a value is run by the shell
+            escaped = escaped.replace(special, "\\" + special)
+        for name, mark in marks.items():
+            escaped = escaped.replace(mark, f"${{{name}}}")
         data = f'"{escaped}"'
     else:
         data = shlex.quote(body)
-    url = f"{base}/call{route}"
+    url = f"{base}/call{route}"  # the app names the route: quoted wherever it goes
     auth = ""
     if app.user:
         lines.insert(
             0, "# The app needs a login: log in with POST /login first and pass the cookie."
         )
     lines.append(
-        f"EVENT_ID=$(curl -s -X POST {url}{auth} -H 'Content-Type: application/json' \\\n"
+        f"EVENT_ID=$(curl -s -X POST {shlex.quote(url)}{auth} "
+        "-H 'Content-Type: application/json' \\\n"
         f"  -d {data} | awk -F'\"' '{{print $4}}')"
     )
-    lines.append(f"curl -sN {url}/$EVENT_ID")
+    lines.append(f'curl -sN {shlex.quote(url)}/"$EVENT_ID"')
     return Snippet("curl", "bash", "\n".join(lines))
 
 

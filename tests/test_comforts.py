@@ -542,3 +542,34 @@ def test_values_seen_before_are_offered_for_a_parameter(spawn_shell, demo_url: s
     child.send("\x15")
     child.sendline("exit")
     child.expect(pexpect.EOF)
+
+
+def test_code_never_runs_what_an_app_named_or_a_value_holds(tmp_path: Path) -> None:
+    from gradioshell.gradio import Endpoint, Parameter
+    from gradioshell.gradio.values import FileInput
+    from gradioshell.snippets import snippets
+    from tests.test_completer import make_session
+
+    hostile = "a$(touch PWNED1);touch PWNED2`touch PWNED3`"
+    params = (
+        Parameter("x\nimport os; os.system('touch PWNED4')", "x", "Textbox", {}, "str"),
+        Parameter("f", "f", "File", {}, "filepath"),
+    )
+    endpoint = Endpoint(hostile, 0, params, ())
+    session = make_session("app1", [endpoint], "http://127.0.0.1:9")
+    upload = tmp_path / "in.txt"
+    upload.write_text("x")
+    values = ['$(touch PWNED5)"; touch PWNED6 #`touch PWNED7`', FileInput(str(upload))]
+    made = {s.form: s.code for s in snippets(session, endpoint, values)}
+    compile(made["python"], "snippet.py", "exec")  # one call, its comments on their lines
+    assert "\nimport os" not in made["python"]
+    # The curl and shell forms run with stand-ins that do nothing: nothing else runs.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in ("curl", "gradioshell"):
+        (bin_dir / name).write_text("#!/bin/sh\nexit 0\n")
+        (bin_dir / name).chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    for form in ("curl", "shell"):
+        subprocess.run(["bash", "-c", made[form]], cwd=tmp_path, env=env, timeout=30)
+    assert not list(tmp_path.glob("PWNED*"))
