@@ -573,3 +573,18 @@ def test_code_never_runs_what_an_app_named_or_a_value_holds(tmp_path: Path) -> N
     for form in ("curl", "shell"):
         subprocess.run(["bash", "-c", made[form]], cwd=tmp_path, env=env, timeout=30)
     assert not list(tmp_path.glob("PWNED*"))
+
+
+def test_connecting_to_an_open_space_switches_to_it(run_shell, hub, demo_url: str) -> None:
+    result = run_shell(
+        "-c",
+        f"connect rrg92/diffusers-labs; connect {demo_url}; connect RRG92/Diffusers-Labs; sessions",
+        env={"HF_ENDPOINT": hub.endpoint},
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "already connected to" in result.stderr
+        and "as app1: it is now the default" in result.stderr
+    )
+    rows = [line for line in result.stdout.splitlines() if "│ app" in line]
+    assert len(rows) == 2 and rows[0].lstrip().startswith("*")
