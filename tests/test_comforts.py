@@ -588,3 +588,21 @@ def test_connecting_to_an_open_space_switches_to_it(run_shell, hub, demo_url: st
     )
     rows = [line for line in result.stdout.splitlines() if "│ app" in line]
     assert len(rows) == 2 and rows[0].lstrip().startswith("*")
+
+
+def test_an_alias_is_not_highlighted_as_unknown() -> None:
+    from prompt_toolkit.document import Document
+
+    from gradioshell.lexer import PromptLexer
+    from gradioshell.output import TextOutput
+    from gradioshell.shell import Shell
+
+    shell = Shell(TextOutput())
+    lexer = PromptLexer.for_shell(shell)
+
+    def styles(text: str) -> str:
+        return " ".join(style for style, _ in lexer.lex_document(Document(text))(0))
+
+    assert "error" in styles("twice hi")
+    shell.settings.aliases["twice"] = "echo $1 n=2"
+    assert "error" not in styles("twice hi")
