@@ -90,7 +90,9 @@ def resolve(
     target = _resolve(words, sessions, commands)
     if target.known:
         rest = words[target.used :]
-        if target.kind == "endpoint":
+        calls = target.command is not None and target.command.grammar.call
+        if target.kind == "endpoint" or calls:
+            # An endpoint call (submit, batch too) never sends a help flag by accident.
             asked = any(_is_help_flag(w) for w in rest)
         else:
             asked = len(rest) == 1 and _is_help_flag(rest[0])

@@ -48,10 +48,16 @@ def test_help_forms_show_help_and_never_reach_the_app(run_shell, counted) -> Non
         "@app1 ask -h",
         "help @app1 ask",
         "ask text-before --help",
+        "submit ask --help",
+        "batch ask -h",
     ]
     result = run_shell(url, "-c", "; ".join(forms) + "; ask control-call")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("/ask · app1") == len(forms)
+    assert result.stdout.count("/ask · app1") == len(forms) - 2
+    assert (
+        "submit [@SESSION] ENDPOINT" in result.stdout
+        and "batch [@SESSION] ENDPOINT" in result.stdout
+    )
     assert "asked: control-call" in result.stdout
     seen = calls_of(marker)
     assert "control-call" in seen  # the app does count the calls it gets
