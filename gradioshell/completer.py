@@ -467,16 +467,24 @@ class ShellCompleter(Completer):
     def _arguments(
         self, entry: EndpointEntry, given: list[Word], partial: Word | None, raw: str
     ) -> Iterator[Completion]:
-        if partial is not None and not partial.quoted and partial.value.startswith("$"):
-            value_raw = raw[partial.value_start - partial.start :]
-            yield from self._references(partial.value, -len(value_raw))
-            return
+        reference = partial is not None and not partial.quoted and partial.value.startswith("$")
         if partial is not None and partial.name is not None:
             parameter = entry.endpoint.parameter(partial.name)
+            value_raw = raw[partial.value_start - partial.start :]
+            own: list[Completion] = []
             if parameter is not None:
-                value_raw = raw[partial.value_start - partial.start :]
-                yield from self._values(parameter, partial.value, value_raw)
+                # The parameter's own values first: a choice may itself be written "$_",
+                # and then it is what $ means here.
+                own = list(self._values(parameter, partial.value, value_raw))
+                yield from own
                 yield from self._seen(entry.endpoint, parameter, partial.value, value_raw)
+            if reference and not own:
+                yield from self._references(partial.value, -len(value_raw))
+            return
+        if reference:
+            assert partial is not None
+            value_raw = raw[partial.value_start - partial.start :]
+            yield from self._references(partial.value, -len(value_raw))
             return
         typed = partial.value if partial is not None else ""
         used = {w.name.lower() for w in given if w.name is not None}
