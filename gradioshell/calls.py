@@ -43,12 +43,18 @@ async def prepare(
 
     Files given to file parameters are checked, then uploaded (see :mod:`gradioshell.transfers`).
     """
+    data = bind_words(shell, endpoint, words)
+    return await transfers.resolve_file_arguments(shell, session, endpoint, data)
+
+
+def bind_words(shell: CallContext, endpoint: Endpoint, words: Iterable[Word]) -> list[Any]:
+    """The values of ``words`` for ``endpoint``'s parameters, converted, files not sent yet
+    (still as the user named them)."""
     args, kwargs = split_arguments(words, shell)
     try:
-        data = bind(endpoint, args, kwargs)
+        return bind(endpoint, args, kwargs)
     except ArgumentError as exc:
         raise UsageError(str(exc)) from None
-    return await transfers.resolve_file_arguments(shell, session, endpoint, data)
 
 
 async def run(

@@ -12,6 +12,7 @@ The completer can be called directly with a prompt_toolkit ``Document``::
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import weakref
@@ -31,7 +32,7 @@ from gradioshell.text import json_text, safe_line, short
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint, GradioApp, Parameter
-    from gradioshell.sessions import Session
+    from gradioshell.sessions import CallRecord, Session
     from gradioshell.state import State as Shell
 
 log = logging.getLogger(__name__)
@@ -308,11 +309,97 @@ class ShellCompleter(Completer):
                     yield Completion(quote(text), start, display=text, display_meta=short(meta))
         elif arg.kind == "file":
             yield from path_completions(typed, start)
+        elif arg.kind == "value" and typed.startswith("$"):
+            yield from self._references(typed, start)
+        elif arg.kind == "setting":
+            yield from self._settings(typed, start)
+        elif arg.kind == "value" and grammar.args and grammar.args[0].kind == "setting" and given:
+            yield from self._setting_values(given[0].value, typed, start)
         elif arg.kind == "job":
             jobs = [(str(job.number), job) for job in self.shell.jobs]
             for job in best(typed, jobs):
                 meta = f"{job.endpoint.api_name} · {job.status}"
                 yield Completion(str(job.number), start, display_meta=short(meta))
+
+    def _seen(self, endpoint: Endpoint, p: Parameter, typed: str, raw: str) -> Iterator[Completion]:
+        """Values seen before for ``p``: what earlier calls of the endpoint gave it, and the
+        earlier results of the same kind of component (``$r2``), newest first."""
+        start = -len(raw)
+        items: list[tuple[str, tuple[str, str]]] = []
+        index = endpoint.parameters.index(p) if p in endpoint.parameters else -1
+        for record in reversed(self.shell.results[-SEEN_CALLS:]):
+            if record.endpoint == endpoint.name and record.inputs and index >= 0:
+                value = record.inputs[index] if index < len(record.inputs) else None
+                if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                    text = str(value)
+                    items.append((text, (text, f"given in call {record.number}")))
+            session = self.shell.sessions.find(record.session)
+            if session is None or not record.outputs or not p.component:
+                continue
+            try:
+                returns = session.app.endpoint(record.endpoint).returns
+            except Exception:
+                continue
+            for n, ret in enumerate(returns[: len(record.outputs)]):
+                if ret.component.lower() == p.component.lower():
+                    ref = f"$r{record.number}" + (f"[{n}]" if len(record.outputs) > 1 else "")
+                    meta = f"{record.endpoint} {ret.label or 'output'}: " + _short_value(
+                        record.outputs[n]
+                    )
+                    items.append((ref, (ref, meta)))
+        seen: set[str] = set()
+        for text, meta in best(typed, items):
+            if text not in seen:
+                seen.add(text)
+                shown = text if text.startswith("$") else quote(text)
+                yield Completion(shown, start, display=safe_line(text), display_meta=short(meta))
+
+    def _references(self, typed: str, start: int) -> Iterator[Completion]:
+        """``$...``: the last result, each earlier one with what it gave, the variables
+        and script arguments, and ``$null``."""
+        items: list[tuple[str, tuple[str, str]]] = []
+        results = self.shell.results
+        if results:
+            items.append(("$_", ("$_", "last result: " + _summary(results[-1]))))
+        for record in reversed(results):
+            items.append((f"$r{record.number}", (f"$r{record.number}", _summary(record))))
+        for name, value in self.shell.variables.items():
+            items.append((f"${name}", (f"${name}", "variable: " + _short_value(value))))
+        items.append(("$null", ("$null", "no value")))
+        for text, meta in best(typed, items):
+            yield Completion(text, start, display=safe_line(text), display_meta=short(meta))
+
+    def _settings(self, typed: str, start: int) -> Iterator[Completion]:
+        """``set KEY``: every config key, with its value now as meta."""
+        from gradioshell import config
+
+        settings = self.shell.settings
+        items = [(config.key_name(key), key) for key in config.KEYS]
+        for key in best(typed, items):
+            value = config.current(settings, key)
+            shown = json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+            yield Completion(config.key_name(key), start, display_meta=short(f"now {shown}"))
+
+    def _setting_values(self, name: str, typed: str, start: int) -> Iterator[Completion]:
+        """``set KEY VALUE``: the key's choices, true/false, or its value now."""
+        from gradioshell import config
+
+        key = config.find_key(name)
+        if key is None:
+            return
+        if config.key_name(key) in config.PATH_KEYS:
+            yield from path_completions(typed, start)
+            return
+        kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
+        choices: list[str] = list(key.choices)
+        if bool in kinds:
+            choices += ["true", "false"]
+        if not choices:
+            value = config.current(self.shell.settings, key)
+            if not isinstance(value, (list, str)) or value:
+                choices = [json.dumps(value)]
+        for choice in best(typed, [(c, c) for c in choices]):
+            yield Completion(choice, start, display_meta=config.key_name(key))
 
     def _call(self, given: list[Word], partial: Word | None, raw: str) -> Iterator[Completion]:
         """``[@SESSION] ENDPOINT [VALUES...]`` after a command such as ``submit``."""
@@ -356,6 +443,8 @@ class ShellCompleter(Completer):
                 items.append((name, (name, name, entry.meta)))
         for cmd in COMMANDS:
             items.append((cmd.name, (cmd.name, cmd.name, cmd.summary)))
+        for name, statement in self.shell.settings.aliases.items():
+            items.append((name, (name, name, f"alias: {statement}")))
         seen: set[str] = set()
         for text, display, meta in best(typed, items):
             if text in seen:
@@ -378,11 +467,24 @@ class ShellCompleter(Completer):
     def _arguments(
         self, entry: EndpointEntry, given: list[Word], partial: Word | None, raw: str
     ) -> Iterator[Completion]:
+        reference = partial is not None and not partial.quoted and partial.value.startswith("$")
         if partial is not None and partial.name is not None:
             parameter = entry.endpoint.parameter(partial.name)
+            value_raw = raw[partial.value_start - partial.start :]
+            own: list[Completion] = []
             if parameter is not None:
-                value_raw = raw[partial.value_start - partial.start :]
-                yield from self._values(parameter, partial.value, value_raw)
+                # The parameter's own values first: a choice may itself be written "$_",
+                # and then it is what $ means here.
+                own = list(self._values(parameter, partial.value, value_raw))
+                yield from own
+                yield from self._seen(entry.endpoint, parameter, partial.value, value_raw)
+            if reference and not own:
+                yield from self._references(partial.value, -len(value_raw))
+            return
+        if reference:
+            assert partial is not None
+            value_raw = raw[partial.value_start - partial.start :]
+            yield from self._references(partial.value, -len(value_raw))
             return
         typed = partial.value if partial is not None else ""
         used = {w.name.lower() for w in given if w.name is not None}
@@ -411,18 +513,50 @@ class ShellCompleter(Completer):
         if p.has_default and p.default is not None:
             shown = p.default if isinstance(p.default, str) else json_text(p.default)
             candidates.append((shown, "default"))
+        file = is_file_parameter(p)
+        examples: list[tuple[str, str]] = []
         if p.example is not None and p.example != p.default and not p.choices:
-            shown = p.example if isinstance(p.example, str) else json_text(p.example)
+            example = p.example
+            if file and isinstance(example, dict):
+                # A file's example is a FileData: what stands for it is its URL.
+                example = example.get("url") or example.get("path") or ""
+            shown = example if isinstance(example, str) else json_text(example)
             if shown:
-                candidates.append((shown, "example"))
+                examples.append((shown, "example"))
         seen: set[str] = set()
-        for text, meta in best(typed, [(text, (text, meta)) for text, meta in candidates]):
-            if text in seen:
-                continue
-            seen.add(text)
-            yield Completion(quote(text), start, display=safe_line(text), display_meta=meta)
-        if is_file_parameter(p):
+
+        def offered(pairs: list[tuple[str, str]]) -> Iterator[Completion]:
+            for text, meta in best(typed, [(text, (text, meta)) for text, meta in pairs]):
+                if text not in seen:
+                    seen.add(text)
+                    yield Completion(quote(text), start, display=safe_line(text), display_meta=meta)
+
+        # The real choices first (the files here, for a file); an example after them.
+        yield from offered(candidates)
+        if file:
             yield from path_completions(typed, start)
+        yield from offered(examples)
+
+
+#: How many of the latest calls offer the values they were given or gave.
+SEEN_CALLS = 20
+
+
+def _summary(record: CallRecord) -> str:
+    """A result in a few words, for the meta of ``$rN``: ``echo → "hihi"``."""
+    if record.error is not None:
+        return f"{record.endpoint} failed: {safe_line(record.error)}"
+    outputs = record.outputs or []
+    shown = _short_value(outputs[0] if len(outputs) == 1 else outputs)
+    return f"{record.endpoint} → {shown}"
+
+
+def _short_value(value: Any, width: int = 40) -> str:
+    if isinstance(value, dict) and isinstance(value.get("path"), str):
+        value = value.get("orig_name") or value["path"].rsplit("/", 1)[-1]
+    text = json_text(value) if not isinstance(value, str) else json.dumps(value)
+    text = safe_line(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _next_arg(grammar: Grammar, given: list[Word]) -> tuple[Arg | None, str | None]:

@@ -179,9 +179,134 @@ KEYS: list[Key] = [
     Key("network", "ca_bundle", str, _ca_bundle),
 ]
 
+#: How to read each key's current value back from the settings, in the config file's units.
+_MIB = 1024 * 1024
+READERS: dict[str, Callable[[Settings], Any]] = {
+    "ui.theme": lambda s: s.theme,
+    "ui.vi_mode": lambda s: s.vi_mode,
+    "ui.preview_images": lambda s: s.preview_images,
+    "files.download_dir": lambda s: s.download_dir,
+    "files.download": lambda s: s.download,
+    "timeouts.connect": lambda s: s.timeouts.connect,
+    "timeouts.read": lambda s: s.timeouts.read,
+    "timeouts.stream_idle": lambda s: s.timeouts.stream_idle,
+    "timeouts.request": lambda s: s.timeouts.request,
+    "timeouts.transfer": lambda s: s.timeouts.transfer,
+    "limits.json_mib": lambda s: s.limits.json / _MIB,
+    "limits.file_mib": lambda s: s.limits.file / _MIB,
+    "limits.nesting": lambda s: s.limits.depth,
+    "limits.buffer_mib": lambda s: s.limits.buffer / _MIB,
+    "limits.result_files": lambda s: s.limits.result_files,
+    "limits.result_mib": lambda s: s.limits.result / _MIB,
+    "limits.progress_bars": lambda s: s.progress_bars,
+    "limits.preview_megapixels": lambda s: s.preview_pixels / 1_000_000,
+    "hub.space_wait_timeout": lambda s: s.space_wait_timeout,
+    "startup.commands": lambda s: s.startup,
+    "startup.restore": lambda s: s.restore,
+    "batch.concurrency": lambda s: s.batch_concurrency,
+    "batch.retries": lambda s: s.batch_retries,
+    "calls.retries": lambda s: s.retries,
+    "calls.wait_quota": lambda s: s.wait_quota,
+    "network.ca_bundle": lambda s: s.ca_bundle,
+}
+
+#: Keys whose value is a path (completed with files).
+PATH_KEYS = ("files.download_dir", "network.ca_bundle")
+
+#: Keys read once, when the prompt starts: 'set' changes them for the next start only.
+AT_START = ("startup.commands", "startup.restore")
+
+
+def key_name(key: Key) -> str:
+    return f"{key.table}.{key.name}"
+
+
+def find_key(name: str) -> Key | None:
+    """The key ``TABLE.NAME``, or ``NAME`` alone where only one table has it."""
+    found = [k for k in KEYS if key_name(k) == name]
+    if not found and "." not in name:
+        found = [k for k in KEYS if k.name == name]
+    return found[0] if len(found) == 1 else None
+
+
+def current(settings: Settings, key: Key) -> Any:
+    """The value ``key`` has now, as the config file would write it."""
+    value = READERS[key_name(key)](settings)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def set_key(settings: Settings, key: Key, text: str, *, literal: bool = False) -> Any:
+    """Give ``key`` the value written ``text`` (a TOML value, or else the text itself; with
+    ``literal``, always the text); return it. A ValueError says what is wrong."""
+    value: Any = text
+    if not literal:
+        try:
+            value = tomllib.loads(f"value = {text}")["value"]
+        except tomllib.TOMLDecodeError:
+            value = text
+        if value is text and text.lower() in ("true", "false", "on", "off", "yes", "no"):
+            value = text.lower() in ("true", "on", "yes")
+    error = _check(key, value)
+    if error is None:
+        try:
+            key.apply(settings, value)
+        except ValueError as exc:
+            raise ValueError(f"{key_name(key)} {exc}") from None
+        return value
+    raise ValueError(f"{key_name(key)} {error}")
+
+
+def save_map_entry(table: str, name: str, value: str | None, path: Path | None = None) -> Path:
+    """Write ``name = "value"`` into ``[table]`` of the config file (None: take the line out),
+    leaving the rest of the file as it is."""
+    import json
+
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lines = text.splitlines()
+    entry = f"{_toml_key(name)} = {json.dumps(value, ensure_ascii=False)}" if value else None
+    header = f"[{table}]"
+    start = next((n for n, line in enumerate(lines) if line.strip() == header), None)
+    if start is None:
+        if entry is not None:
+            lines += ([""] if lines and lines[-1].strip() else []) + [header, entry]
+    else:
+        end = next(
+            (n for n in range(start + 1, len(lines)) if lines[n].lstrip().startswith("[")),
+            len(lines),
+        )
+        found = None
+        for n in range(start + 1, end):
+            key = lines[n].split("=", 1)[0].strip().strip('"')
+            if "=" in lines[n] and not lines[n].lstrip().startswith("#") and key == name:
+                found = n
+        if found is not None:
+            if entry is None:
+                del lines[found]
+            else:
+                lines[found] = entry
+        elif entry is not None:
+            lines.insert(start + 1, entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _toml_key(name: str) -> str:
+    import json
+
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
 # Tables whose keys are the user's own names, each mapping to a string.
 MAPS: dict[str, Callable[[Settings], dict[str, str]]] = {
     "targets": lambda settings: settings.targets,
+    "aliases": lambda settings: settings.aliases,
 }
 
 _KIND_NAMES = {bool: "true or false", str: "a string", list: "a list", int: "a number"}

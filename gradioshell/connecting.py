@@ -53,6 +53,27 @@ async def open_session(
     )
 
 
+def already_open(shell: State, target: str) -> Session | None:
+    """The open session of ``target`` (a URL, or a Space id), if there is one."""
+    from gradioshell.gradio import GradioError
+
+    space_id = space_id_of(target)
+    if space_id is not None:
+        wanted = space_id.lower()
+        for session in shell.sessions:
+            if wanted in (alias.lower() for alias in [session.target, *session.aliases]):
+                return session
+        return None
+    try:
+        url = normalize_url(target)
+    except (GradioError, ValueError):
+        return None
+    for session in shell.sessions:
+        if session.url == url:
+            return session
+    return None
+
+
 async def open_app(shell: State, target: str, *, user: str | None = None) -> GradioApp:
     """Reach ``target`` as :func:`open_session` does, without keeping a session: the caller
     closes the app."""

@@ -180,7 +180,13 @@ class JobManager:
     # -- starting ------------------------------------------------------------------------
 
     def start(
-        self, session: Session, endpoint: Endpoint, data: list[Any], *, quiet: bool = False
+        self,
+        session: Session,
+        endpoint: Endpoint,
+        data: list[Any],
+        *,
+        quiet: bool = False,
+        inputs: list[Any] | None = None,
     ) -> Job:
         """Start a call of ``endpoint`` in the background; return its job at once.
 
@@ -188,16 +194,17 @@ class JobManager:
         """
         job = Job(number=len(self._jobs) + 1, session=session, endpoint=endpoint, quiet=quiet)
         self._jobs[job.number] = job
-        job.task = self.shell.spawn(self._run(job, data))
+        job.task = self.shell.spawn(self._run(job, data, inputs))
         return job
 
-    async def _run(self, job: Job, data: list[Any]) -> None:
+    async def _run(self, job: Job, data: list[Any], inputs: list[Any] | None = None) -> None:
         reporter = JobReporter(self, job)
         shell = self.shell
         try:
             job.record = await calls.run(
                 shell, job.session, job.endpoint, data, reporter, on_submit=job.submitted
             )
+            job.record.inputs = inputs  # as typed, for 'code N'
         except CallFailed as exc:
             self._finish(job, FAILED, error=str(exc))
         except asyncio.CancelledError:

@@ -131,6 +131,9 @@ class PromptLexer(Lexer):
             an endpoint (the offset of that word)."""
             bad: set[int] = set()
             for statement in _statements(text):
+                first = statement.words[0] if statement.words else None
+                if first is not None and not first.quoted and first.value in shell.settings.aliases:
+                    continue  # an alias of the user's
                 target = resolve(statement.words, shell.sessions)
                 if target.kind in ("command", "endpoint", "session", "empty"):
                     continue

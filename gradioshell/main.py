@@ -145,20 +145,24 @@ async def _start_demo(shell):  # type: ignore[no-untyped-def]
     if await shell.run_line(f"connect {url} as demo"):
         demo.stop()
         return None
+    session = shell.sessions.find("demo")
+    if session is not None:
+        session.saved = False  # a new port each run: restoring it could never work
     return demo
 
 
 async def run_script(shell, lines: Iterable[str], *, keep_going: bool) -> int:  # type: ignore[no-untyped-def]
     """Run lines one after another; stop at the first failure unless ``keep_going``."""
     from gradioshell.errors import ExitShell
-    from gradioshell.parser import ParseError, parse_line
+    from gradioshell.parser import ParseError
+    from gradioshell.targets import parse_statements
 
     status = 0
     pending = ""
     for raw in lines:
         line = pending + raw.rstrip("\n")
         try:
-            parse_line(line)
+            parse_statements(line, shell.sessions)
         except ParseError as exc:
             if exc.incomplete:
                 pending = line + "\n"

@@ -27,7 +27,7 @@ from gradioshell.gradio import (
     Log,
 )
 from gradioshell.records import event_record, failure_text, value_lines
-from gradioshell.results import Advance, JobNews, Output, Reporter, Result
+from gradioshell.results import Advance, ClearScreen, JobNews, Note, Output, Reporter, Result
 from gradioshell.text import json_text, safe_line
 
 if TYPE_CHECKING:
@@ -77,6 +77,9 @@ class InteractiveOutput(Output):
         )
 
     def emit(self, result: Result) -> None:
+        if isinstance(result, ClearScreen):
+            self.console.clear()
+            return
         if isinstance(result, JobNews):
             if result.line is not None:
                 line = Text(f"[{result.number}] ", style="bold")
@@ -87,7 +90,8 @@ class InteractiveOutput(Output):
 
         shown = view(result, self)
         if shown is not None:
-            self.console.print(shown)
+            # Code to copy keeps its lines whole: the terminal wraps what is too long.
+            self.console.print(shown, soft_wrap=isinstance(result, Note) and result.no_wrap)
 
     def info(self, message: str) -> None:
         self.console.print(Text(safe_line(message), style="dim"))

@@ -1,6 +1,7 @@
 """The shell's command-line grammar, shared by the prompt, ``-c`` and script files.
 
-A line holds statements separated by ``;``. A statement is words separated by spaces.
+A line holds statements separated by ``;`` or by new lines (outside quotes and brackets).
+A statement is words separated by spaces.
 A word may be ``name=value``. Quotes work as in a POSIX shell: '...' is literal,
 "..." allows ``\\"`` and ``\\\\``. A value starting with ``[`` or ``{`` runs to its
 matching bracket, so JSON can be written without quoting: ``data=[1, {"a": 2}]``.
@@ -8,6 +9,7 @@ A ``#`` at the start of a word begins a comment. A final ``&`` runs in the backg
 Outside quotes, a word starting with ``>`` (or ``>>``) sends the statement's plain output to
 the file named after it, and one starting with ``|`` sends it to the system shell command
 that follows, up to the next ``;``.
+A statement starting with ``!`` is a system command: the rest of the line, as it is.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ _NAME = re.compile(r"[A-Za-z_][\w.-]*=")
 #: A parameter name that can be written as ``NAME=value``.
 NAME_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 _CLOSERS = {"[": "]", "{": "}"}
+#: A statement starting with it runs the rest of the line as a system command: ``!ls``.
+SYSTEM = "!"
 
 
 class ParseError(ValueError):
@@ -79,8 +83,12 @@ class Statement:
         return self.words[1:]
 
 
-def parse_line(line: str) -> list[Statement]:
-    """Parse a whole line into its statements (empty statements are dropped)."""
+def parse_line(line: str, *, stray_quotes: bool = False) -> list[Statement]:
+    """Parse a whole line into its statements (empty statements are dropped).
+
+    With ``stray_quotes``, a quote that is never closed is a character of its word
+    (``What's``) instead of an error.
+    """
     statements: list[Statement] = []
     words: list[Word] = []
     start = 0
@@ -104,16 +112,28 @@ def parse_line(line: str) -> list[Statement]:
 
     while i < n:
         ch = line[i]
-        if ch in " \t\r\n":
+        if ch in " \t\r":
             i += 1
             continue
-        if ch == ";":
+        if ch in ";\n":  # a pasted block: a statement per line
             close_statement(i)
             i += 1
             start = i
             continue
         if ch == "#":
-            break
+            end = line.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if ch == SYSTEM and not words:
+            # !CMD: the rest of the line is a system command, ';' and quotes included.
+            end = line.find("\n", i)
+            end = n if end < 0 else end
+            command = line[i + 1 : end].strip()
+            words.append(Word(SYSTEM, i, i + 1))
+            if command:
+                words.append(Word(command, i + 1, end, None, True, i + 1))
+            i = end
+            continue
         if background:
             raise ParseError("'&' can only end a command", i)
         if ch == "&" and (i + 1 == n or line[i + 1] in " \t\r\n;#"):
@@ -127,7 +147,7 @@ def parse_line(line: str) -> list[Statement]:
                 raise ParseError(f"'{ch}' must follow a command", i)
             redirect, i = _read_redirect(line, i)
             continue
-        word, i = _read_word(line, i)
+        word, i = _read_word(line, i, stray_quotes)
         words.append(word)
     close_statement(n)
     return statements
@@ -154,9 +174,9 @@ def _read_redirect(line: str, i: int) -> tuple[Redirect, int]:
         word, j = _read_word(line, j)
         target = f"{word.name}={word.value}" if word.name is not None else word.value
         return Redirect(kind, target), j
-    # The command, as it is written (its quotes are its own), up to an unquoted ';' or '#'.
+    # The command as written (its quotes are its own), up to an unquoted ';', '#' or new line.
     j = i + 1
-    while j < n and line[j] not in ";#":
+    while j < n and line[j] not in ";#\n":
         if line[j] in " \t\r\n":
             j += 1
             continue
@@ -167,7 +187,7 @@ def _read_redirect(line: str, i: int) -> tuple[Redirect, int]:
     return Redirect("|", command), j
 
 
-def _read_word(line: str, i: int) -> tuple[Word, int]:
+def _read_word(line: str, i: int, stray_quotes: bool = False) -> tuple[Word, int]:
     start = i
     name = None
     match = _NAME.match(line, i)
@@ -182,7 +202,10 @@ def _read_word(line: str, i: int) -> tuple[Word, int]:
         ch = line[i]
         if ch in " \t\r\n;":
             break
-        if ch == "'":
+        if ch in "'\"" and stray_quotes and line.find(ch, i + 1) < 0:
+            parts.append(ch)
+            i += 1
+        elif ch == "'":
             end = line.find("'", i + 1)
             if end < 0:
                 raise ParseError("unclosed quote '", i, incomplete=True)

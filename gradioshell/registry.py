@@ -84,6 +84,10 @@ class Grammar:
     call_values: bool = True
     #: The arguments as the usage line shows them, where the plain form would mislead.
     shown: str = ""
+    #: The endpoint call may be left out (``code`` alone shows the last call).
+    call_optional: bool = False
+    #: ``NAME=VALUE`` words are plain words too (``alias`` reads its statement as typed).
+    named_as_plain: bool = False
 
     def usage(self, name: str) -> str:
         """The usage line, such as ``connect TARGET [as NAME] [--token] [--user NAME]``."""
@@ -174,6 +178,9 @@ class Grammar:
                 else:
                     values[opt.name] = value
                 continue
+            if word.name is not None and self.named_as_plain and plain:
+                plain.append(_word(f"{word.name}={word.value}", word, quoted=word.quoted))
+                continue
             if word.name is not None:
                 if self.pairs:
                     pairs[word.name] = word.value
@@ -187,7 +194,7 @@ class Grammar:
                 raise fail(f"unexpected {word.name}=...")
             plain.append(word)
         self._assign(plain, values, fail)
-        if self.call and not call:
+        if self.call and not call and not self.call_optional:
             raise fail()
         return Args(values, pairs=pairs, call=call, sub=sub)
 
@@ -299,6 +306,8 @@ class Args:
         sub: str | None = None,
     ) -> None:
         self._values = values
+        #: The statement the words came from, for a command that reads it as typed (alias).
+        self.statement: Statement | None = None
         self.pairs = pairs or {}
         self.call = call or []
         self.sub = sub
@@ -323,13 +332,18 @@ class Command:
     grammar: Grammar = field(default_factory=Grammar)
     details: str = ""
     aliases: tuple[str, ...] = ()
+    #: Undoes something (closes a session, cancels a job, leaves): never offered as a guess
+    #: for a word the shell does not know.
+    destructive: bool = False
 
     @property
     def usage(self) -> str:
         return self.grammar.usage(self.name)
 
     def parse(self, statement: Statement) -> Args:
-        return self.grammar.parse(self.name, statement.args)
+        args = self.grammar.parse(self.name, statement.args)
+        args.statement = statement
+        return args
 
 
 class CommandRegistry:
@@ -345,11 +359,14 @@ class CommandRegistry:
         *,
         details: str = "",
         aliases: tuple[str, ...] = (),
+        destructive: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated coroutine ``handler(shell, args)`` as the command ``name``."""
 
         def register(handler: Handler) -> Handler:
-            cmd = Command(name, handler, summary, grammar or Grammar(), details, aliases)
+            cmd = Command(
+                name, handler, summary, grammar or Grammar(), details, aliases, destructive
+            )
             self._commands[name] = cmd
             for key in (name, *aliases):
                 self._names[key] = cmd
@@ -365,6 +382,11 @@ class CommandRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._names)
+
+    def guesses(self) -> list[str]:
+        """The names that may be offered for a word the shell does not know: every one but
+        those of destructive commands, so that a typo never leads to closing something."""
+        return sorted(name for name, cmd in self._names.items() if not cmd.destructive)
 
 
 COMMANDS = CommandRegistry()

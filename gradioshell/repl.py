@@ -10,11 +10,12 @@ from collections.abc import Iterator
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
+from prompt_toolkit.enums import EditingMode
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.patch_stdout import patch_stdout
-from prompt_toolkit.styles import Style
+from prompt_toolkit.styles import DynamicStyle, Style
 
 from gradioshell.completer import ShellCompleter
 from gradioshell.errors import ExitShell
@@ -128,14 +129,25 @@ def build_prompt(shell: Shell, history: History | None = None) -> PromptSession[
         auto_suggest=AutoSuggestFromHistory(),
         lexer=PromptLexer.for_shell(shell),
         bottom_toolbar=bottom_toolbar,
-        key_bindings=build_key_bindings(),
-        style=Style.from_dict(STYLES.get(settings.theme, STYLES["dark"])),
+        key_bindings=build_key_bindings(shell.sessions),
+        style=DynamicStyle(lambda: theme_style(settings.theme)),  # 'set ui.theme' at once
         color_depth=None if settings.color else ColorDepth.MONOCHROME,
         vi_mode=settings.vi_mode,
         prompt_continuation=continuation,
-        enable_history_search=False,
+        enable_history_search=True,  # Up/Down: earlier lines starting with what is typed
+        enable_open_in_editor=True,  # Ctrl-X Ctrl-E (and F4): the line in $EDITOR
         mouse_support=False,
     )
+
+
+_THEMES: dict[str, Style] = {}
+
+
+def theme_style(theme: str) -> Style:
+    """The prompt's style for ``theme`` (made once per theme)."""
+    if theme not in _THEMES:
+        _THEMES[theme] = Style.from_dict(STYLES.get(theme, STYLES["dark"]))
+    return _THEMES[theme]
 
 
 async def run_repl(shell: Shell) -> int:
@@ -143,6 +155,7 @@ async def run_repl(shell: Shell) -> int:
     session = build_prompt(shell)
     failures = 0
     while True:
+        session.editing_mode = EditingMode.VI if shell.settings.vi_mode else EditingMode.EMACS
         try:
             # Background jobs print above the prompt without breaking the line being typed.
             with patch_stdout(raw=True):

@@ -39,6 +39,13 @@ class Note(Result):
 
     body: str = ""
     style: str = ""
+    #: Lines kept whole, never folded (code to copy): the terminal wraps what is too long.
+    no_wrap: bool = False
+
+
+@dataclass
+class ClearScreen(Result):
+    """The screen cleared, at the prompt (a script or --json gets nothing)."""
 
 
 @dataclass(frozen=True)

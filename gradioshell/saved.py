@@ -113,17 +113,24 @@ def read(path: Path | None = None) -> tuple[list[SavedSession], str | None]:
     return sessions, default if isinstance(default, str) else None
 
 
-def save(shell: State) -> tuple[Path, int]:
-    """Save the shell's open sessions; return the file and how many were saved."""
+def save(shell: State) -> tuple[Path, int, list[str]]:
+    """Save the shell's open sessions; return the file, how many were saved, and the names
+    of those left out (the ``--demo`` session, which cannot come back)."""
     items = list(shell.sessions)
     if not items:
         raise ShellError("no sessions to save: connect to an app first")
+    kept = [s for s in items if s.saved]
+    left_out = [s.name for s in items if not s.saved]
+    if not kept:
+        raise ShellError(
+            f"no sessions to save: {', '.join(left_out)} runs only as long as this shell"
+        )
     default = shell.sessions.default
     path = write(
-        [SavedSession(s.name, s.target, _sends_token(s), s.app.user) for s in items],
-        default.name if default is not None else None,
+        [SavedSession(s.name, s.target, _sends_token(s), s.app.user) for s in kept],
+        default.name if default is not None and default.saved else None,
     )
-    return path, len(items)
+    return path, len(kept), left_out
 
 
 def _sends_token(session: Session) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,9 @@ class CallRecord:
     duration: float
     #: Stopped by the user (Ctrl-C): ``outputs`` are the last values it had sent, if any.
     cancelled: bool = False
+    #: The values the call was given, bound to the parameters, files as the user named them
+    #: (for ``code``); None when not kept (a batch row, a call made with ``submit``).
+    inputs: list[Any] | None = None
 
 
 @dataclass
@@ -38,6 +42,9 @@ class Session:
     calls: list[CallRecord] = field(default_factory=list)
     connected_at: float = field(default_factory=time.time)
     uploads: UploadCache = field(default_factory=UploadCache)
+    #: Kept by ``save``; False for a session that cannot come back (the ``--demo`` app, whose
+    #: port changes each run).
+    saved: bool = True
 
     @property
     def url(self) -> str:
@@ -51,7 +58,7 @@ class SessionRegistry:
         self._sessions: dict[str, Session] = {}
         self.default: Session | None = None
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Session]:
         return iter(list(self._sessions.values()))
 
     def __len__(self) -> int:

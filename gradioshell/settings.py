@@ -23,6 +23,8 @@ class Settings:
     preview_images: bool = True
     download_dir: str = ""
     targets: dict[str, str] = field(default_factory=dict)
+    #: ``alias NAME = STATEMENT``: names that stand for a statement (``$1``... its arguments).
+    aliases: dict[str, str] = field(default_factory=dict)
     startup: list[str] = field(default_factory=list)
     restore: bool = False
     """Reconnect the sessions saved with ``save`` when the interactive shell starts."""

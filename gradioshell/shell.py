@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import subprocess
 from collections.abc import AsyncIterator
 from typing import IO, TextIO, cast
@@ -18,14 +19,24 @@ from typing import IO, TextIO, cast
 from gradioshell import commands
 from gradioshell.errors import CallFailed, ExitShell, ShellError, UsageError
 from gradioshell.gradio import GradioError
-from gradioshell.parser import ParseError, Redirect, Statement, parse_line
+from gradioshell.parser import ParseError, Redirect, Statement, Word
 from gradioshell.settings import Settings
 from gradioshell.state import State
-from gradioshell.targets import nearest, resolve
+from gradioshell.targets import (
+    Target,
+    free_text,
+    free_text_parameter,
+    nearest,
+    parse_statements,
+    resolve,
+)
 
 __all__ = ["Settings", "Shell", "nearest"]
 
 log = logging.getLogger(__name__)
+
+#: How deep aliases may stand for other aliases.
+ALIAS_DEPTH = 10
 
 
 class Shell(State):
@@ -41,12 +52,16 @@ class Shell(State):
         if keep_going is None:
             keep_going = self.settings.keep_going
         try:
-            statements = parse_line(line)
+            statements = parse_statements(line, self.sessions, self.registry)
         except ParseError as exc:
             self.output.error(f"{exc.message} (at column {exc.position + 1})")
             return UsageError.exit_code
         status = 0
+        # A pasted block runs a statement per line, each shown as it starts.
+        block = len(statements) > 1 and "\n" in line.strip()
         for statement in statements:
+            if block:
+                self.output.info(f"› {statement.text}")
             code = await self.run_statement(statement)
             if code:
                 status = code
@@ -92,7 +107,24 @@ class Shell(State):
             await self._execute(statement)
 
     async def _execute(self, statement: Statement) -> None:
+        expanded = self._expand_alias(statement)
+        if expanded is not None:
+            if self._alias_depth >= ALIAS_DEPTH:
+                raise UsageError(f"alias {statement.command!r} stands for itself, in a loop")
+            self._alias_depth += 1
+            try:
+                status = await self.run_line(expanded, keep_going=False)
+            finally:
+                self._alias_depth -= 1
+            if status:
+                raise CallFailed(f"{statement.command} failed")
+            return
         target = resolve(statement.words, self.sessions, self.registry).check()
+        if target.asks_help:
+            from gradioshell.commands.core import show_help
+
+            show_help(self, target)
+            return
         if target.command is not None:
             if statement.background:
                 name = statement.command
@@ -100,12 +132,52 @@ class Shell(State):
             await target.command.handler(self, target.command.parse(statement))
             return
         assert target.session is not None and target.endpoint is not None
-        await self.call(
-            target.session,
-            target.endpoint,
-            target.arguments(statement.words),
-            background=statement.background,
-        )
+        words = target.arguments(statement.words)
+        if free_text_parameter(target.endpoint) is not None and not self._fits(target, words):
+            words = free_text(target, statement)
+        await self.call(target.session, target.endpoint, words, background=statement.background)
+
+    _alias_depth = 0
+
+    def _expand_alias(self, statement: Statement) -> str | None:
+        """The statement an alias stands for, its arguments put in (None: not an alias)."""
+        first = statement.words[0] if statement.words else None
+        if first is None or first.quoted or first.name is not None:
+            return None
+        template = self.settings.aliases.get(first.value)
+        if template is None or self.registry.get(first.value) is not None:
+            return None
+        base = first.start
+        given = [statement.text[w.start - base : w.end - base] for w in statement.words[1:]]
+        used = False
+
+        def argument(match: re.Match[str]) -> str:
+            nonlocal used
+            used = True
+            if match.group(1) == "*":
+                return " ".join(given)
+            number = int(match.group(1))
+            return given[number - 1] if number <= len(given) else ""
+
+        line = re.sub(r"\$(\*|[1-9][0-9]*)", argument, template)
+        if not used and given:
+            line += " " + " ".join(given)
+        return line + (" &" if statement.background else "")
+
+    def _fits(self, target: Target, words: list[Word]) -> bool:
+        """Whether ``words`` work as separate values of the endpoint (``echo hi 2``)."""
+        from gradioshell import calls, retry
+        from gradioshell.refs import parse_reference
+
+        assert target.endpoint is not None
+        if any(not w.quoted and parse_reference(w.value) is not None for w in words):
+            return True  # a reference ($_, $r2) is a value of its own, never words of a text
+        try:
+            given, _ = retry.take_options(list(words), retry.policy(self.settings))
+            calls.bind_words(self, target.endpoint, given)
+        except (ShellError, ValueError, GradioError):
+            return False
+        return True
 
 
 @contextlib.asynccontextmanager

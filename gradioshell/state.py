@@ -8,7 +8,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable
 
-from gradioshell import calls, login, network, retry
+from gradioshell import calls, login, network, retry, transfers
 from gradioshell.context import CallContext
 from gradioshell.errors import ShellError, UsageError
 from gradioshell.gradio import Endpoint, GradioApp
@@ -107,10 +107,12 @@ class State(CallContext):
         words, rules = retry.take_options(list(words), base)
         if background and rules != base:
             raise UsageError("--retries and --wait-quota are for calls in the foreground")
-        data = await calls.prepare(self, session, endpoint, words)
+        typed = calls.bind_words(self, endpoint, words)
+        data = await transfers.resolve_file_arguments(self, session, endpoint, typed)
         if background:
-            self.jobs.say_started(self.jobs.start(session, endpoint, data))
+            self.jobs.say_started(self.jobs.start(session, endpoint, data, inputs=typed))
             return
+        known = len(self.results)
         try:
             await retry.run(
                 self,
@@ -124,6 +126,13 @@ class State(CallContext):
             # The app's cancel stops the session's other running calls of this endpoint.
             self.jobs.stopped_on_app(session, endpoint)
             raise
+        finally:
+            # What was typed, for 'code N': the record of this call is the last one made
+            # for this endpoint of this session since it started.
+            for record in reversed(self.results[known:]):
+                if record.session == session.name and record.endpoint == endpoint.name:
+                    record.inputs = typed
+                    break
 
     async def aclose(self) -> None:
         """Cancel the jobs still running, finish background work (briefly), close sessions."""

@@ -11,12 +11,16 @@ The rules, in order:
 - ``/NAME ...`` calls an endpoint of the default session, even when NAME is also a command;
 - an unquoted built-in name is that command (``fn INDEX ...`` calls an endpoint by index);
 - anything else, quoted words included, is an endpoint of the default session.
+
+A statement may ask for help instead of running (``asks_help``): ``ENDPOINT?``,
+``ENDPOINT --help`` or ``ENDPOINT -h`` (unquoted), and ``COMMAND --help``. Such a statement
+never reaches the app.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from gradioshell.errors import ShellError, UsageError
@@ -24,8 +28,8 @@ from gradioshell.gradio import UnknownEndpoint
 from gradioshell.registry import COMMANDS, Command, CommandRegistry
 
 if TYPE_CHECKING:
-    from gradioshell.gradio import Endpoint
-    from gradioshell.parser import Word
+    from gradioshell.gradio import Endpoint, Parameter
+    from gradioshell.parser import Statement, Word
     from gradioshell.sessions import Session, SessionRegistry
 
 Kind = Literal["empty", "command", "endpoint", "session", "unknown"]
@@ -52,6 +56,9 @@ class Target:
     session: Session | None = None
     endpoint: Endpoint | None = None
     problem: Exception | None = None
+    #: The statement asks for this target's help (``echo?``, ``echo --help``): show it, never
+    #: run or call.
+    asks_help: bool = False
 
     @property
     def known(self) -> bool:
@@ -68,12 +75,55 @@ class Target:
         return self
 
 
+#: Words that ask for help after an endpoint or a command, unquoted.
+HELP_FLAGS = ("--help", "-h")
+#: The mark after a name that asks for its help: ``echo?``.
+HELP_MARK = "?"
+
+
 def resolve(
     words: Sequence[Word],
     sessions: SessionRegistry,
     commands: CommandRegistry = COMMANDS,
 ) -> Target:
     """What ``words`` (a statement, whole or half typed) address; see the module's rules."""
+    target = _resolve(words, sessions, commands)
+    if target.known:
+        rest = words[target.used :]
+        calls = target.command is not None and target.command.grammar.call
+        if target.kind == "endpoint" or calls:
+            # An endpoint call (submit, batch too) never sends a help flag by accident.
+            asked = any(_is_help_flag(w) for w in rest)
+        else:
+            asked = len(rest) == 1 and _is_help_flag(rest[0])
+        return replace(target, asks_help=True) if asked else target
+    named = words[target.used - 1] if 0 < target.used <= len(words) else None
+    if (
+        target.kind == "unknown"
+        and named is not None
+        and not named.quoted
+        and named.name is None
+        and len(named.value) > 1
+        and named.value.endswith(HELP_MARK)
+    ):
+        stripped = list(words)
+        stem = named.value[: -len(HELP_MARK)]
+        stripped[target.used - 1] = replace(named, value=stem, end=named.end - len(HELP_MARK))
+        again = _resolve(stripped, sessions, commands)
+        if again.known and again.used == target.used:
+            return replace(again, asks_help=True)
+    return target
+
+
+def _is_help_flag(word: Word) -> bool:
+    return not word.quoted and word.name is None and word.value in HELP_FLAGS
+
+
+def _resolve(
+    words: Sequence[Word],
+    sessions: SessionRegistry,
+    commands: CommandRegistry,
+) -> Target:
     if not words:
         return Target("empty")
     first = words[0]
@@ -98,6 +148,91 @@ def resolve(
 def session_word(text: str) -> str | None:
     """The session ``text`` names as ``@NAME``, or None when it names none."""
     return text[1:] if text.startswith(SESSION_MARK) and len(text) > 1 else None
+
+
+#: The components whose value is text: an endpoint whose one required parameter is one of
+#: them takes the rest of the line as that text (see :func:`free_text`).
+TEXT_KINDS = ("textbox", "multimodaltextbox")
+
+
+def free_text_parameter(endpoint: Endpoint) -> Parameter | None:
+    """The parameter that takes the rest of the line unquoted: the endpoint's one required
+    parameter, when it is text."""
+    required = [p for p in endpoint.parameters if p.required]
+    if len(required) == 1 and required[0].kind in TEXT_KINDS:
+        return required[0]
+    return None
+
+
+def parse_statements(
+    line: str, sessions: SessionRegistry, commands: CommandRegistry = COMMANDS
+) -> list[Statement]:
+    """:func:`~gradioshell.parser.parse_line`, except that a quote left open in the free text
+    of an endpoint (``echo What's the capital of France?``) is a character of the text."""
+    from gradioshell.parser import ParseError, parse_line
+
+    try:
+        return parse_line(line)
+    except ParseError as exc:
+        if not exc.incomplete or line[exc.position : exc.position + 1] not in ("'", '"'):
+            raise
+        try:
+            statements = parse_line(line, stray_quotes=True)
+        except ParseError:
+            raise exc from None
+        for statement in statements:
+            words = statement.words
+            if not words or not words[0].start <= exc.position < words[-1].end:
+                continue
+            target = resolve(words, sessions, commands)
+            # Only a quote inside an unnamed word of the text (What's) is text; one that
+            # opens a word or a NAME="... value opens a quoted value, going on below.
+            inside = [w for w in words[target.used :] if w.start < exc.position < w.end]
+            if (
+                target.kind == "endpoint"
+                and target.endpoint is not None
+                and free_text_parameter(target.endpoint) is not None
+                and inside
+                and inside[0].name is None
+            ):
+                return statements
+        raise
+
+
+def free_text(target: Target, statement: Statement) -> list[Word]:
+    """The words of an endpoint call, with its free text made one word when the endpoint
+    takes free text and ``fits`` says the words do not work as separate values.
+
+    Only the unnamed words before the first ``NAME=VALUE`` one make the text, as typed
+    between the first and the last of them.
+    """
+    words = target.arguments(statement.words)
+    leading: list[Word] = []
+    for word in words:
+        if word.name is not None:
+            break
+        leading.append(word)
+    if len(leading) < 1 or target.endpoint is None:
+        return words
+    param = free_text_parameter(target.endpoint)
+    if param is None:
+        return words
+    base = statement.words[0].start
+    raw = statement.text[leading[0].start - base : leading[-1].end - base]
+    from gradioshell.parser import Word
+
+    text = Word(raw, leading[0].start, leading[-1].end, None, True, leading[0].start)
+    return [text, *words[len(leading) :]]
+
+
+def endpoint_word(name: str, commands: CommandRegistry = COMMANDS) -> str:
+    """How a statement names the endpoint ``name``: as it is (``echo``), or ``/NAME`` where a
+    command has the name or the name would read as something else (``@x``, quoting)."""
+    from gradioshell.parser import quote
+
+    if commands.get(name) is None and quote(name) == name and session_word(name) is None:
+        return name
+    return quote("/" + name)
 
 
 def is_session_name(name: str) -> bool:
@@ -170,16 +305,16 @@ def unknown_message(
     name: str, sessions: SessionRegistry, commands: CommandRegistry = COMMANDS
 ) -> str:
     """Why ``name`` is neither a command nor an endpoint, with the nearest names, if any."""
-    candidates = commands.names()
+    candidates = commands.guesses()
     if sessions.default is not None:
         candidates += [ep.name for ep in sessions.default.app.endpoints]
     message = f"unknown command or endpoint {name!r}"
     near = nearest(name, candidates)
     if near:
-        return message + f"; did you mean {' or '.join(near)}?"
+        message += f"; did you mean {' or '.join(near)}?"
     if sessions.default is None:
         return message + " (no app connected: try 'connect URL')"
-    return message + " (see 'help')"
+    return message if near else message + " (see 'help')"
 
 
 def nearest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:

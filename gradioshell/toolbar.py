@@ -43,6 +43,10 @@ def toolbar(shell: Shell, text: str, width: int = 80) -> StyleAndTextTuples:
         if status:
             pieces.append(("class:toolbar.status", f" · {safe(status)}", 2))
     parts: StyleAndTextTuples = list(fitted(pieces, width))
+    hint = open_hint(shell, text)
+    if hint is not None:
+        parts.append(("", "\n"))
+        parts.append(("class:toolbar.status", " " + hint))
     found = endpoint_under_cursor(shell, text)
     if found is not None:
         endpoint, current = found
@@ -75,6 +79,27 @@ def fitted(pieces: list[tuple[str, str, int]], width: int) -> list[tuple[str, st
             left = len(text) - over
             kept[index] = (style, text[: left - 1] + "…", rank) if left > 8 else (style, "", rank)
     return [(style, text) for style, text, _ in kept if text]
+
+
+_CLOSING = {"'": "'", '"': '"', "[": "]", "{": "}"}
+
+
+def open_hint(shell: Shell, text: str) -> str | None:
+    """How to close a quote or bracket left open in ``text`` (a quote in an endpoint's free
+    text is not open: it is text)."""
+    from gradioshell.parser import ParseError
+    from gradioshell.targets import parse_statements
+
+    try:
+        parse_statements(text, shell.sessions)
+    except ParseError as exc:
+        closing = _CLOSING.get(text[exc.position : exc.position + 1])
+        if exc.incomplete and closing is not None:
+            return (
+                f"{exc.message} at column {exc.position + 1}: type {closing} to close it "
+                "(Enter goes on to a new line; Ctrl-C drops the line)"
+            )
+    return None
 
 
 def signature(endpoint: Endpoint, current: str | None, width: int) -> StyleAndTextTuples:

@@ -1,11 +1,23 @@
 """Built-in commands. Importing this package registers them all in :data:`COMMANDS`."""
 
-from gradioshell.commands import core, doctor, files, fn, hub, jobs, persist, space
+from gradioshell.commands import (
+    code,
+    core,
+    doctor,
+    files,
+    fn,
+    hub,
+    jobs,
+    persist,
+    shelltools,
+    space,
+)
 from gradioshell.registry import COMMANDS, Command, command
 
 __all__ = [
     "COMMANDS",
     "Command",
+    "code",
     "command",
     "core",
     "doctor",
@@ -14,5 +26,6 @@ __all__ = [
     "hub",
     "jobs",
     "persist",
+    "shelltools",
     "space",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gradioshell.connecting import open_session
+from gradioshell.connecting import already_open, open_session
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
 from gradioshell.parser import Word
@@ -24,6 +24,7 @@ from gradioshell.text import safe
 if TYPE_CHECKING:
     from gradioshell.sessions import Session
     from gradioshell.state import State
+    from gradioshell.targets import Target
 
 CALL_SYNTAX = """\
 Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...], \
@@ -31,6 +32,11 @@ e.g. op1 Duration=3, or generateimage prompt="a car flying".
 Write /NAME to reach an endpoint whose name is also a command (/connect ...).
 Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).
 Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).
+Free text: when an endpoint's only required parameter is text, the words after its \
+name that do not work as separate values are that text, as typed, quotes included: \
+echo What's the capital of France? (a quote inside a word, left open, is text). \
+NAME=VALUE words are still values of their own, and ; and a final & still end the \
+statement: quote the text to be sure.
 File parameters take a path (~ allowed), a glob for lists, an http(s) URL or an earlier \
 result ($_, the last call's output; $r2 that of call 2); the files of results are saved in \
 the download directory. $null sends no value. 'help ENDPOINT' says how to write each \
@@ -60,14 +66,20 @@ def session_record(session: Session) -> dict[str, object]:
     "Connect to a Gradio app and make it the default if it is the first",
     Grammar(
         args=(Arg("target", kind="target"), Arg("name", keyword="as", optional=True)),
-        options=(*TOKEN_OPTIONS, Opt("--user", "NAME")),
+        options=(
+            *TOKEN_OPTIONS,
+            Opt("--user", "NAME"),
+            Opt("--new", help="open another session even when this app is already open"),
+        ),
     ),
     details=(
         "TARGET is a URL such as http://127.0.0.1:7860 (the scheme may be left out), or a\n"
         "Hugging Face Space: owner/name or https://huggingface.co/spaces/owner/name.\n"
         "The Hugging Face token goes to Spaces only; --token sends it to a plain URL too.\n"
         "--user NAME logs in to an app protected by a password; the password is asked with\n"
-        "hidden input, or read from GRADIOSHELL_PASSWORD."
+        "hidden input, or read from GRADIOSHELL_PASSWORD.\n"
+        "An app already open in a session becomes the default again instead of being opened\n"
+        "twice; --new opens a second session of it on purpose."
     ),
 )
 async def connect(shell: State, args: Args) -> None:
@@ -76,6 +88,18 @@ async def connect(shell: State, args: Args) -> None:
         raise UsageError(f"{name!r} cannot be a session name")
     if args.user is not None and not args.user:
         raise UsageError("--user needs a user name: --user NAME")
+    if not args.new:
+        session = already_open(shell, shell.settings.targets.get(args.target, args.target))
+        if session is not None and (name is None or name == session.name):
+            shell.sessions.default = session
+            shell.output.info(
+                f"already connected to {session.url} as {session.name}: it is now the default "
+                "('connect --new' opens another session)"
+            )
+            shell.output.record(
+                {"event": "connected", "already_open": True, **session_record(session)}
+            )
+            return
     await connect_to(
         shell, args.target, name, send_token=args.token or args.token_from_hub, user=args.user
     )
@@ -137,6 +161,7 @@ async def use(shell: State, args: Args) -> None:
     "close",
     "Close a session (the default one if no name is given)",
     Grammar(args=(Arg("session", "NAME", kind="session", optional=True),)),
+    destructive=True,
 )
 async def close(shell: State, args: Args) -> None:
     session = shell.require_session(args.session)
@@ -188,7 +213,9 @@ HELP_USAGE = "help [COMMAND | [@SESSION] ENDPOINT]"
         shown="[COMMAND | [@SESSION] ENDPOINT]",
     ),
     details="help COMMAND: its usage; help ENDPOINT, or help @SESSION ENDPOINT: its "
-    "parameters, how to write each, what it returns, and an example.",
+    "parameters, how to write each, what it returns, and an example.\n"
+    "ENDPOINT?, ENDPOINT --help and ENDPOINT -h show the same and never call the app "
+    "(write '--help' quoted to send it as a value); COMMAND --help shows a command's usage.",
 )
 async def help_(shell: State, args: Args) -> None:
     topic: list[str] = args.topic or []
@@ -201,18 +228,7 @@ async def help_(shell: State, args: Args) -> None:
         raise UsageError(f"usage: {HELP_USAGE}")
     words = [Word(t, 0, 0) for t in topic]
     target = resolve_topic(words, shell.sessions)
-    if target.command is not None:
-        builtin = target.command
-        record = {
-            "event": "help",
-            "command": builtin.name,
-            "usage": builtin.usage,
-            "summary": builtin.summary,
-            "details": builtin.details,
-        }
-        shell.output.emit(CommandHelp(command=builtin, record=record))
-        return
-    if target.endpoint is None or target.session is None:
+    if target.command is None and (target.endpoint is None or target.session is None):
         problem = target.problem
         if isinstance(problem, UnknownEndpoint):
             near = problem.suggestions
@@ -225,6 +241,23 @@ async def help_(shell: State, args: Args) -> None:
                 f"no command {topic[0]!r}, and no app connected to look for an endpoint"
             )
         raise problem or ShellError(f"no command or endpoint {topic[-1]!r}")
+    show_help(shell, target)
+
+
+def show_help(shell: State, target: Target) -> None:
+    """Show the help of a resolved command or endpoint (``help X``, ``X?``, ``X --help``)."""
+    if target.command is not None:
+        builtin = target.command
+        record = {
+            "event": "help",
+            "command": builtin.name,
+            "usage": builtin.usage,
+            "summary": builtin.summary,
+            "details": builtin.details,
+        }
+        shell.output.emit(CommandHelp(command=builtin, record=record))
+        return
+    assert target.session is not None and target.endpoint is not None
     shell.output.emit(
         EndpointHelp(
             session=target.session,
@@ -234,7 +267,7 @@ async def help_(shell: State, args: Args) -> None:
     )
 
 
-@command("exit", "Leave the shell", aliases=("quit",))
+@command("exit", "Leave the shell", aliases=("quit",), destructive=True)
 async def exit_(shell: State, args: Args) -> None:
     raise ExitShell(0)
 

@@ -276,6 +276,7 @@ def _replay(shell: State, job: Job) -> Result:
     "cancel",
     "Cancel a background job, or all of them",
     Grammar(args=(Arg("jobs", "N|all", kind="job", many=True),)),
+    destructive=True,
 )
 async def cancel(shell: State, args: Args) -> None:
     if args.jobs == ["all"]:

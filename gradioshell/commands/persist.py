@@ -18,12 +18,16 @@ if TYPE_CHECKING:
     details=(
         "Keeps each session's name and target (never tokens or passwords) in the data\n"
         "directory, replacing what was saved before. 'gradioshell --restore' or 'restore'\n"
-        "reconnects them."
+        "reconnects them. The --demo session is left out: its app runs only as long as the\n"
+        "shell, on a new port each time."
     ),
 )
 async def save(shell: State, args: Args) -> None:
-    path, count = saved.save(shell)
-    shell.output.info(f"saved {count} session{'s' if count != 1 else ''} to {path}")
+    path, count, left_out = saved.save(shell)
+    message = f"saved {count} session{'s' if count != 1 else ''} to {path}"
+    if left_out:
+        message += f" (not {', '.join(left_out)}: it runs only as long as this shell)"
+    shell.output.info(message)
 
 
 @command(
