@@ -26,6 +26,7 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
+from gradioshell.readable import output_kinds
 from gradioshell.records import event_record, value_lines
 from gradioshell.results import JobNews, Reporter
 from gradioshell.text import short
@@ -257,7 +258,9 @@ class JobManager:
         name = job.endpoint.api_name
         if job.status == DONE:
             labels = [r.label for r in job.endpoint.returns]
-            news.plain = "\n".join(value_lines(labels, job.outputs or []))
+            news.plain = "\n".join(
+                value_lines(labels, job.outputs or [], output_kinds(job.endpoint))
+            )
         elif job.status == CANCELLED:
             news.error = f"job {job.number} ({name}) cancelled"
         else:

@@ -85,6 +85,7 @@ async def _run(args: argparse.Namespace) -> int:
             preview=settings.preview_images and console.is_terminal,
             progress_bars=settings.progress_bars,
             preview_pixels=settings.preview_pixels,
+            theme=settings.theme,
         )
     else:
         output = TextOutput()

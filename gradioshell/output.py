@@ -24,6 +24,7 @@ from gradioshell.gradio import (
     Generating,
     Log,
 )
+from gradioshell.readable import output_kinds
 from gradioshell.records import event_record, failure_text, value_lines
 from gradioshell.results import Advance, JobNews, Output, Reporter, Result
 from gradioshell.text import json_text, safe_line
@@ -56,8 +57,10 @@ class InteractiveOutput(Output):
         preview: bool = False,
         progress_bars: int | None = None,
         preview_pixels: int | None = None,
+        theme: str = "dark",
     ) -> None:
         self.console = console
+        self.theme = theme
         self.preview = preview
         self.progress_bars = progress_bars
         self.preview_pixels = preview_pixels
@@ -72,6 +75,7 @@ class InteractiveOutput(Output):
             preview=self.preview,
             progress_bars=self.progress_bars or PROGRESS_BARS,
             preview_pixels=self.preview_pixels,
+            theme=self.theme,
         )
 
     def emit(self, result: Result) -> None:
@@ -259,6 +263,7 @@ class TextReporter(Reporter):
     def __init__(self, output: TextOutput, endpoint: Endpoint) -> None:
         self.output = output
         self.labels = [r.label for r in endpoint.returns]
+        self.kinds = output_kinds(endpoint)
         self.last: list[str] | None = None
 
     def event(self, event: Event) -> None:
@@ -278,7 +283,7 @@ class TextReporter(Reporter):
         self.output.error("cancelled")
 
     def _lines(self, data: list[Any]) -> list[str]:
-        return value_lines(self.labels, data)
+        return value_lines(self.labels, data, self.kinds)
 
 
 class JsonOutput(Output):
