@@ -92,3 +92,130 @@ def test_json_output_keeps_the_values_as_they_came(run_shell, outputs_url: str) 
         }
     ]
     assert data[1][0].startswith("# Release notes\n\nSome **bold words**")
+
+
+def test_chatbot_is_a_transcript_at_the_prompt(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url)
+    shown = screen(child, "chat x")
+    lines = [line.strip(" │") for line in shown.splitlines()]
+    assert lines.index("user") < lines.index("What is 2+2?")
+    assert "assistant · Thinking (done)" in lines
+    assert "Adding two and two." in lines
+    assert "It is 4." in lines and "print(2 + 2)" in lines
+    assert re.search(r"downloads/\S+/sum\.png", shown.replace("│\n│", "")) or "sum.png" in shown
+    assert "**" not in shown and '"role"' not in shown and "```" not in shown
+
+
+def test_chatbot_thinking_messages_are_dimmed(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url, env={"NO_COLOR": "", "COLORTERM": "truecolor"})
+    shown = screen(child, "chat x", keep_escapes=True)
+    thought = re.search(r"\x1b\[([0-9;]*)mAdding two and two\.", shown)
+    answer = re.search(r"\x1b\[([0-9;]*)mA green square\.", shown)
+    assert thought and "2" in thought.group(1).split(";"), shown  # SGR 2: dim
+    assert answer is None or "2" not in answer.group(1).split(";")
+
+
+def test_chatbot_in_a_script_is_a_transcript(run_shell, outputs_url: str) -> None:
+    out = script(run_shell, outputs_url, "chat x")
+    lines = out.splitlines()
+    assert lines[0] == "user: What is **2+2**?"
+    assert lines[1] == "assistant [Thinking]: Adding two and two."
+    assert lines[2:6] == ["assistant:", "  It is **4**.", "", "  ```python"]
+    assert re.fullmatch(r"user: /\S+/downloads/\S+/sum\.png", lines[-2]), lines
+    assert lines[-1] == "assistant: A green square."
+
+
+def test_dataframe_elides_its_middle_rows(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url)
+    shown = screen(child, "tall x")
+    assert re.search(r"id\s+name\s+score", shown)
+    assert re.search(r"5\s+name 5\s+7\.5", shown) and re.search(r"30\s+name 30\s+45\.0", shown)
+    assert "name 6 " not in shown and "name 27" not in shown
+    assert "30 rows, 22 hidden" in shown
+
+
+def test_a_wide_dataframe_fits_a_narrow_terminal(spawn_shell, outputs_url: str) -> None:
+    narrow = {"COLUMNS": "50", "LINES": "30"}
+    child = prompt(spawn_shell, outputs_url, dimensions=(30, 50), env=narrow)
+    shown = screen(child, "wide x")
+    assert re.search(r"c0\s+c1\s+c2", shown) and "c49" not in shown
+    assert re.search(r"50 columns, \d+ hidden", shown)
+    table = [line for line in shown.splitlines() if "│" in line]
+    assert table and all(len(line) <= 50 for line in table), table
+
+
+def test_dataframe_in_a_script_is_a_plain_table(run_shell, outputs_url: str) -> None:
+    lines = script(run_shell, outputs_url, "tall x").splitlines()
+    assert re.fullmatch(r"\s*id\s+name\s+score", lines[0])
+    assert len(lines) == 31
+    assert re.fullmatch(r"\s*30\s+name 30\s+45\.0", lines[-1])
+    assert "{" not in "".join(lines)
+
+
+def test_label_highlighted_text_and_json_at_the_prompt(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url)
+    shown = screen(child, "label x")
+    assert re.search(r"cat\s+█+░*\s+93%", shown) and re.search(r"bird\s+░+\s+2%", shown)
+    assert "confidence" not in shown
+    shown = screen(child, "highlighted x")
+    assert "The cat ANIMAL sat in Paris PLACE." in shown
+    shown = screen(child, "nested x")
+    assert '"three": {…} 1 key' in shown and '"four"' not in shown
+
+
+def test_labels_code_and_colours_in_colour(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url, env={"NO_COLOR": "", "COLORTERM": "truecolor"})
+    shown = screen(child, "highlighted x", keep_escapes=True)
+    animal = re.search(r"\x1b\[([0-9;]*)mcat\x1b", shown)
+    place = re.search(r"\x1b\[([0-9;]*)mParis\x1b", shown)
+    assert animal and place and animal.group(1) != place.group(1), shown
+    shown = screen(child, "code x", keep_escapes=True)
+    keyword = re.search(r"\x1b\[([0-9;]*)mdef\x1b", shown)
+    name = re.search(r"\x1b\[([0-9;]*)marea\x1b", shown)
+    assert keyword and name and keyword.group(1) != name.group(1), shown
+    shown = screen(child, "colour x", keep_escapes=True)
+    assert re.search(r"\x1b\[[0-9;]*48;2;255;136;0m {4}", shown), shown  # the swatch
+    assert "#ff8800" in shown
+
+
+def test_label_and_highlighted_text_in_a_script(run_shell, outputs_url: str) -> None:
+    out = script(run_shell, outputs_url, "label x; highlighted x; colour x; code x")
+    assert out.splitlines()[:3] == ["cat: 0.93", "dog: 0.05", "bird: 0.02"]
+    assert "The [cat: ANIMAL] sat in [Paris: PLACE].\n#ff8800\ndef area(r):\n" in out
+    assert "\x1b" not in out
+
+
+@pytest.fixture(scope="module")
+def older_chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``apps/older_chat.py`` on Gradio 5, the last release with tuples Chatbots."""
+    from tests.gradio_versions import python_for
+
+    python = python_for("5.50.0")
+    app = start_app(
+        [str(APPS / "older_chat.py")],
+        tmp_path_factory.mktemp("older_chat") / "log",
+        python=str(python),
+        timeout=240,
+    )
+    yield app.url
+    app.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)  # the first use builds the Gradio 5 environment
+def test_older_chatbot_formats(spawn_shell, run_shell, older_chat_url: str) -> None:
+    child = prompt(spawn_shell, older_chat_url)
+    shown = screen(child, "pairs x")
+    lines = [line.strip(" │") for line in shown.splitlines()]
+    assert lines.index("user") < lines.index("Hi there") < lines.index("assistant")
+    assert "Hello! How can I help?" in lines and "note.txt" in shown
+    shown = screen(child, "messages x")
+    assert "assistant · Tool: calculator" in shown and "It is 42." in shown
+    out = script(run_shell, older_chat_url, "pairs x; messages x").splitlines()
+    assert out[:2] == ["user: Hi **there**", "assistant: Hello! How can I help?"]
+    assert re.fullmatch(r"user: /\S+/note\.txt", out[2])
+    assert out[4:] == [
+        "user: What is 6 x 7?",
+        "assistant [Tool: calculator]: Multiplying.",
+        "assistant: It is **42**.",
+    ]
