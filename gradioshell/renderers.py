@@ -319,7 +319,7 @@ class DataTable:
                 if index < len(row) and row[index] is not None
             )
             table.add_column(
-                heads[index],
+                Text(heads[index]),
                 justify="right" if numeric and rows else "left",
                 no_wrap=True,
                 overflow="ellipsis",

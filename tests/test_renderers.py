@@ -219,3 +219,24 @@ def test_older_chatbot_formats(spawn_shell, run_shell, older_chat_url: str) -> N
         "assistant [Tool: calculator]: Multiplying.",
         "assistant: It is **42**.",
     ]
+
+
+HOSTILE_ENDPOINTS = ["hostile_markdown", "hostile_table", "hostile_chat", "hostile_label"]
+
+
+def test_nothing_an_app_sends_drives_the_terminal(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url, env={"NO_COLOR": "", "COLORTERM": "truecolor"})
+    for endpoint in HOSTILE_ENDPOINTS:
+        shown = screen(child, f"{endpoint} x", keep_escapes=True)
+        assert "\x1b[2J" not in shown and "\x1b]0;owned" not in shown and "\u202e" not in shown
+        if endpoint in ("hostile_markdown", "hostile_chat"):  # the others cut long names
+            assert "\\u202eevil" in shown, endpoint  # shown as an escape, not obeyed
+        assert "[bold red]markup[/]" in ESCAPES.sub("", shown).replace("│\r\n│", ""), endpoint
+        if endpoint == "hostile_table":
+            assert "[b][bold red]markup" in ESCAPES.sub("", shown)  # a header, as it is
+
+
+def test_nothing_an_app_sends_reaches_a_script_raw(run_shell, outputs_url: str) -> None:
+    out = script(run_shell, outputs_url, "; ".join(f"{e} x" for e in HOSTILE_ENDPOINTS))
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert out.count("[bold red]markup[/] \\u202eevil") >= 7

@@ -124,6 +124,30 @@ def text_plain(word: str) -> str:
     return "2 * 3 = 6, and *that* is all"
 
 
+HOSTILE = "\x1b[2J\x1b]0;owned\x07[bold red]markup[/] \u202eevil"
+
+
+def hostile_markdown(word: str) -> str:
+    return f"# Title {HOSTILE}\n\n- item {HOSTILE}\n- two\n\n```\n{HOSTILE}\n```\n"
+
+
+def hostile_table(word: str) -> dict:
+    import pandas as pd
+
+    return pd.DataFrame({f"[b]{HOSTILE}": [HOSTILE, "x"], "n": [1, 2]})
+
+
+def hostile_chat(word: str) -> list:
+    return [
+        {"role": "user", "content": HOSTILE},
+        {"role": "assistant", "content": HOSTILE, "metadata": {"title": HOSTILE}},
+    ]
+
+
+def hostile_label(word: str) -> dict:
+    return {HOSTILE: 0.7, "b": 0.3}
+
+
 def build() -> gr.Blocks:
     endpoints = {
         "markdown": (markdown, gr.Markdown(label="notes")),
@@ -139,6 +163,10 @@ def build() -> gr.Blocks:
         "gallery": (gallery, gr.Gallery(label="pictures")),
         "text_markdown": (text_markdown, gr.Textbox(label="reply")),
         "text_plain": (text_plain, gr.Textbox(label="sum")),
+        "hostile_markdown": (hostile_markdown, gr.Markdown(label="notes")),
+        "hostile_table": (hostile_table, gr.Dataframe(label="rows")),
+        "hostile_chat": (hostile_chat, gr.Chatbot(label="conversation")),
+        "hostile_label": (hostile_label, gr.Label(label="verdict")),
     }
     with gr.Blocks() as demo:
         word = gr.Textbox(label="word")
