@@ -154,6 +154,7 @@ class CallView:
                     preview=self.preview,
                     preview_pixels=self.preview_pixels,
                     theme=self.theme,
+                    live=self.finished is None,
                 )
             )
         if self.error is not None:
@@ -198,13 +199,14 @@ def outputs_table(
     preview: bool = False,
     preview_pixels: int | None = None,
     theme: str = "dark",
+    live: bool = False,
 ) -> RenderableType:
     """The outputs of a call, each drawn by its component's renderer: a short value beside
     its label, a block (Markdown, a transcript, a table, code) under it."""
     from gradioshell.readable import output_kinds
     from gradioshell.renderers import Look, render_output
 
-    look = Look(preview=preview, preview_pixels=preview_pixels, theme=theme)
+    look = Look(preview=preview, preview_pixels=preview_pixels, theme=theme, live=live)
     kinds = output_kinds(endpoint)
     labels = [r.label for r in endpoint.returns]
     parts: list[RenderableType] = []

@@ -9,6 +9,7 @@ draws. Every string an app sent is sanitized (``text.safe``) and never read as r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,8 @@ class Look:
     preview: bool = False
     preview_pixels: int | None = None
     theme: str = "dark"
+    #: Drawn many times a second while a call runs: long texts draw only their end.
+    live: bool = False
 
     @property
     def code_theme(self) -> str:
@@ -98,13 +101,40 @@ def captions(value: Any) -> list[str | None]:
 # -- Markdown and code ---------------------------------------------------------------------------
 
 
+LIVE_TAIL = 4000
+"""While a call runs, Markdown longer than this many characters is drawn from a paragraph
+near its end: rendering all of a long answer at every refresh would take the whole CPU, and
+the live view shows only its newest lines anyway. The whole text is drawn when it ends."""
+
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)", re.M)
+
+
 def markdown(text: str, look: Look, style: str = "") -> RenderableType:
     """Markdown rendered, code blocks highlighted. Links are written out (``text (url)``),
     never sent to the terminal as hyperlinks."""
     from rich.markdown import Markdown
 
     _use_plain_code_blocks()
-    return Markdown(safe(text), code_theme=look.code_theme, hyperlinks=False, style=style)
+    left_out = 0
+    if look.live and len(text) > LIVE_TAIL:
+        text, left_out = markdown_tail(text)
+    shown = Markdown(safe(text), code_theme=look.code_theme, hyperlinks=False, style=style)
+    if not left_out:
+        return shown
+    return Group(Text(f"… {left_out} earlier lines", style="dim"), shown)
+
+
+def markdown_tail(text: str, size: int = LIVE_TAIL) -> tuple[str, int]:
+    """The end of a Markdown text from a paragraph's start (outside any code block) about
+    ``size`` characters before its end, and how many lines come before it."""
+    start = len(text) - size
+    while True:
+        start = text.find("\n\n", start)
+        if start < 0:
+            return text, 0
+        start += 2
+        if len(_FENCE_LINE.findall(text, 0, start)) % 2 == 0:
+            return text[start:], text.count("\n", 0, start)
 
 
 _patched = False
@@ -226,6 +256,8 @@ def _lexer_name(language: str) -> str:
 
 # -- Chatbot -------------------------------------------------------------------------------------
 
+LIVE_MESSAGES = 6
+"""While a call runs, a conversation shows its last messages only (all of it once it ends)."""
 ROLE_STYLES = {"user": "bold cyan", "assistant": "bold green", "system": "bold yellow"}
 
 
@@ -244,6 +276,10 @@ def transcript(messages: list[Message], look: Look) -> RenderableType:
     from gradioshell.preview import file_lines
 
     parts: list[RenderableType] = []
+    if look.live and len(messages) > LIVE_MESSAGES:
+        earlier = len(messages) - LIVE_MESSAGES
+        parts.append(Text(f"… {earlier} earlier messages", style="dim"))
+        messages = messages[-LIVE_MESSAGES:]
     for message in messages:
         thinking = bool(message.title)
         head = Text(safe_line(message.role), style=ROLE_STYLES.get(message.role, "bold"))

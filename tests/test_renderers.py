@@ -240,3 +240,16 @@ def test_nothing_an_app_sends_reaches_a_script_raw(run_shell, outputs_url: str) 
     out = script(run_shell, outputs_url, "; ".join(f"{e} x" for e in HOSTILE_ENDPOINTS))
     assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
     assert out.count("[bold red]markup[/] \\u202eevil") >= 7
+
+
+def test_a_long_streamed_answer_draws_its_end_then_all_of_it(spawn_shell, outputs_url) -> None:
+    child = prompt(spawn_shell, outputs_url)
+    child.sendline("stream x")
+    # While it streams, the panel draws the end of the answer and says what it left out.
+    child.expect(r"… \d+ earlier lines")
+    child.expect_exact("done in")
+    child.expect_exact("app1>")
+    final = ESCAPES.sub("", child.before)
+    # Once done, the whole answer, rendered.
+    assert "Part 0" in final and "Part 39" in final and "print(39)" in final
+    assert "earlier lines" not in final and "**" not in final

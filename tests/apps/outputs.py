@@ -148,6 +148,18 @@ def hostile_label(word: str) -> dict:
     return {HOSTILE: 0.7, "b": 0.3}
 
 
+def stream(word: str):  # type: ignore[no-untyped-def]
+    """A long Markdown answer (about 3,000 words), streamed a part at a time."""
+    import time
+
+    text = ""
+    words = " ".join(f"word{i} **bold{i}** `code{i}`" for i in range(25))
+    for part in range(40):
+        text += f"## Part {part}\n\n{words}\n\n```python\nprint({part})\n```\n\n"
+        time.sleep(0.05)
+        yield text
+
+
 def build() -> gr.Blocks:
     endpoints = {
         "markdown": (markdown, gr.Markdown(label="notes")),
@@ -163,6 +175,7 @@ def build() -> gr.Blocks:
         "gallery": (gallery, gr.Gallery(label="pictures")),
         "text_markdown": (text_markdown, gr.Textbox(label="reply")),
         "text_plain": (text_plain, gr.Textbox(label="sum")),
+        "stream": (stream, gr.Markdown(label="answer")),
         "hostile_markdown": (hostile_markdown, gr.Markdown(label="notes")),
         "hostile_table": (hostile_table, gr.Dataframe(label="rows")),
         "hostile_chat": (hostile_chat, gr.Chatbot(label="conversation")),
