@@ -494,6 +494,65 @@ def draw_colour(value: Any, kind: Kind, look: Look) -> Drawn | None:
     return Drawn(text)
 
 
+# -- Gallery ---------------------------------------------------------------------------------------
+
+THUMB_WIDTH = 16
+THUMB_ROWS = 6
+MAX_THUMBS = 12
+"""A gallery draws at most this many thumbnails (every item's path is listed)."""
+
+
+class Thumbnails:
+    """Images side by side, as many to a row as the width holds, each over its caption."""
+
+    def __init__(self, items: list[tuple[str, str]], max_pixels: int | None) -> None:
+        self.items = items
+        self.max_pixels = max_pixels
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Table
+
+        from gradioshell.preview import MAX_PIXELS, ImagePreview
+
+        per_row = max(1, (options.max_width + 1) // (THUMB_WIDTH + 1))
+        table = Table.grid(padding=(0, 1))
+        for _ in range(min(per_row, len(self.items))):
+            table.add_column(width=THUMB_WIDTH, no_wrap=True, overflow="ellipsis")
+        for start in range(0, len(self.items), per_row):
+            table.add_row(
+                *(
+                    Group(
+                        ImagePreview(path, THUMB_ROWS, self.max_pixels or MAX_PIXELS),
+                        Text(safe_line(caption), style="italic", no_wrap=True, overflow="ellipsis"),
+                    )
+                    for path, caption in self.items[start : start + per_row]
+                )
+            )
+        yield table
+
+
+def draw_gallery(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """Every item's path (and caption) on a line, then a grid of thumbnails."""
+    from gradioshell.preview import file_lines, is_image
+
+    files = files_of(value)
+    if files is None:
+        return None
+    names = captions(value)
+    lines = file_lines(files, preview=False, captions=names)
+    if not look.preview:
+        return Drawn(lines)
+    thumbs: list[tuple[str, str]] = []
+    for index, data in enumerate(files):
+        local = data.get("local_path")
+        if isinstance(local, str) and is_image(local) and len(thumbs) < MAX_THUMBS:
+            caption = names[index] if index < len(names) else None
+            thumbs.append((local, caption or f"#{index + 1}"))
+    if not thumbs:
+        return Drawn(lines)
+    return Drawn(Group(lines, Thumbnails(thumbs, look.preview_pixels)), block=True)
+
+
 RENDERERS: dict[str, Callable[[Any, Kind, Look], Drawn | None]] = {
     "markdown": draw_markdown,
     "textbox": draw_textbox,
@@ -505,4 +564,5 @@ RENDERERS: dict[str, Callable[[Any, Kind, Look], Drawn | None]] = {
     "json": draw_json,
     "code": draw_code,
     "colorpicker": draw_colour,
+    "gallery": draw_gallery,
 }

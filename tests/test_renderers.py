@@ -253,3 +253,12 @@ def test_a_long_streamed_answer_draws_its_end_then_all_of_it(spawn_shell, output
     # Once done, the whole answer, rendered.
     assert "Part 0" in final and "Part 39" in final and "print(39)" in final
     assert "earlier lines" not in final and "**" not in final
+
+
+def test_a_gallery_is_a_grid_of_thumbnails(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url, env={"NO_COLOR": "", "COLORTERM": "truecolor"})
+    shown = ESCAPES.sub("", screen(child, "gallery x", keep_escapes=True))
+    assert re.search(r"red\.png\s+a red one", shown) and re.search(r"blue\.png\s+a blue one", shown)
+    # Side by side: two thumbnails on one line, their captions under them on one line.
+    assert re.search(r"▀{16} ▀{16}", shown), shown
+    assert re.search(r"a red one\s+a blue one\s+│", shown), shown
