@@ -565,4 +565,5 @@ RENDERERS: dict[str, Callable[[Any, Kind, Look], Drawn | None]] = {
     "code": draw_code,
     "colorpicker": draw_colour,
     "gallery": draw_gallery,
+    "imageslider": draw_gallery,
 }

@@ -262,3 +262,19 @@ def test_a_gallery_is_a_grid_of_thumbnails(spawn_shell, outputs_url: str) -> Non
     # Side by side: two thumbnails on one line, their captions under them on one line.
     assert re.search(r"▀{16} ▀{16}", shown), shown
     assert re.search(r"a red one\s+a blue one\s+│", shown), shown
+
+
+def test_annotated_image_and_image_slider(spawn_shell, run_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url, env={"NO_COLOR": "", "COLORTERM": "truecolor"})
+    shown = screen(child, "annotated x", keep_escapes=True)
+    car = re.search(r"\x1b\[([0-9;]*)mcar\x1b", shown)
+    tree = re.search(r"\x1b\[([0-9;]*)mtree\x1b", shown)
+    assert car and tree and car.group(1) != tree.group(1), shown
+    text = ESCAPES.sub("", shown)
+    assert "street.png" in text and "labels: car, tree" in text and "annotations" not in text
+    # The two images of a slider side by side, to compare.
+    shown = ESCAPES.sub("", screen(child, "slider x", keep_escapes=True))
+    assert "before.png" in shown and "after.png" in shown
+    assert re.search(r"▀{16} ▀{16}", shown), shown
+    out = script(run_shell, outputs_url, "annotated x").splitlines()
+    assert out[0].endswith("/street.png") and out[1] == "labels: car, tree"

@@ -160,6 +160,14 @@ def stream(word: str):  # type: ignore[no-untyped-def]
         yield text
 
 
+def annotated(word: str) -> tuple:
+    return _picture("street.png", "gray"), [((1, 1, 6, 6), "car"), ((8, 2, 14, 10), "tree")]
+
+
+def slider(word: str) -> tuple:
+    return _picture("before.png", "black"), _picture("after.png", "white")
+
+
 def build() -> gr.Blocks:
     endpoints = {
         "markdown": (markdown, gr.Markdown(label="notes")),
@@ -175,6 +183,8 @@ def build() -> gr.Blocks:
         "gallery": (gallery, gr.Gallery(label="pictures")),
         "text_markdown": (text_markdown, gr.Textbox(label="reply")),
         "text_plain": (text_plain, gr.Textbox(label="sum")),
+        "annotated": (annotated, gr.AnnotatedImage(label="scene")),
+        "slider": (slider, gr.ImageSlider(type="filepath", label="compare")),
         "stream": (stream, gr.Markdown(label="answer")),
         "hostile_markdown": (hostile_markdown, gr.Markdown(label="notes")),
         "hostile_table": (hostile_table, gr.Dataframe(label="rows")),
