@@ -223,7 +223,8 @@ def json_folded(value: Any, depth: int = FOLD_DEPTH) -> Text:
 def draw_json(value: Any, kind: Kind, look: Look) -> Drawn | None:
     if isinstance(value, (dict, list)):
         return Drawn(json_folded(value))
-    return None
+    # A ChatInterface's reply is text in a Json output: Markdown, when it clearly is.
+    return draw_textbox(value, kind, look)
 
 
 def draw_code(value: Any, kind: Kind, look: Look) -> Drawn | None:
@@ -262,6 +263,8 @@ ROLE_STYLES = {"user": "bold cyan", "assistant": "bold green", "system": "bold y
 
 
 def draw_chatbot(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    if isinstance(value, str):  # one reply, as some chat endpoints give it
+        return Drawn(markdown(value, look), block=True)
     messages = chat_messages(value)
     if messages is None:
         return None

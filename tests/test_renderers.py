@@ -278,3 +278,12 @@ def test_annotated_image_and_image_slider(spawn_shell, run_shell, outputs_url: s
     assert re.search(r"▀{16} ▀{16}", shown), shown
     out = script(run_shell, outputs_url, "annotated x").splitlines()
     assert out[0].endswith("/street.png") and out[1] == "labels: car, tree"
+
+
+def test_a_chat_interface_reply_is_rendered(spawn_shell, run_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url)
+    shown = screen(child, "answer hello")
+    assert "You said hello." in shown and "print('hello')" in shown
+    assert "**" not in shown and "```" not in shown
+    out = script(run_shell, outputs_url, "answer hello")
+    assert out.startswith("You said **hello**.\n\n```python\n")

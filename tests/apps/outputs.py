@@ -196,7 +196,13 @@ def build() -> gr.Blocks:
         for name, (fn, component) in endpoints.items():
             component.render()
             gr.Button(name).click(fn, word, component, api_name=name)
+        gr.ChatInterface(answer)
     return demo
+
+
+def answer(message: str, history: list) -> str:
+    """A chat reply in Markdown, as language models write them."""
+    return f"You said **{message}**.\n\n```python\nprint({message!r})\n```\n"
 
 
 if __name__ == "__main__":
