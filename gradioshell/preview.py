@@ -89,9 +89,65 @@ def media_info(path: str) -> str | None:
                 parts.append(f"{frames / rate:.1f} s, {rate / 1000:g} kHz")
         except (OSError, wave.Error, EOFError):
             pass
+    elif suffix in MP4_SUFFIXES:
+        seconds = mp4_duration(path)
+        if seconds is not None:
+            parts.append(f"{seconds:.1f} s")
     with contextlib.suppress(OSError):
         parts.append(human_size(os.path.getsize(path)))
     return ", ".join(parts)
+
+
+MP4_SUFFIXES = {".mp4", ".m4v", ".mov", ".m4a"}
+
+
+def mp4_duration(path: str) -> float | None:
+    """The duration an MP4 or QuickTime file's movie header gives, found by reading box
+    headers only (the movie box itself is small); None if there is none to read."""
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            end = os.fstat(handle.fileno()).st_size
+            offset = 0
+            for _ in range(64):  # top-level boxes: a handful in a real file
+                if offset + 8 > end:
+                    return None
+                handle.seek(offset)
+                size, kind = struct.unpack(">I4s", handle.read(8))
+                header = 8
+                if size == 1:
+                    size, header = struct.unpack(">Q", handle.read(8))[0], 16
+                elif size == 0:
+                    size = end - offset
+                if size < header:
+                    return None
+                if kind == b"moov":
+                    return _movie_header(handle.read(min(size - header, 1 << 20)))
+                offset += size
+    except (OSError, struct.error):
+        return None
+    return None
+
+
+def _movie_header(moov: bytes) -> float | None:
+    """The duration in the ``mvhd`` box among a movie box's children."""
+    import struct
+
+    offset = 0
+    while offset + 8 <= len(moov):
+        size, kind = struct.unpack_from(">I4s", moov, offset)
+        if kind == b"mvhd":
+            version = moov[offset + 8]
+            if version == 1:
+                scale, duration = struct.unpack_from(">IQ", moov, offset + 28)
+            else:
+                scale, duration = struct.unpack_from(">II", moov, offset + 20)
+            return duration / scale if scale else None
+        if size < 8:
+            return None
+        offset += size
+    return None
 
 
 class ImagePreview:

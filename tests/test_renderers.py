@@ -287,3 +287,11 @@ def test_a_chat_interface_reply_is_rendered(spawn_shell, run_shell, outputs_url:
     assert "**" not in shown and "```" not in shown
     out = script(run_shell, outputs_url, "answer hello")
     assert out.startswith("You said **hello**.\n\n```python\n")
+
+
+def test_audio_and_video_with_their_facts(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url)
+    shown = screen(child, "sound x").replace("│\n│", "")
+    assert re.search(r"tone\.wav\s+WAV audio, 0\.5 s, 8 kHz, 7\.9 KB", shown), shown
+    shown = screen(child, "clip x")
+    assert re.search(r"clip\.mp4\s+MP4 video, 2\.5 s, 140 bytes", shown), shown

@@ -168,6 +168,20 @@ def slider(word: str) -> tuple:
     return _picture("before.png", "black"), _picture("after.png", "white")
 
 
+def clip(word: str) -> str:
+    """An MP4 file of 2.5 seconds by its header (a movie box and nothing to play)."""
+    path = os.path.join(FOLDER, "clip.mp4")
+    if not os.path.exists(path):
+        ftyp = struct.pack(">I4s4sI4s4s", 24, b"ftyp", b"isom", 512, b"isom", b"mp41")
+        body = struct.pack(">B3xIIII", 0, 0, 0, 1000, 2500)  # timescale 1000, duration 2500
+        body += b"\0" * 80
+        mvhd = struct.pack(">I4s", 8 + len(body), b"mvhd") + body
+        moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
+        with open(path, "wb") as handle:
+            handle.write(ftyp + moov)
+    return path
+
+
 def build() -> gr.Blocks:
     endpoints = {
         "markdown": (markdown, gr.Markdown(label="notes")),
@@ -183,6 +197,7 @@ def build() -> gr.Blocks:
         "gallery": (gallery, gr.Gallery(label="pictures")),
         "text_markdown": (text_markdown, gr.Textbox(label="reply")),
         "text_plain": (text_plain, gr.Textbox(label="sum")),
+        "clip": (clip, gr.Video(label="video")),
         "annotated": (annotated, gr.AnnotatedImage(label="scene")),
         "slider": (slider, gr.ImageSlider(type="filepath", label="compare")),
         "stream": (stream, gr.Markdown(label="answer")),
