@@ -79,6 +79,8 @@ async def _run(args: argparse.Namespace) -> int:
     elif interactive:
         from rich.console import Console
 
+        from gradioshell.terminal_images import chosen as chosen_images
+
         console = Console()
         output = InteractiveOutput(
             console,
@@ -86,6 +88,7 @@ async def _run(args: argparse.Namespace) -> int:
             progress_bars=settings.progress_bars,
             preview_pixels=settings.preview_pixels,
             theme=settings.theme,
+            images=chosen_images(settings.images),
         )
     else:
         output = TextOutput()

@@ -58,9 +58,11 @@ class InteractiveOutput(Output):
         progress_bars: int | None = None,
         preview_pixels: int | None = None,
         theme: str = "dark",
+        images: str = "blocks",
     ) -> None:
         self.console = console
         self.theme = theme
+        self.images = images
         self.preview = preview
         self.progress_bars = progress_bars
         self.preview_pixels = preview_pixels
@@ -76,6 +78,7 @@ class InteractiveOutput(Output):
             progress_bars=self.progress_bars or PROGRESS_BARS,
             preview_pixels=self.preview_pixels,
             theme=self.theme,
+            images=self.images,
         )
 
     def emit(self, result: Result) -> None:

@@ -60,9 +60,11 @@ class CallView:
         progress_bars: int = PROGRESS_BARS,
         preview_pixels: int | None = None,
         theme: str = "dark",
+        images: str = "blocks",
     ) -> None:
         self.session_name = session_name
         self.theme = theme
+        self.images = images
         self.preview = preview
         self.progress_bars = progress_bars
         self.preview_pixels = preview_pixels
@@ -155,6 +157,7 @@ class CallView:
                     preview_pixels=self.preview_pixels,
                     theme=self.theme,
                     live=self.finished is None,
+                    images=self.images,
                 )
             )
         if self.error is not None:
@@ -200,13 +203,16 @@ def outputs_table(
     preview_pixels: int | None = None,
     theme: str = "dark",
     live: bool = False,
+    images: str = "blocks",
 ) -> RenderableType:
     """The outputs of a call, each drawn by its component's renderer: a short value beside
     its label, a block (Markdown, a transcript, a table, code) under it."""
     from gradioshell.readable import output_kinds
     from gradioshell.renderers import Look, render_output
 
-    look = Look(preview=preview, preview_pixels=preview_pixels, theme=theme, live=live)
+    look = Look(
+        preview=preview, preview_pixels=preview_pixels, theme=theme, live=live, images=images
+    )
     kinds = output_kinds(endpoint)
     labels = [r.label for r in endpoint.returns]
     parts: list[RenderableType] = []

@@ -45,6 +45,14 @@ class Look:
     theme: str = "dark"
     #: Drawn many times a second while a call runs: long texts draw only their end.
     live: bool = False
+    #: How images are drawn: ``blocks`` (half-blocks) or the terminal's image protocol.
+    images: str = "blocks"
+
+    @property
+    def protocol(self) -> str:
+        """The image protocol to draw with now: half-blocks while the view is redrawn live
+        (an image sent again at each refresh would flicker), real images once it is still."""
+        return "blocks" if self.live else self.images
 
     @property
     def code_theme(self) -> str:
@@ -84,7 +92,11 @@ def generic(value: Any, look: Look) -> RenderableType:
         from gradioshell.preview import file_lines
 
         return file_lines(
-            files, preview=look.preview, captions=captions(value), max_pixels=look.preview_pixels
+            files,
+            preview=look.preview,
+            captions=captions(value),
+            max_pixels=look.preview_pixels,
+            protocol=look.protocol,
         )
     return json_value(value)
 
@@ -298,7 +310,12 @@ def transcript(messages: list[Message], look: Look) -> RenderableType:
                 body.append(markdown(part, look, style="dim" if thinking else ""))
             else:
                 body.append(
-                    file_lines([part], preview=look.preview, max_pixels=look.preview_pixels)
+                    file_lines(
+                        [part],
+                        preview=look.preview,
+                        max_pixels=look.preview_pixels,
+                        protocol=look.protocol,
+                    )
                 )
         parts.append(Padding(Group(*body), (0, 0, 0, 2)))
     return Group(*parts)
@@ -470,7 +487,14 @@ def draw_annotated(value: Any, kind: Kind, look: Look) -> Drawn | None:
     if image is not None:
         from gradioshell.preview import file_lines
 
-        parts.append(file_lines([image], preview=look.preview, max_pixels=look.preview_pixels))
+        parts.append(
+            file_lines(
+                [image],
+                preview=look.preview,
+                max_pixels=look.preview_pixels,
+                protocol=look.protocol,
+            )
+        )
     styles = _class_styles(labels)
     line = Text("labels: ", style="dim")
     for index, label in enumerate(labels):
@@ -508,9 +532,12 @@ MAX_THUMBS = 12
 class Thumbnails:
     """Images side by side, as many to a row as the width holds, each over its caption."""
 
-    def __init__(self, items: list[tuple[str, str]], max_pixels: int | None) -> None:
+    def __init__(
+        self, items: list[tuple[str, str]], max_pixels: int | None, protocol: str = "blocks"
+    ) -> None:
         self.items = items
         self.max_pixels = max_pixels
+        self.protocol = protocol
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.table import Table
@@ -525,7 +552,9 @@ class Thumbnails:
             table.add_row(
                 *(
                     Group(
-                        ImagePreview(path, THUMB_ROWS, self.max_pixels or MAX_PIXELS),
+                        ImagePreview(
+                            path, THUMB_ROWS, self.max_pixels or MAX_PIXELS, self.protocol
+                        ),
                         Text(safe_line(caption), style="italic", no_wrap=True, overflow="ellipsis"),
                     )
                     for path, caption in self.items[start : start + per_row]
@@ -553,7 +582,7 @@ def draw_gallery(value: Any, kind: Kind, look: Look) -> Drawn | None:
             thumbs.append((local, caption or f"#{index + 1}"))
     if not thumbs:
         return Drawn(lines)
-    return Drawn(Group(lines, Thumbnails(thumbs, look.preview_pixels)), block=True)
+    return Drawn(Group(lines, Thumbnails(thumbs, look.preview_pixels, look.protocol)), block=True)
 
 
 RENDERERS: dict[str, Callable[[Any, Kind, Look], Drawn | None]] = {

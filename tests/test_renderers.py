@@ -295,3 +295,43 @@ def test_audio_and_video_with_their_facts(spawn_shell, outputs_url: str) -> None
     assert re.search(r"tone\.wav\s+WAV audio, 0\.5 s, 8 kHz, 7\.9 KB", shown), shown
     shown = screen(child, "clip x")
     assert re.search(r"clip\.mp4\s+MP4 video, 2\.5 s, 140 bytes", shown), shown
+
+
+COLOUR = {"NO_COLOR": "", "COLORTERM": "truecolor"}
+PNG = "iVBORw0KGgo"  # the start of a PNG file, in base64
+
+
+def test_images_in_the_terminals_own_protocol(spawn_shell, outputs_url: str) -> None:
+    # iTerm2 and WezTerm say who they are; their inline images are used.
+    child = prompt(spawn_shell, outputs_url, env={**COLOUR, "TERM_PROGRAM": "iTerm.app"})
+    shown = screen(child, "gallery x", keep_escapes=True)
+    assert re.search(r"\x1b\]1337;File=inline=1;size=\d+;width=16;height=\d+;[^:]*:" + PNG, shown)
+    assert "▀" not in shown
+    # kitty, its graphics protocol: the PNG sent with the cells it covers.
+    child = prompt(spawn_shell, outputs_url, env={**COLOUR, "KITTY_WINDOW_ID": "1"})
+    shown = screen(child, "chat x", keep_escapes=True)
+    assert re.search(r"\x1b_Ga=T,f=100,t=d,i=\d+,c=\d+,r=\d+,C=1,q=2,m=0;" + PNG, shown)
+    assert "▀" not in shown
+    # Elsewhere, and inside tmux, half-blocks.
+    child = prompt(spawn_shell, outputs_url, env={**COLOUR, "KITTY_WINDOW_ID": "1", "TMUX": "x"})
+    shown = screen(child, "gallery x", keep_escapes=True)
+    assert "▀" in shown and "\x1b_G" not in shown
+
+
+def test_the_config_chooses_how_images_are_drawn(
+    spawn_shell, shell_env: dict[str, str], outputs_url: str
+) -> None:
+    from pathlib import Path
+
+    config = Path(shell_env["XDG_CONFIG_HOME"]) / "gradioshell" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[ui]\nimages = "sixel"\n')
+    child = prompt(spawn_shell, outputs_url, env=COLOUR)
+    shown = screen(child, "gallery x", keep_escapes=True)
+    # Sixel: the image's colours, then its bands of six pixel rows.
+    assert re.search(r'\x1bP0;1;0q"1;1;\d+;\d+#\d+;2;100;0;0', shown), shown[:2000]
+    assert "▀" not in shown
+    config.write_text('[ui]\nimages = "blocks"\n')
+    child = prompt(spawn_shell, outputs_url, env={**COLOUR, "TERM_PROGRAM": "iTerm.app"})
+    shown = screen(child, "gallery x", keep_escapes=True)
+    assert "▀" in shown and "1337;File" not in shown
