@@ -335,3 +335,13 @@ def test_the_config_chooses_how_images_are_drawn(
     child = prompt(spawn_shell, outputs_url, env={**COLOUR, "TERM_PROGRAM": "iTerm.app"})
     shown = screen(child, "gallery x", keep_escapes=True)
     assert "▀" in shown and "1337;File" not in shown
+
+
+def test_a_plot_is_its_image_or_what_it_is(spawn_shell, outputs_url: str) -> None:
+    child = prompt(spawn_shell, outputs_url, env=COLOUR)
+    shown = ESCAPES.sub("", screen(child, "plot x", keep_escapes=True))
+    assert "/.cache/gradioshell/plots/plot-" in shown and ".png  matplotlib plot" in shown
+    assert "▀" * 32 in shown and "base64" not in shown  # drawn, not written out
+    shown = screen(child, "chart x")
+    assert "plotly chart" in shown and "a description of 71 bytes" in shown
+    assert '"data"' not in shown

@@ -182,6 +182,30 @@ def clip(word: str) -> str:
     return path
 
 
+def plot(word: str):  # type: ignore[no-untyped-def]
+    """A plot as matplotlib sends it: a PNG, base64-encoded (drawn here without matplotlib)."""
+    import base64
+    import io
+
+    from gradio.components.plot import PlotData
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (32, 16), "orange").save(png, format="PNG")
+    url = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    return PlotData(type="matplotlib", plot=url)
+
+
+def chart(word: str):  # type: ignore[no-untyped-def]
+    """A plot as plotly sends it: a chart's description in JSON."""
+    import json
+
+    from gradio.components.plot import PlotData
+
+    spec = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], "layout": {}}
+    return PlotData(type="plotly", plot=json.dumps(spec))
+
+
 def build() -> gr.Blocks:
     endpoints = {
         "markdown": (markdown, gr.Markdown(label="notes")),
@@ -197,6 +221,8 @@ def build() -> gr.Blocks:
         "gallery": (gallery, gr.Gallery(label="pictures")),
         "text_markdown": (text_markdown, gr.Textbox(label="reply")),
         "text_plain": (text_plain, gr.Textbox(label="sum")),
+        "plot": (plot, gr.Plot(label="figure")),
+        "chart": (chart, gr.Plot(label="figure")),
         "clip": (clip, gr.Video(label="video")),
         "annotated": (annotated, gr.AnnotatedImage(label="scene")),
         "slider": (slider, gr.ImageSlider(type="filepath", label="compare")),
