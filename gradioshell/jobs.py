@@ -26,7 +26,7 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.readable import output_kinds
+from gradioshell.readable import output_kinds, summary
 from gradioshell.records import event_record, value_lines
 from gradioshell.results import JobNews, Reporter
 from gradioshell.text import short
@@ -283,7 +283,11 @@ class JobManager:
         if job.status == RUNNING:
             return f"{name} started", "yellow"
         if job.status == DONE:
-            preview = ", ".join(short(v, 40) for v in job.outputs or [])
+            kinds = output_kinds(job.endpoint)
+            preview = ", ".join(
+                summary(v, kinds[i] if i < len(kinds) else None)
+                for i, v in enumerate(job.outputs or [])
+            )
             text = f"{name} done in {job.elapsed:.1f}s"
             return text + (f": {short(preview, 60)}" if preview else ""), "green"
         if job.status == CANCELLED:

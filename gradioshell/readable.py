@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.gradio.files import is_file_data
-from gradioshell.text import plain, safe, safe_line, shown_path, unwrap
+from gradioshell.text import plain, safe, safe_line, short, shown_path, unwrap
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint
@@ -332,3 +332,52 @@ def plain_table(headers: list[str], rows: list[list[Any]]) -> str:
             ).rstrip()
         )
     return "\n".join(out)
+
+
+# -- one line ----------------------------------------------------------------------------------
+
+
+def summary(value: Any, kind: Kind | None = None, width: int = 40) -> str:
+    """An output value in one short line, as its component says it (a job's line, the list
+    of results): ``cat (93%)``, ``30 rows × 3 columns``, ``5 messages: …``."""
+    value = unwrap(value)
+    type_ = kind.type if kind else ""
+    try:
+        line = _summary_by_kind(value, type_)
+    except Exception:  # not shaped as its component says
+        line = None
+    return short(value, width) if line is None else short(line, width)
+
+
+def _summary_by_kind(value: Any, type_: str) -> str | None:
+    if type_ == "label":
+        label = confidences(value)
+        if label is None:
+            return None
+        top, scores = label
+        best = dict(scores).get(top)
+        return top if best is None else f"{top} ({best * 100:.0f}%)"
+    if type_ == "dataframe":
+        table = table_of(value)
+        if table is None:
+            return None
+        headers, rows = table
+        return f"{len(rows)} row{'s' if len(rows) != 1 else ''} × {len(headers)} columns"
+    if type_ == "chatbot":
+        messages = chat_messages(value)
+        if not messages:
+            return None
+        last = message_text(messages[-1]).replace("\n", " ") or "(a file)"
+        return f"{len(messages)} messages: {last}"
+    if type_ == "highlightedtext":
+        found = spans(value)
+        return None if found is None else "".join(token for token, _ in found)
+    if type_ == "annotatedimage":
+        found_image = annotated_image(value)
+        if found_image is None:
+            return None
+        return "image; labels: " + ", ".join(found_image[1])
+    if type_ == "plot" and isinstance(value, dict):
+        library = str(value.get("type") or "")
+        return f"{library} plot" if library else None
+    return None

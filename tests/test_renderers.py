@@ -345,3 +345,18 @@ def test_a_plot_is_its_image_or_what_it_is(spawn_shell, outputs_url: str) -> Non
     shown = screen(child, "chart x")
     assert "plotly chart" in shown and "a description of 71 bytes" in shown
     assert '"data"' not in shown
+
+
+def test_jobs_and_results_summarise_outputs_by_component(spawn_shell, outputs_url) -> None:
+    child = prompt(spawn_shell, outputs_url)
+    child.sendline("label x &")
+    child.expect(r"/label done in [0-9.]+s: cat \(93%\)")
+    child.expect_exact("app1>")
+    screen(child, "tall x")
+    screen(child, "chat x")
+    child.sendline("results")
+    child.expect_exact("Results")
+    child.expect_exact("app1>")
+    shown = ESCAPES.sub("", child.before)
+    assert "cat (93%)" in shown and "30 rows × 3" in shown and "5 messages" in shown, shown
+    assert "confidences" not in shown
