@@ -8,6 +8,7 @@ says. Nothing here knows the terminal: ``--json`` keeps the app's values as they
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -194,8 +195,9 @@ def confidences(value: Any) -> tuple[str, list[tuple[str, float]]] | None:
         return None
     found = []
     for item in value.get("confidences") or []:
-        if isinstance(item, dict) and isinstance(item.get("confidence"), (int, float)):
-            found.append((str(item.get("label")), float(item["confidence"])))
+        score = item.get("confidence") if isinstance(item, dict) else None
+        if isinstance(score, (int, float)) and math.isfinite(score):
+            found.append((str(item.get("label")), float(score)))
     found.sort(key=lambda pair: -pair[1])
     label = value.get("label")
     return ("" if label is None else str(label)), found
