@@ -31,6 +31,8 @@ from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gradioshell.context import CallContext
     from gradioshell.results import Reporter
     from gradioshell.sessions import CallRecord, Session
@@ -73,15 +75,18 @@ async def run(
     failure: Failed | None = None
     original: Failed | None = None
     download_error: GradioError | None = None
+    previews: dict[str, Path] = {}
     try:
         with reporter:
             try:
                 async for event in app_call:
                     if isinstance(event, (Generating, Completed)):
                         transfers.receive(session, event.data)
+                    if isinstance(event, Generating):
+                        await transfers.download_previews(shell, session, event.data, previews)
                     if isinstance(event, Completed):
                         try:
-                            await transfers.download_outputs(shell, session, event.data)
+                            await transfers.download_outputs(shell, session, event.data, previews)
                         except GradioError as exc:  # the result stands; its files stay remote
                             download_error = exc
                     if isinstance(event, Failed):

@@ -360,3 +360,10 @@ def test_jobs_and_results_summarise_outputs_by_component(spawn_shell, outputs_ur
     shown = ESCAPES.sub("", child.before)
     assert "cat (93%)" in shown and "30 rows × 3" in shown and "5 messages" in shown, shown
     assert "confidences" not in shown
+
+
+def test_images_of_updates_are_saved_to_be_shown(run_shell, outputs_url: str) -> None:
+    lines = script(run_shell, outputs_url, "frames x").splitlines()
+    # Each step's picture, saved as it came (a path to show, not a URL); the last one too.
+    assert [line.rsplit("/", 1)[-1] for line in lines] == ["step1.png", "step2.png", "step3.png"]
+    assert all("/downloads/" in line and "://" not in line for line in lines), lines

@@ -206,6 +206,12 @@ def chart(word: str):  # type: ignore[no-untyped-def]
     return PlotData(type="plotly", plot=json.dumps(spec))
 
 
+def frames(word: str):  # type: ignore[no-untyped-def]
+    """A picture generated in steps: each step's image is sent as it is made."""
+    for step, colour in enumerate(("red", "green", "blue"), 1):
+        yield _picture(f"step{step}.png", colour)
+
+
 def build() -> gr.Blocks:
     endpoints = {
         "markdown": (markdown, gr.Markdown(label="notes")),
@@ -223,6 +229,7 @@ def build() -> gr.Blocks:
         "text_plain": (text_plain, gr.Textbox(label="sum")),
         "plot": (plot, gr.Plot(label="figure")),
         "chart": (chart, gr.Plot(label="figure")),
+        "frames": (frames, gr.Image(type="filepath", label="picture")),
         "clip": (clip, gr.Video(label="video")),
         "annotated": (annotated, gr.AnnotatedImage(label="scene")),
         "slider": (slider, gr.ImageSlider(type="filepath", label="compare")),
