@@ -273,10 +273,14 @@ def _plain_by_kind(value: Any, type_: str) -> str | None:
         found = spans(value)
         if found is None:
             return None
-        return "".join(
-            safe(token) if mark is None else f"[{safe(token)}: {_mark_text(mark)}]"
-            for token, mark in found
-        )
+        out = []
+        for token, mark in found:
+            if mark is None:
+                out.append(safe(token))
+            else:
+                lead, core, trail = padded(token)
+                out.append(f"{safe(lead)}[{safe(core)}: {_mark_text(mark)}]{safe(trail)}")
+        return "".join(out)
     if type_ == "annotatedimage":
         found_image = annotated_image(value)
         if found_image is None:
@@ -287,6 +291,16 @@ def _plain_by_kind(value: Any, type_: str) -> str | None:
             lines.append("labels: " + ", ".join(safe_line(label) for label in labels))
         return "\n".join(lines)
     return None
+
+
+def padded(token: str) -> tuple[str, str, str]:
+    """A labelled token's leading space, its text, and its trailing space: the label goes
+    with the text (``hello `` is ``[hello: long] ``)."""
+    core = token.strip()
+    if not core:
+        return "", token, ""
+    start = token.index(core)
+    return token[:start], core, token[start + len(core) :]
 
 
 def _mark_text(mark: str | float) -> str:

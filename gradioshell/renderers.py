@@ -27,6 +27,7 @@ from gradioshell.readable import (
     chat_messages,
     confidences,
     looks_like_markdown,
+    padded,
     spans,
     table_of,
 )
@@ -473,8 +474,11 @@ def draw_highlighted(value: Any, kind: Kind, look: Look) -> Drawn | None:
             text.append(safe(token), style=f"bold {colour}" if abs(mark) >= 0.5 else colour)
         else:
             colour = styles[mark]
-            text.append(safe(token), style=f"bold {colour} underline")
+            lead, core, trail = padded(token)
+            text.append(safe(lead))
+            text.append(safe(core), style=f"bold {colour} underline")
             text.append(f" {safe_line(mark)}", style=f"{colour} dim")
+            text.append(safe(trail))
     return Drawn(text)
 
 

@@ -93,7 +93,8 @@ def label(word: str) -> dict:
 
 
 def highlighted(word: str) -> list:
-    return [("The ", None), ("cat", "ANIMAL"), (" sat in ", None), ("Paris", "PLACE"), (".", None)]
+    # A labelled token with its trailing space, as taggers often give them.
+    return [("The ", None), ("cat ", "ANIMAL"), ("sat in ", None), ("Paris", "PLACE"), (".", None)]
 
 
 def nested(word: str) -> dict:
