@@ -132,10 +132,34 @@ def markdown(text: str, look: Look, style: str = "") -> RenderableType:
     left_out = 0
     if look.live and len(text) > LIVE_TAIL:
         text, left_out = markdown_tail(text)
-    shown = Markdown(safe(text), code_theme=look.code_theme, hyperlinks=False, style=style)
+    shown = Markdown(
+        html_as_text(safe(text)), code_theme=look.code_theme, hyperlinks=False, style=style
+    )
     if not left_out:
         return shown
     return Group(Text(f"… {left_out} earlier lines", style="dim"), shown)
+
+
+_HTML_LINE = re.compile(r"^ {0,3}</?[A-Za-z][^>]*>")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->")
+
+
+def html_as_text(text: str) -> str:
+    """Markdown with its lines of HTML (``<div align="center"><h1>Title</h1></div>``, which
+    the renderer would leave out) reduced to their text; code blocks are left as they are."""
+    if "<" not in text:
+        return text
+    lines = []
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        elif not fenced and _HTML_LINE.match(line):
+            line = _TAG.sub("", line).strip()
+            if not line:
+                continue
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def markdown_tail(text: str, size: int = LIVE_TAIL) -> tuple[str, int]:

@@ -55,6 +55,7 @@ def test_markdown_is_rendered_at_the_prompt(spawn_shell, outputs_url: str) -> No
     assert "• first point" in shown
     assert 'return f"hello {name}"' in shown
     assert "**" not in shown and "```" not in shown and "# Release" not in shown
+    assert "Signed, the team" in shown and "<p" not in shown  # a line of HTML, as its text
     # A Textbox's text is Markdown only when it clearly is.
     shown = screen(child, "text_markdown x")
     assert "The answer is yes." in shown and "**" not in shown and "```" not in shown

@@ -30,6 +30,8 @@ Some **bold words**, some *italic ones* and a [link](https://example.com).
 def greet(name):
     return f"hello {name}"
 ```
+
+<p align="center"><b>Signed</b>, the team</p>
 """
 
 CODE = 'def area(r):\n    """The area of a circle."""\n    return 3.14159 * r ** 2\n'
