@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import zlib
 from functools import lru_cache
 from typing import Any
@@ -43,8 +44,73 @@ def detect(env: dict[str, str] | None = None) -> str:
 
 
 def chosen(setting: str, env: dict[str, str] | None = None) -> str:
-    """The protocol to draw with for the config's ``ui.images``."""
-    return detect(env) if setting == "auto" else setting
+    """The protocol to draw with for the config's ``ui.images``: with ``auto``, the one the
+    environment names, else the one the terminal answers that it has (:func:`ask_terminal`)."""
+    if setting != "auto":
+        return setting
+    env = dict(os.environ if env is None else env)
+    found = detect(env)
+    if found == "blocks" and may_ask(env):
+        found = ask_terminal() or "blocks"
+    return found
+
+
+def may_ask(env: dict[str, str]) -> bool:
+    """Whether the terminal can be asked: not through tmux or screen, not a terminal known
+    to print what it does not understand, and not without colour (no images then)."""
+    term = env.get("TERM", "")
+    if env.get("TMUX") or term.startswith(("screen", "tmux")) or env.get("NO_COLOR"):
+        return False
+    return term not in ("", "dumb", "linux", "vt100", "vt220")
+
+
+# The kitty graphics protocol's query (a 1×1 image, answered OK by terminals that have it),
+# then the primary device attributes (answered by every terminal; attribute 4 is sixel).
+QUERY = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[c"
+_ATTRIBUTES = re.compile(r"\x1b\[\?([0-9;]*)c")
+
+
+def ask_terminal(timeout: float = 0.3) -> str | None:
+    """The image protocol the terminal says it has when asked (kitty, sixel), or None: it
+    did not say, or did not answer within ``timeout`` seconds. Asked once, at start-up,
+    before the prompt reads the keyboard."""
+    import select
+    import sys
+    import termios
+    import time
+    import tty
+
+    try:
+        fd = sys.stdin.fileno()
+        if not (os.isatty(fd) and sys.stdout.isatty()):
+            return None
+        saved = termios.tcgetattr(fd)
+    except (OSError, ValueError, termios.error):
+        return None
+    answer = ""
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)  # the answer is read, not echoed
+        sys.stdout.write(QUERY)
+        sys.stdout.flush()
+        deadline = time.monotonic() + timeout
+        while not _ATTRIBUTES.search(answer) and len(answer) < 4096:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                break
+            chunk = os.read(fd, 1024)
+            if not chunk:
+                break
+            answer += chunk.decode("latin-1")
+    except OSError:
+        return None
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+    if "\x1b_Gi=31;OK" in answer:
+        return "kitty"
+    found = _ATTRIBUTES.search(answer)
+    if found and "4" in found.group(1).split(";"):
+        return "sixel"
+    return None
 
 
 def image_escape(protocol: str, path: str, mtime: int, cols: int, rows: int) -> str | None:

@@ -368,3 +368,26 @@ def test_images_of_updates_are_saved_to_be_shown(run_shell, outputs_url: str) ->
     # Each step's picture, saved as it came (a path to show, not a URL); the last one too.
     assert [line.rsplit("/", 1)[-1] for line in lines] == ["step1.png", "step2.png", "step3.png"]
     assert all("/downloads/" in line and "://" not in line for line in lines), lines
+
+
+def test_the_terminal_is_asked_which_images_it_shows(spawn_shell, outputs_url: str) -> None:
+    # A terminal that names itself nowhere is asked; this one answers as kitty does.
+    child = spawn_shell(outputs_url, env=COLOUR)
+    child.expect_exact("\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[c")
+    child.send("\x1b_Gi=31;OK\x1b\\\x1b[?62;22c")
+    child.expect_exact("app1>")
+    shown = screen(child, "gallery x", keep_escapes=True)
+    assert "\x1b_Ga=T,f=100" in shown and "▀" not in shown
+    # One that has sixel says so among its attributes.
+    child = spawn_shell(outputs_url, env=COLOUR)
+    child.expect_exact("\x1b[c")
+    child.send("\x1b[?62;4;22c")
+    child.expect_exact("app1>")
+    shown = screen(child, "gallery x", keep_escapes=True)
+    assert "\x1bP0;1;0q" in shown and "▀" not in shown
+    # One that does not answer gets half-blocks, and the prompt all the same.
+    child = spawn_shell(outputs_url, env=COLOUR)
+    child.expect_exact("\x1b[c")
+    child.expect_exact("app1>")
+    shown = screen(child, "gallery x", keep_escapes=True)
+    assert "▀" in shown and "\x1b_Ga=T" not in shown and "\x1bP0;1;0q" not in shown
