@@ -31,6 +31,8 @@ from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from gradioshell.context import CallContext
     from gradioshell.results import Reporter
     from gradioshell.sessions import CallRecord, Session
@@ -81,6 +83,7 @@ async def run(
     download_error: GradioError | None = None
     latest: list[Any] | None = None
     cancelled = False
+    previews: dict[str, Path] = {}
     try:
         with reporter:
             try:
@@ -88,9 +91,11 @@ async def run(
                     if isinstance(event, (Generating, Completed)):
                         transfers.receive(session, event.data)
                         latest = event.data
+                    if isinstance(event, Generating):
+                        await transfers.download_previews(shell, session, event.data, previews)
                     if isinstance(event, Completed):
                         try:
-                            await transfers.download_outputs(shell, session, event.data)
+                            await transfers.download_outputs(shell, session, event.data, previews)
                         except GradioError as exc:  # the result stands; its files stay remote
                             download_error = exc
                     if isinstance(event, Failed):

@@ -154,6 +154,9 @@ KEYS: list[Key] = [
     Key("ui", "theme", str, _set("theme"), choices=("dark", "light")),
     Key("ui", "vi_mode", bool, _set("vi_mode")),
     Key("ui", "preview_images", bool, _set("preview_images")),
+    Key(
+        "ui", "images", str, _set("images"), choices=("auto", "kitty", "iterm2", "sixel", "blocks")
+    ),
     Key("files", "download_dir", str, _download_dir),
     Key("files", "download", bool, _set("download")),
     Key("timeouts", "connect", (int, float), _timeout("connect")),

@@ -26,6 +26,7 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
+from gradioshell.readable import output_kinds, summary
 from gradioshell.records import event_record, run_time, value_lines
 from gradioshell.results import JobNews, Reporter
 from gradioshell.text import short
@@ -264,7 +265,9 @@ class JobManager:
         name = job.endpoint.api_name
         if job.status == DONE:
             labels = [r.label for r in job.endpoint.returns]
-            news.plain = "\n".join(value_lines(labels, job.outputs or []))
+            news.plain = "\n".join(
+                value_lines(labels, job.outputs or [], output_kinds(job.endpoint))
+            )
         elif job.status == CANCELLED:
             news.error = f"job {job.number} ({name}) cancelled"
         else:
@@ -287,7 +290,11 @@ class JobManager:
         if job.status == RUNNING:
             return f"{name} started", "yellow"
         if job.status == DONE:
-            preview = ", ".join(short(v, 40) for v in job.outputs or [])
+            kinds = output_kinds(job.endpoint)
+            preview = ", ".join(
+                summary(v, kinds[i] if i < len(kinds) else None)
+                for i, v in enumerate(job.outputs or [])
+            )
             took = run_time(job.created, job.started_at, job.finished_at or time.monotonic())
             text = f"{name} done in {took}"
             return text + (f": {short(preview, 60)}" if preview else ""), "green"

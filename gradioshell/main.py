@@ -79,12 +79,17 @@ async def _run(args: argparse.Namespace) -> int:
     elif interactive:
         from rich.console import Console
 
+        from gradioshell.terminal_images import chosen as chosen_images
+
         console = Console()
+        preview = settings.preview_images and console.is_terminal
         output = InteractiveOutput(
             console,
-            preview=settings.preview_images and console.is_terminal,
+            preview=preview,
             progress_bars=settings.progress_bars,
             preview_pixels=settings.preview_pixels,
+            theme=settings.theme,
+            images=chosen_images(settings.images) if preview else "blocks",
         )
     else:
         output = TextOutput()

@@ -26,6 +26,7 @@ from gradioshell.gradio import (
     Generating,
     Log,
 )
+from gradioshell.readable import output_kinds
 from gradioshell.records import event_record, failure_text, value_lines
 from gradioshell.results import Advance, ClearScreen, JobNews, Note, Output, Reporter, Result
 from gradioshell.text import json_text, safe_line
@@ -58,8 +59,12 @@ class InteractiveOutput(Output):
         preview: bool = False,
         progress_bars: int | None = None,
         preview_pixels: int | None = None,
+        theme: str = "dark",
+        images: str = "blocks",
     ) -> None:
         self.console = console
+        self.theme = theme
+        self.images = images
         self.preview = preview
         self.progress_bars = progress_bars
         self.preview_pixels = preview_pixels
@@ -74,6 +79,8 @@ class InteractiveOutput(Output):
             preview=self.preview,
             progress_bars=self.progress_bars or PROGRESS_BARS,
             preview_pixels=self.preview_pixels,
+            theme=self.theme,
+            images=self.images,
         )
 
     def emit(self, result: Result) -> None:
@@ -342,6 +349,7 @@ class TextReporter(Reporter):
     def __init__(self, output: TextOutput, endpoint: Endpoint) -> None:
         self.output = output
         self.labels = [r.label for r in endpoint.returns]
+        self.kinds = output_kinds(endpoint)
         self.last: str | None = None
         #: Whether the value last written still wants its closing line break.
         self.open = False
@@ -388,7 +396,7 @@ class TextReporter(Reporter):
         self._end_line()
 
     def _lines(self, data: list[Any]) -> list[str]:
-        return value_lines(self.labels, data)
+        return value_lines(self.labels, data, self.kinds)
 
 
 class RedirectedOutput(TextOutput):

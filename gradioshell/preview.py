@@ -36,6 +36,7 @@ def file_lines(
     preview: bool,
     captions: list[str | None] | None = None,
     max_pixels: int | None = None,
+    protocol: str = "blocks",
 ) -> RenderableType:
     """The files of one output: a line each (with its caption), and previews of images no
     larger than ``max_pixels`` (their size is read from their header, before decoding)."""
@@ -59,7 +60,11 @@ def file_lines(
                 parts.append(Text(f"  ({size[0]}×{size[1]} pixels: too large to preview)", "dim"))
                 continue
             rows = 12 if len(files) > 1 else None
-            parts.append(ImagePreview(local, max_rows=rows, max_pixels=max_pixels or MAX_PIXELS))
+            parts.append(
+                ImagePreview(
+                    local, max_rows=rows, max_pixels=max_pixels or MAX_PIXELS, protocol=protocol
+                )
+            )
             drawn += 1
     return Group(*parts)
 
@@ -89,9 +94,65 @@ def media_info(path: str) -> str | None:
                 parts.append(f"{frames / rate:.1f} s, {rate / 1000:g} kHz")
         except (OSError, wave.Error, EOFError):
             pass
+    elif suffix in MP4_SUFFIXES:
+        seconds = mp4_duration(path)
+        if seconds is not None:
+            parts.append(f"{seconds:.1f} s")
     with contextlib.suppress(OSError):
         parts.append(human_size(os.path.getsize(path)))
     return ", ".join(parts)
+
+
+MP4_SUFFIXES = {".mp4", ".m4v", ".mov", ".m4a"}
+
+
+def mp4_duration(path: str) -> float | None:
+    """The duration an MP4 or QuickTime file's movie header gives, found by reading box
+    headers only (the movie box itself is small); None if there is none to read."""
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            end = os.fstat(handle.fileno()).st_size
+            offset = 0
+            for _ in range(64):  # top-level boxes: a handful in a real file
+                if offset + 8 > end:
+                    return None
+                handle.seek(offset)
+                size, kind = struct.unpack(">I4s", handle.read(8))
+                header = 8
+                if size == 1:
+                    size, header = struct.unpack(">Q", handle.read(8))[0], 16
+                elif size == 0:
+                    size = end - offset
+                if size < header:
+                    return None
+                if kind == b"moov":
+                    return _movie_header(handle.read(min(size - header, 1 << 20)))
+                offset += size
+    except (OSError, struct.error):
+        return None
+    return None
+
+
+def _movie_header(moov: bytes) -> float | None:
+    """The duration in the ``mvhd`` box among a movie box's children."""
+    import struct
+
+    offset = 0
+    while offset + 8 <= len(moov):
+        size, kind = struct.unpack_from(">I4s", moov, offset)
+        if kind == b"mvhd":
+            version = moov[offset + 8]
+            if version == 1:
+                scale, duration = struct.unpack_from(">IQ", moov, offset + 28)
+            else:
+                scale, duration = struct.unpack_from(">II", moov, offset + 20)
+            return duration / scale if scale else None
+        if size < 8:
+            return None
+        offset += size
+    return None
 
 
 class ImagePreview:
@@ -100,11 +161,17 @@ class ImagePreview:
     decoded."""
 
     def __init__(
-        self, path: str, max_rows: int | None = None, max_pixels: int = MAX_PIXELS
+        self,
+        path: str,
+        max_rows: int | None = None,
+        max_pixels: int = MAX_PIXELS,
+        protocol: str = "blocks",
     ) -> None:
         self.path = path
         self.max_rows = max_rows
         self.max_pixels = max_pixels
+        #: ``blocks``, or the terminal's image protocol (``terminal_images.PROTOCOLS``).
+        self.protocol = protocol
 
     def _size(self, console: Console, width: int) -> tuple[int, int] | None:
         rows = self.max_rows or max(4, console.height // 2)
@@ -126,11 +193,35 @@ class ImagePreview:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if console.no_color or console.color_system is None:
             return
+        if self.protocol != "blocks":
+            yield from self._image(console, options)
+            return
         size = self._size(console, options.max_width)
         if size is None:
             return
         for line in _half_blocks(self.path, _mtime(self.path), *size):
             yield from line
+            yield Segment.line()
+
+    def _image(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The image in the terminal's own protocol: its escape sequence (which leaves the
+        cursor in place), then the blank cells it covers."""
+        from rich.segment import ControlType
+
+        from gradioshell.terminal_images import image_escape
+
+        # The cells half-blocks would take: a real image keeps the layout of the preview.
+        cells = self._size(console, options.max_width)
+        if cells is None:
+            return
+        cols, rows = cells
+        escape = image_escape(self.protocol, self.path, _mtime(self.path), cols, rows)
+        if escape is None:
+            return
+        # A control segment takes no cells: rich lays out the blanks after it.
+        yield Segment(escape, None, [(ControlType.BELL,)])
+        for _ in range(rows):
+            yield Segment(" " * cols)
             yield Segment.line()
 
 

@@ -15,15 +15,22 @@ from gradioshell.gradio import (
     Queued,
     Started,
 )
-from gradioshell.text import plain, safe_line
+from gradioshell.readable import Kind, plain_text
+from gradioshell.text import safe_line
 
 
-def value_lines(labels: list[str], data: list[Any]) -> list[str]:
-    """A call's outputs as a script prints them: the one value alone, else ``label: value``."""
+def value_lines(labels: list[str], data: list[Any], kinds: list[Kind] | None = None) -> list[str]:
+    """A call's outputs as a script prints them: the one value alone, else ``label: value``;
+    each as readable text for its component (``kinds``, one per output, when known)."""
+    kinds = kinds or []
+
+    def text(i: int, value: Any) -> str:
+        return plain_text(value, kinds[i] if i < len(kinds) else None)
+
     if len(data) == 1:
-        return [plain(data[0])]
+        return [text(0, data[0])]
     return [
-        f"{safe_line(labels[i]) if i < len(labels) else f'output {i}'}: {plain(v)}"
+        f"{safe_line(labels[i]) if i < len(labels) else f'output {i}'}: {text(i, v)}"
         for i, v in enumerate(data)
     ]
 

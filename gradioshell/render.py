@@ -7,6 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -24,7 +25,7 @@ from gradioshell.gradio import (
     Started,
 )
 from gradioshell.syntax import example_call, files_as_names, how_to_write
-from gradioshell.text import files_of, json_text, safe, safe_line, unwrap, with_paths
+from gradioshell.text import json_text, safe, safe_line
 
 if TYPE_CHECKING:
     from gradioshell.registry import Command
@@ -58,8 +59,12 @@ class CallView:
         preview: bool = False,
         progress_bars: int = PROGRESS_BARS,
         preview_pixels: int | None = None,
+        theme: str = "dark",
+        images: str = "blocks",
     ) -> None:
         self.session_name = session_name
+        self.theme = theme
+        self.images = images
         self.preview = preview
         self.progress_bars = progress_bars
         self.preview_pixels = preview_pixels
@@ -163,6 +168,9 @@ class CallView:
                     self.values,
                     preview=self.preview,
                     preview_pixels=self.preview_pixels,
+                    theme=self.theme,
+                    live=self.finished is None,
+                    images=self.images,
                 )
             )
         if self.error is not None:
@@ -206,39 +214,51 @@ def outputs_table(
     *,
     preview: bool = False,
     preview_pixels: int | None = None,
+    theme: str = "dark",
+    live: bool = False,
+    images: str = "blocks",
 ) -> RenderableType:
-    table = Table.grid(padding=(0, 1))
-    table.add_column(style="bold magenta", no_wrap=True)
-    table.add_column(overflow="fold")
+    """The outputs of a call, each drawn by its component's renderer: a short value beside
+    its label, a block (Markdown, a transcript, a table, code) under it."""
+    from gradioshell.readable import output_kinds
+    from gradioshell.renderers import Look, render_output
+
+    look = Look(
+        preview=preview, preview_pixels=preview_pixels, theme=theme, live=live, images=images
+    )
+    kinds = output_kinds(endpoint)
     labels = [r.label for r in endpoint.returns]
+    parts: list[RenderableType] = []
+    table: Table | None = None
     for index, value in enumerate(values):
         label = labels[index] if index < len(labels) else f"output {index}"
-        shown = format_value(value, preview=preview, preview_pixels=preview_pixels)
-        table.add_row(safe_text(label), shown)
-    return table
+        try:
+            drawn = render_output(value, kinds[index] if index < len(kinds) else None, look)
+        except Exception:  # a value its renderer cannot read: as JSON, as before
+            log.exception("cannot draw an output by its component")
+            drawn = render_output(value, None, look)
+        if drawn.block:
+            table = None
+            parts.append(safe_text(label, style="bold magenta"))
+            parts.append(Padding(drawn.renderable, (0, 0, 0, 2)))
+            continue
+        if table is None:
+            table = Table.grid(padding=(0, 1))
+            table.add_column(style="bold magenta", no_wrap=True)
+            table.add_column(overflow="fold")
+            parts.append(table)
+        table.add_row(safe_text(label), drawn.renderable)
+    return parts[0] if len(parts) == 1 else Group(*parts)
 
 
 def format_value(
     value: Any, *, preview: bool = False, preview_pixels: int | None = None
 ) -> RenderableType:
-    """An output value: text as is, files as paths (with image previews), the rest as JSON."""
-    value = unwrap(value)
-    if value is None:
-        return Text("—", style="dim")
-    if isinstance(value, str):
-        return Text(safe(value))
-    files = files_of(value)
-    if files is not None:
-        from gradioshell.preview import file_lines
+    """An output value with no component known: text as is, files as paths (with image
+    previews), the rest as JSON."""
+    from gradioshell.renderers import Look, render_output
 
-        return file_lines(
-            files, preview=preview, captions=_captions(value), max_pixels=preview_pixels
-        )
-    from rich.highlighter import JSONHighlighter
-
-    text = Text(safe(json_text(with_paths(value), indent=2)))
-    JSONHighlighter().highlight(text)
-    return text
+    return render_output(value, None, Look(preview, preview_pixels)).renderable
 
 
 def json_view(value: Any, *, indent: int | None = 2) -> Text:
@@ -248,15 +268,6 @@ def json_view(value: Any, *, indent: int | None = 2) -> Text:
     text = Text(json_text(value, indent=indent), no_wrap=indent is None)
     JSONHighlighter().highlight(text)
     return text
-
-
-def _captions(value: Any) -> list[str | None]:
-    """The captions of a gallery's items (``{"image": ..., "caption": ...}``)."""
-    items = value if isinstance(value, list) else [value]
-    return [
-        item["caption"] if isinstance(item, dict) and isinstance(item.get("caption"), str) else None
-        for item in items
-    ]
 
 
 def sessions_table(sessions: list[Session], default: Session | None) -> FittedTable:

@@ -21,6 +21,8 @@ class Settings:
     color: bool = True
     vi_mode: bool = False
     preview_images: bool = True
+    images: str = "auto"
+    """How images are drawn: the terminal's protocol (kitty, iterm2, sixel), or half-blocks."""
     download_dir: str = ""
     targets: dict[str, str] = field(default_factory=dict)
     #: ``alias NAME = STATEMENT``: names that stand for a statement (``$1``... its arguments).

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError
-from gradioshell.gradio import Endpoint
+from gradioshell.gradio import Endpoint, GradioError
 from gradioshell.gradio.files import (
     FileError,
     LocalFile,
@@ -309,9 +309,49 @@ def download_directory(shell: CallContext, session: Session) -> Path:
     return Path(user_data_dir("gradioshell")) / "downloads" / f"{stamp}-{session.name}"
 
 
-async def download_outputs(shell: CallContext, session: Session, outputs: list[Any]) -> None:
+PREVIEW_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp")
+
+
+async def download_previews(
+    shell: CallContext, session: Session, outputs: list[Any], saved: dict[str, Path]
+) -> None:
+    """Save the images of an update a call sends while it runs (a picture being generated,
+    step by step), so that they can be shown, not only named by a URL. Each image once
+    (``saved``: what this call saved, by URL); what cannot be saved stays remote, silently:
+    the final result's files are what counts."""
+    if not shell.settings.download:
+        return
+    from gradioshell.gradio.files import download
+
+    limits = shell.settings.limits
+    images = [
+        f
+        for f in find_files(outputs)
+        if isinstance(f, ResultFile)
+        and str(f.get("orig_name") or f.get("path") or "").lower().endswith(PREVIEW_SUFFIXES)
+    ]
+    for data in images[: limits.result_files]:
+        key = str(data.get("url") or data["path"])
+        if key not in saved:
+            try:
+                directory = download_directory(shell, session)
+                saved[key] = await download(
+                    session.app.channel, data, directory, max_bytes=min(limits.file, limits.result)
+                )
+            except (GradioError, OSError):
+                continue
+        data.save_as(saved[key])
+
+
+async def download_outputs(
+    shell: CallContext,
+    session: Session,
+    outputs: list[Any],
+    already: dict[str, Path] | None = None,
+) -> None:
     """Save every file in ``outputs`` (made :class:`ResultFile` by :func:`receive`), up to
-    the limits of files and bytes per result; the others stay on the app.
+    the limits of files and bytes per result; the others stay on the app. A file already
+    saved during the call (``already``, by URL: an update's image) is not fetched again.
 
     With downloads off (``--no-download``) the FileData are left as the app sent them.
     A file that cannot be saved does not stop the others; the first problem is raised at
@@ -333,6 +373,10 @@ async def download_outputs(shell: CallContext, session: Session, outputs: list[A
         key = str(data.get("url") or data["path"])
         if key in done:
             data.save_as(done[key])
+            continue
+        if already and key in already:
+            done[key] = already[key]
+            data.save_as(already[key])
             continue
         if len(done) >= limits.result_files:
             problems.append(

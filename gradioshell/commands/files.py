@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError
 from gradioshell.gradio.files import FileError, expand, local_file, upload
+from gradioshell.readable import Kind, output_kinds, summary
 from gradioshell.registry import Arg, Args, Grammar, command
 from gradioshell.results import Cell, Column, Note, Table
 from gradioshell.text import safe, short
@@ -56,6 +57,17 @@ async def upload_(shell: State, args: Args) -> None:
     shell.output.emit(Note(body=lines, record=record, plain=lines))
 
 
+def _kinds(shell: State, session_name: str, endpoint_name: str) -> list[Kind]:
+    """The components of an earlier call's outputs, while its session is open."""
+    session = shell.sessions.find(session_name)
+    if session is None:
+        return []
+    for endpoint in session.app.endpoints:
+        if endpoint.name == endpoint_name:
+            return output_kinds(endpoint)
+    return []
+
+
 @command("results", "List the finished calls: number, endpoint, status, duration, outputs")
 async def results(shell: State, args: Args) -> None:
     records = shell.results
@@ -83,7 +95,11 @@ async def results(shell: State, args: Args) -> None:
     for call in records:
         if call.error is None:
             status = Cell("cancelled", "yellow") if call.cancelled else Cell("ok", "green")
-            outputs = ", ".join(short(v, 40) for v in call.outputs or [])
+            kinds = _kinds(shell, call.session, call.endpoint)
+            outputs = ", ".join(
+                summary(v, kinds[i] if i < len(kinds) else None)
+                for i, v in enumerate(call.outputs or [])
+            )
         else:
             status = Cell("failed", "red")
             outputs = short(call.error, 60)

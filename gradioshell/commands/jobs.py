@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import CallFailed, ShellError, UsageError
 from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, cancelling, event_json
+from gradioshell.readable import output_kinds
 from gradioshell.records import value_lines
 from gradioshell.registry import Arg, Args, Grammar, Opt, command
 from gradioshell.results import CallReplay, Cell, Column, JsonValue, Note, Result, Table
@@ -258,7 +259,11 @@ def _replay(shell: State, job: Job) -> Result:
         what = "cancelled" if job.status == CANCELLED else f"failed: {job.error}"
         error = f"job {job.number} ({job.endpoint.api_name}) {what}"
     labels = [r.label for r in job.endpoint.returns]
-    plain = "\n".join(value_lines(labels, job.outputs or [])) if job.status == DONE else ""
+    plain = (
+        "\n".join(value_lines(labels, job.outputs or [], output_kinds(job.endpoint)))
+        if job.status == DONE
+        else ""
+    )
     return CallReplay(
         session=job.session.name,
         endpoint=job.endpoint,

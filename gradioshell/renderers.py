@@ -1,0 +1,695 @@
+"""A renderer per component: how an output value is drawn at the prompt, chosen by the
+component it comes from (Markdown rendered, a Chatbot as a transcript, a Dataframe as a
+table...). Unknown and custom components are shown as JSON; files as their saved paths
+with previews (``preview.py``).
+
+What every value says is read in ``readable.py``, which scripts share; this module only
+draws. Every string an app sent is sanitized (``text.safe``) and never read as rich markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from gradioshell.readable import (
+    Kind,
+    Message,
+    annotated_image,
+    cell_text,
+    chat_messages,
+    confidences,
+    looks_like_markdown,
+    padded,
+    spans,
+    table_of,
+)
+from gradioshell.text import files_of, json_text, safe, safe_line, unwrap, with_paths
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+
+@dataclass(frozen=True)
+class Look:
+    """How values are drawn: image previews (and their largest size), and the theme the
+    colours of highlighted code suit (``dark`` or ``light``)."""
+
+    preview: bool = False
+    preview_pixels: int | None = None
+    theme: str = "dark"
+    #: Drawn many times a second while a call runs: long texts draw only their end.
+    live: bool = False
+    #: How images are drawn: ``blocks`` (half-blocks) or the terminal's image protocol.
+    images: str = "blocks"
+
+    @property
+    def protocol(self) -> str:
+        """The image protocol to draw with now: half-blocks while the view is redrawn live
+        (an image sent again at each refresh would flicker), real images once it is still."""
+        return "blocks" if self.live else self.images
+
+    @property
+    def code_theme(self) -> str:
+        return "friendly" if self.theme == "light" else "monokai"
+
+
+@dataclass
+class Drawn:
+    """A drawn output: ``block`` when it reads best under its label, not beside it."""
+
+    renderable: RenderableType
+    block: bool = False
+
+
+def render_output(value: Any, kind: Kind | None = None, look: Look | None = None) -> Drawn:
+    """An output value drawn by its component's renderer; as JSON (or files) if its
+    component has none, or if the value is not shaped as its component says."""
+    look = look or Look()
+    value = unwrap(value)
+    if value is None:
+        return Drawn(Text("—", style="dim"))
+    draw = RENDERERS.get(kind.type if kind else "")
+    if draw is not None:
+        drawn = draw(value, kind or Kind(), look)
+        if drawn is not None:
+            return drawn
+    return Drawn(generic(value, look))
+
+
+def generic(value: Any, look: Look) -> RenderableType:
+    """A value with no renderer of its own: text as is, files as paths (with image
+    previews), the rest as JSON."""
+    if isinstance(value, str):
+        return Text(safe(value))
+    files = files_of(value)
+    if files is not None:
+        from gradioshell.preview import file_lines
+
+        return file_lines(
+            files,
+            preview=look.preview,
+            captions=captions(value),
+            max_pixels=look.preview_pixels,
+            protocol=look.protocol,
+        )
+    return json_value(value)
+
+
+def captions(value: Any) -> list[str | None]:
+    """The captions of a gallery's items (``{"image": ..., "caption": ...}``)."""
+    items = value if isinstance(value, list) else [value]
+    return [
+        item["caption"] if isinstance(item, dict) and isinstance(item.get("caption"), str) else None
+        for item in items
+    ]
+
+
+# -- Markdown and code ---------------------------------------------------------------------------
+
+
+LIVE_TAIL = 4000
+"""While a call runs, Markdown longer than this many characters is drawn from a paragraph
+near its end: rendering all of a long answer at every refresh would take the whole CPU, and
+the live view shows only its newest lines anyway. The whole text is drawn when it ends."""
+
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)", re.M)
+
+
+def markdown(text: str, look: Look, style: str = "") -> RenderableType:
+    """Markdown rendered, code blocks highlighted. Links are written out (``text (url)``),
+    never sent to the terminal as hyperlinks."""
+    from rich.markdown import Markdown
+
+    _use_plain_code_blocks()
+    left_out = 0
+    if look.live and len(text) > LIVE_TAIL:
+        text, left_out = markdown_tail(text)
+    shown = Markdown(
+        html_as_text(safe(text)), code_theme=look.code_theme, hyperlinks=False, style=style
+    )
+    if not left_out:
+        return shown
+    return Group(Text(f"… {left_out} earlier lines", style="dim"), shown)
+
+
+_HTML_LINE = re.compile(r"^ {0,3}</?[A-Za-z][^>]*>")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->")
+
+
+def html_as_text(text: str) -> str:
+    """Markdown with its lines of HTML (``<div align="center"><h1>Title</h1></div>``, which
+    the renderer would leave out) reduced to their text; code blocks are left as they are."""
+    if "<" not in text:
+        return text
+    lines = []
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+        elif not fenced and _HTML_LINE.match(line):
+            line = _TAG.sub("", line).strip()
+            if not line:
+                continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def markdown_tail(text: str, size: int = LIVE_TAIL) -> tuple[str, int]:
+    """The end of a Markdown text from a paragraph's start (outside any code block) about
+    ``size`` characters before its end, and how many lines come before it."""
+    start = len(text) - size
+    while True:
+        start = text.find("\n\n", start)
+        if start < 0:
+            return text, 0
+        start += 2
+        if len(_FENCE_LINE.findall(text, 0, start)) % 2 == 0:
+            return text[start:], text.count("\n", 0, start)
+
+
+_patched = False
+
+
+def _use_plain_code_blocks() -> None:
+    """Code blocks on the terminal's own background (a dark theme's block on a light
+    terminal reads badly), indented instead of boxed."""
+    global _patched
+    if _patched:
+        return
+    from rich.markdown import CodeBlock, Markdown
+    from rich.syntax import Syntax
+
+    class PlainCodeBlock(CodeBlock):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            yield Syntax(
+                str(self.text).rstrip(),
+                self.lexer_name,
+                theme=self.theme,
+                word_wrap=True,
+                padding=(0, 0, 0, 2),
+                background_color="default",
+            )
+
+    Markdown.elements = {**Markdown.elements, "fence": PlainCodeBlock, "code_block": PlainCodeBlock}
+    _patched = True
+
+
+def draw_markdown(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    if not isinstance(value, str):
+        return None
+    return Drawn(markdown(value, look), block=True)
+
+
+def draw_textbox(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    if isinstance(value, str) and looks_like_markdown(value):
+        return Drawn(markdown(value, look), block=True)
+    return None
+
+
+def json_value(value: Any) -> Text:
+    from rich.highlighter import JSONHighlighter
+
+    text = Text(safe(json_text(with_paths(value), indent=2)))
+    JSONHighlighter().highlight(text)
+    return text
+
+
+FOLD_DEPTH = 4
+"""JSON nested deeper than this is folded (``{…} 3 keys``)."""
+
+
+def json_folded(value: Any, depth: int = FOLD_DEPTH) -> Text:
+    """JSON highlighted, with what is nested deeper than ``depth`` folded to a count."""
+    from rich.highlighter import JSONHighlighter
+
+    folds: dict[str, str] = {}
+
+    def fold(item: Any, level: int) -> Any:
+        if isinstance(item, (dict, list)) and item and level >= depth:
+            marker = f"\ufdd0fold{len(folds)}\ufdd0"
+            count = len(item)
+            if isinstance(item, dict):
+                folds[marker] = f"{{…}} {count} key{'s' if count != 1 else ''}"
+            else:
+                folds[marker] = f"[…] {count} item{'s' if count != 1 else ''}"
+            return marker
+        if isinstance(item, dict):
+            return {k: fold(v, level + 1) for k, v in item.items()}
+        if isinstance(item, list):
+            return [fold(v, level + 1) for v in item]
+        return item
+
+    shown = json_text(fold(with_paths(value), 0), indent=2)
+    # json_text writes the non-character U+FDD0 as the escape \ufdd0.
+    for marker, summary in folds.items():
+        shown = shown.replace(json_text(marker), summary)
+    text = Text(safe(shown))
+    JSONHighlighter().highlight(text)
+    for summary in set(folds.values()):
+        text.highlight_words([summary], style="dim")
+    return text
+
+
+def draw_json(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    if isinstance(value, (dict, list)):
+        return Drawn(json_folded(value))
+    # A ChatInterface's reply is text in a Json output: Markdown, when it clearly is.
+    return draw_textbox(value, kind, look)
+
+
+def draw_code(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """Code highlighted by the language the component names."""
+    if not isinstance(value, str):
+        return None
+    from rich.syntax import Syntax
+
+    language = kind.props.get("language")
+    lexer = language if isinstance(language, str) and language else "text"
+    return Drawn(
+        Syntax(
+            safe(value).rstrip("\n"),
+            _lexer_name(lexer),
+            theme=look.code_theme,
+            word_wrap=True,
+            background_color="default",
+        ),
+        block=True,
+    )
+
+
+def _lexer_name(language: str) -> str:
+    """Pygments' name for a gr.Code language (``typescript``, ``sql-mySQL``...)."""
+    language = language.lower()
+    if language.startswith("sql"):
+        return "sql"
+    return {"shell": "bash", "jinja2": "jinja", "markdown": "md"}.get(language, language)
+
+
+# -- Chatbot -------------------------------------------------------------------------------------
+
+LIVE_MESSAGES = 6
+"""While a call runs, a conversation shows its last messages only (all of it once it ends)."""
+ROLE_STYLES = {"user": "bold cyan", "assistant": "bold green", "system": "bold yellow"}
+
+
+def draw_chatbot(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    if isinstance(value, str):  # one reply, as some chat endpoints give it
+        return Drawn(markdown(value, look), block=True)
+    messages = chat_messages(value)
+    if messages is None:
+        return None
+    if not messages:
+        return Drawn(Text("(no messages)", style="dim"))
+    return Drawn(transcript(messages, look), block=True)
+
+
+def transcript(messages: list[Message], look: Look) -> RenderableType:
+    """A conversation: each message under its role; a thinking or tool message (one with
+    a ``metadata.title``) dimmed under its title; files as saved paths with previews."""
+    from gradioshell.preview import file_lines
+
+    parts: list[RenderableType] = []
+    if look.live and len(messages) > LIVE_MESSAGES:
+        earlier = len(messages) - LIVE_MESSAGES
+        parts.append(Text(f"… {earlier} earlier messages", style="dim"))
+        messages = messages[-LIVE_MESSAGES:]
+    for message in messages:
+        thinking = bool(message.title)
+        head = Text(safe_line(message.role), style=ROLE_STYLES.get(message.role, "bold"))
+        if thinking:
+            head.stylize("dim")
+            head.append(f" · {safe_line(message.title)}", style="dim italic")
+            if message.status:
+                head.append(f" ({safe_line(message.status)})", style="dim")
+        parts.append(head)
+        body: list[RenderableType] = []
+        for part in message.parts:
+            if isinstance(part, str):
+                body.append(markdown(part, look, style="dim" if thinking else ""))
+            else:
+                body.append(
+                    file_lines(
+                        [part],
+                        preview=look.preview,
+                        max_pixels=look.preview_pixels,
+                        protocol=look.protocol,
+                    )
+                )
+        parts.append(Padding(Group(*body), (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+# -- Dataframe -----------------------------------------------------------------------------------
+
+HEAD_ROWS = 5
+TAIL_ROWS = 3
+MAX_ROWS = HEAD_ROWS + TAIL_ROWS + 2
+"""A table of more rows than this shows its first and last ones and says how many are hidden."""
+MAX_CELL = 24
+"""A cell is cut to this many characters in the terminal's table (scripts get it whole)."""
+
+
+class DataTable:
+    """A Dataframe as a table as wide as the space given: the middle rows elided (and
+    counted), and the columns that do not fit left out (and counted)."""
+
+    def __init__(self, headers: list[str], rows: list[list[Any]]) -> None:
+        self.headers = headers
+        self.rows = rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich import box
+        from rich.table import Table
+
+        rows = self.rows
+        hidden_rows = 0
+        if len(rows) > MAX_ROWS:
+            hidden_rows = len(rows) - HEAD_ROWS - TAIL_ROWS
+            rows = rows[:HEAD_ROWS] + rows[-TAIL_ROWS:]
+        cells = [
+            [_cut(cell_text(row[i]) if i < len(row) else "") for row in rows]
+            for i in range(len(self.headers))
+        ]
+        heads = [_cut(safe_line(h)) for h in self.headers]
+        widths = [
+            max([len(h), *(len(c) for c in col)]) for h, col in zip(heads, cells, strict=True)
+        ]
+        # Columns that fit, from the left: each takes its width and 3 cells of rule and padding.
+        budget = options.max_width - 1
+        shown = 0
+        used = 0
+        for width in widths:
+            need = width + 3
+            if shown and used + need > budget - (6 if shown < len(widths) - 1 else 0):
+                break
+            used += need
+            shown += 1
+        hidden_columns = len(widths) - shown
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+        for index in range(shown):
+            numeric = all(
+                isinstance(row[index], (int, float))
+                for row in rows
+                if index < len(row) and row[index] is not None
+            )
+            table.add_column(
+                Text(heads[index]),
+                justify="right" if numeric and rows else "left",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        if hidden_columns:
+            table.add_column("…", style="dim", no_wrap=True)
+        for number, _ in enumerate(rows):
+            if hidden_rows and number == HEAD_ROWS:
+                table.add_row(
+                    *(Text("⋮", style="dim") for _ in range(shown + bool(hidden_columns)))
+                )
+            line = [Text(cells[i][number]) for i in range(shown)]
+            if hidden_columns:
+                line.append(Text("…"))
+            table.add_row(*line)
+        yield table
+        notes = []
+        if hidden_rows:
+            notes.append(f"{len(self.rows)} rows, {hidden_rows} hidden")
+        if hidden_columns:
+            notes.append(f"{len(self.headers)} columns, {hidden_columns} hidden")
+        if notes:
+            yield Text("; ".join(notes), style="dim")
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def draw_dataframe(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    table = table_of(value)
+    if table is None:
+        return None
+    headers, rows = table
+    if not rows:
+        return Drawn(Text("(no rows)", style="dim"))
+    return Drawn(DataTable(headers, rows), block=True)
+
+
+# -- Label, HighlightedText, AnnotatedImage, ColorPicker -------------------------------------------
+
+BAR = 20
+"""The width of a Label's confidence bars, in cells."""
+PALETTE = ("cyan", "magenta", "green", "yellow", "blue", "red")
+
+
+def draw_label(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """The top label, then a bar for each confidence."""
+    from rich.table import Table
+
+    found = confidences(value)
+    if found is None:
+        return None
+    top, scores = found
+    if not scores:
+        return Drawn(Text(safe_line(top), style="bold"))
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    for name, score in scores:
+        fraction = min(max(score, 0.0), 1.0)
+        filled = round(fraction * BAR)
+        bar = Text("█" * filled, style="green" if name == top else "cyan")
+        bar.append("░" * (BAR - filled), style="dim")
+        table.add_row(
+            Text(safe_line(name), style="bold" if name == top else ""),
+            bar,
+            Text(f"{score * 100:.0f}%"),
+        )
+    return Drawn(table)
+
+
+def _class_styles(marks: list[str]) -> dict[str, str]:
+    styles: dict[str, str] = {}
+    for mark in marks:
+        if mark not in styles:
+            styles[mark] = PALETTE[len(styles) % len(PALETTE)]
+    return styles
+
+
+def draw_highlighted(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """The text, with each labelled span in its label's colour and the label after it."""
+    found = spans(value)
+    if found is None:
+        return None
+    styles = _class_styles([m for _, m in found if isinstance(m, str)])
+    text = Text()
+    for token, mark in found:
+        if mark is None:
+            text.append(safe(token))
+        elif isinstance(mark, float):
+            colour = "green" if mark >= 0 else "red"
+            text.append(safe(token), style=f"bold {colour}" if abs(mark) >= 0.5 else colour)
+        else:
+            colour = styles[mark]
+            lead, core, trail = padded(token)
+            text.append(safe(lead))
+            text.append(safe(core), style=f"bold {colour} underline")
+            text.append(f" {safe_line(mark)}", style=f"{colour} dim")
+            text.append(safe(trail))
+    return Drawn(text)
+
+
+def draw_annotated(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """The base image (its path, a preview) and its annotations' labels in colour."""
+    found = annotated_image(value)
+    if found is None:
+        return None
+    image, labels = found
+    parts: list[RenderableType] = []
+    if image is not None:
+        from gradioshell.preview import file_lines
+
+        parts.append(
+            file_lines(
+                [image],
+                preview=look.preview,
+                max_pixels=look.preview_pixels,
+                protocol=look.protocol,
+            )
+        )
+    styles = _class_styles(labels)
+    line = Text("labels: ", style="dim")
+    for index, label in enumerate(labels):
+        if index:
+            line.append(", ")
+        line.append(safe_line(label), style=f"bold {styles[label]}")
+    if labels:
+        parts.append(line)
+    return Drawn(Group(*parts))
+
+
+def draw_colour(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """A swatch of the colour, then its value."""
+    from rich.color import Color, ColorParseError
+
+    if not isinstance(value, str):
+        return None
+    try:
+        colour = Color.parse(value.strip())
+    except ColorParseError:
+        return None
+    text = Text("    ", style=f"on {colour.name}")
+    text.append(" " + safe_line(value))
+    return Drawn(text)
+
+
+# -- Gallery ---------------------------------------------------------------------------------------
+
+THUMB_WIDTH = 16
+THUMB_ROWS = 6
+MAX_THUMBS = 12
+"""A gallery draws at most this many thumbnails (every item's path is listed)."""
+
+
+class Thumbnails:
+    """Images side by side, as many to a row as the width holds, each over its caption."""
+
+    def __init__(
+        self, items: list[tuple[str, str]], max_pixels: int | None, protocol: str = "blocks"
+    ) -> None:
+        self.items = items
+        self.max_pixels = max_pixels
+        self.protocol = protocol
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Table
+
+        from gradioshell.preview import MAX_PIXELS, ImagePreview
+
+        per_row = max(1, (options.max_width + 1) // (THUMB_WIDTH + 1))
+        table = Table.grid(padding=(0, 1))
+        for _ in range(min(per_row, len(self.items))):
+            table.add_column(width=THUMB_WIDTH, no_wrap=True, overflow="ellipsis")
+        for start in range(0, len(self.items), per_row):
+            table.add_row(
+                *(
+                    Group(
+                        ImagePreview(
+                            path, THUMB_ROWS, self.max_pixels or MAX_PIXELS, self.protocol
+                        ),
+                        Text(safe_line(caption), style="italic", no_wrap=True, overflow="ellipsis"),
+                    )
+                    for path, caption in self.items[start : start + per_row]
+                )
+            )
+        yield table
+
+
+def draw_gallery(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """Every item's path (and caption) on a line, then a grid of thumbnails."""
+    from gradioshell.preview import file_lines, is_image
+
+    files = files_of(value)
+    if files is None:
+        return None
+    names = captions(value)
+    lines = file_lines(files, preview=False, captions=names)
+    if not look.preview:
+        return Drawn(lines)
+    thumbs: list[tuple[str, str]] = []
+    for index, data in enumerate(files):
+        local = data.get("local_path")
+        if isinstance(local, str) and is_image(local) and len(thumbs) < MAX_THUMBS:
+            caption = names[index] if index < len(names) else None
+            thumbs.append((local, caption or f"#{index + 1}"))
+    if not thumbs:
+        return Drawn(lines)
+    return Drawn(Group(lines, Thumbnails(thumbs, look.preview_pixels, look.protocol)), block=True)
+
+
+# -- Plot ------------------------------------------------------------------------------------------
+
+MAX_PLOT_IMAGE = 32 * 1024 * 1024
+"""A plot's image larger than this (as sent, base64) is not decoded."""
+
+
+def draw_plot(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    """A plot the app drew as an image (matplotlib): its image, saved and previewed; one it
+    sent as a chart's description (plotly, altair, bokeh): what it is and its size."""
+    if not isinstance(value, dict) or not isinstance(value.get("plot"), str):
+        return None
+    library = safe_line(str(value.get("type") or "plot"))
+    plot = value["plot"]
+    if plot.startswith("data:image/"):
+        path = plot_image(plot)
+        if path is None:
+            return Drawn(Text(f"{library} plot (an image that cannot be read)", style="dim"))
+        from gradioshell.preview import file_lines
+
+        lines = file_lines(
+            [{"path": path, "local_path": path}],
+            preview=look.preview,
+            captions=[f"{library} plot"],
+            max_pixels=look.preview_pixels,
+            protocol=look.protocol,
+        )
+        return Drawn(lines, block=look.preview)
+    from gradioshell.gradio.files import human_size
+
+    line = Text(f"{library} chart", style="bold")
+    line.append(f"  a description of {human_size(len(plot))} to draw in a browser", style="dim")
+    return Drawn(line)
+
+
+def plot_image(data_url: str) -> str | None:
+    """A plot's image (a ``data:`` URL) saved in the user's cache folder, under a name its
+    content gives (drawing it again finds it there); None if it cannot be decoded."""
+    import binascii
+    import hashlib
+    from pathlib import Path
+
+    from platformdirs import user_cache_dir
+
+    head, _, payload = data_url.partition(",")
+    if ";base64" not in head or len(payload) > MAX_PLOT_IMAGE:
+        return None
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:20]
+    suffix = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}.get(
+        head[5:].split(";")[0], ".png"
+    )
+    folder = Path(user_cache_dir("gradioshell")) / "plots"
+    path = folder / f"plot-{digest}{suffix}"
+    if not path.exists():
+        try:
+            image = base64.b64decode(payload, validate=False)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            partial = path.with_suffix(".part")
+            partial.write_bytes(image)
+            partial.replace(path)
+        except (OSError, ValueError, binascii.Error):
+            return None
+    return str(path)
+
+
+RENDERERS: dict[str, Callable[[Any, Kind, Look], Drawn | None]] = {
+    "markdown": draw_markdown,
+    "textbox": draw_textbox,
+    "chatbot": draw_chatbot,
+    "dataframe": draw_dataframe,
+    "label": draw_label,
+    "highlightedtext": draw_highlighted,
+    "annotatedimage": draw_annotated,
+    "json": draw_json,
+    "code": draw_code,
+    "colorpicker": draw_colour,
+    "gallery": draw_gallery,
+    "imageslider": draw_gallery,
+    "plot": draw_plot,
+}
