@@ -188,6 +188,7 @@ READERS: dict[str, Callable[[Settings], Any]] = {
     "ui.theme": lambda s: s.theme,
     "ui.vi_mode": lambda s: s.vi_mode,
     "ui.preview_images": lambda s: s.preview_images,
+    "ui.images": lambda s: s.images,
     "files.download_dir": lambda s: s.download_dir,
     "files.download": lambda s: s.download,
     "timeouts.connect": lambda s: s.timeouts.connect,
