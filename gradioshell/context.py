@@ -94,6 +94,10 @@ class CallContext:
                 break
             await asyncio.wait(pending, timeout=deadline - time.monotonic())
 
+    #: How many times Ctrl-C has interrupted a statement, for the prompt to drop what was
+    #: typed during one (the terminal keeps it: see ``repl.keys_unechoed``).
+    interrupts = 0
+
     async def interruptible(self, work: Coroutine[Any, Any, T]) -> T:
         """Run ``work`` so that Ctrl-C cancels it instead of killing the shell."""
         loop = asyncio.get_running_loop()
@@ -106,6 +110,7 @@ class CallContext:
         # every add and remove). The handler runs in this, the main, thread between
         # bytecodes, and wakes the loop through its self-pipe.
         def cancel(signum: int, frame: object) -> None:
+            self.interrupts += 1
             if not task.done():
                 with contextlib.suppress(RuntimeError):  # the loop is closed
                     loop.call_soon_threadsafe(task.cancel)

@@ -179,7 +179,7 @@ async def run_repl(shell: Shell) -> int:
             continue
         failures = 0
         try:
-            with keys_unechoed():
+            with keys_unechoed(shell):
                 await shell.run_line(line, keep_going=True)
         except ExitShell as exc:
             if await confirm_exit(shell):
@@ -187,10 +187,13 @@ async def run_repl(shell: Shell) -> int:
 
 
 @contextlib.contextmanager
-def keys_unechoed() -> Iterator[None]:
+def keys_unechoed(shell: Shell) -> Iterator[None]:
     """While a statement runs, keys typed are not echoed (nor Ctrl-C as ``^C``): echoed,
     they would land in the middle of a live panel and break its redrawing. What is typed
-    stays in the terminal's buffer for the next prompt; Ctrl-C still interrupts."""
+    stays in the terminal's buffer for the next prompt, unless Ctrl-C interrupted the
+    statement: then it is dropped, as a shell drops a line. Ctrl-C never makes the terminal
+    drop output not yet drawn."""
+    interrupts = shell.interrupts
     try:
         import termios
 
@@ -201,6 +204,9 @@ def keys_unechoed() -> Iterator[None]:
         return
     quiet = list(saved)
     quiet[3] &= ~(termios.ECHO | termios.ICANON | getattr(termios, "ECHOCTL", 0))
+    # Ctrl-C must not make the terminal driver drop output not yet drawn: a live panel cut
+    # in the middle can no longer be erased, and its pieces stay on the screen.
+    quiet[3] |= termios.NOFLSH
     try:
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
     except termios.error:
@@ -210,6 +216,8 @@ def keys_unechoed() -> Iterator[None]:
         yield
     finally:
         with contextlib.suppress(termios.error):
+            if shell.interrupts != interrupts:
+                termios.tcflush(fd, termios.TCIFLUSH)
             termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
