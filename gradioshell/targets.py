@@ -186,15 +186,16 @@ def parse_statements(
                 continue
             target = resolve(words, sessions, commands)
             # Only a quote inside an unnamed word of the text (What's) is text; one that
-            # opens a word or a NAME="... value opens a quoted value, going on below.
+            # opens a word or a NAME="... value opens a quoted value, going on below. An
+            # endpoint not known yet (its app is connected earlier on the same line, as in
+            # -c 'connect URL; chat What's up?') gets the benefit of the doubt.
             inside = [w for w in words[target.used :] if w.start < exc.position < w.end]
-            if (
+            takes_text = target.kind == "unknown" or (
                 target.kind == "endpoint"
                 and target.endpoint is not None
                 and free_text_parameter(target.endpoint) is not None
-                and inside
-                and inside[0].name is None
-            ):
+            )
+            if takes_text and inside and inside[0].name is None:
                 return statements
         raise
 

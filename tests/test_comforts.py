@@ -332,6 +332,20 @@ def test_free_text_only_where_text_is_the_one_required_value(run_shell, demo_url
     assert "unclosed quote '" in result.stderr
 
 
+def test_free_text_on_the_line_that_connects_and_into_a_file(
+    run_shell, counted, tmp_path
+) -> None:
+    # The app is not connected yet when the line is read: its quote is still text, and the
+    # answer goes to the file named after '>'.
+    url, marker = counted
+    out = tmp_path / "answer.txt"
+    result = run_shell("-c", f"connect {url}; ask What's up? > {out}; ask and you | wc -l")
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == "asked: What's up?\n"
+    assert result.stdout.strip() == "1"
+    assert "What's up?" in calls_of(marker)
+
+
 def test_free_text_at_the_prompt_runs_without_a_continuation(spawn_shell, counted) -> None:
     url, marker = counted
     child = spawn_shell(url)
