@@ -332,9 +332,7 @@ def test_free_text_only_where_text_is_the_one_required_value(run_shell, demo_url
     assert "unclosed quote '" in result.stderr
 
 
-def test_free_text_on_the_line_that_connects_and_into_a_file(
-    run_shell, counted, tmp_path
-) -> None:
+def test_free_text_on_the_line_that_connects_and_into_a_file(run_shell, counted, tmp_path) -> None:
     # The app is not connected yet when the line is read: its quote is still text, and the
     # answer goes to the file named after '>'.
     url, marker = counted
