@@ -136,7 +136,8 @@ def written(components_url: str, media: Path, tmp_path_factory: pytest.TempPathF
     names = []
     for name, (words, _) in CASES.items():
         if words is not None:
-            statements.append(f"{name} {words.replace('{m}', str(media))}")
+            # With its slash: an endpoint named like a command (code) is still the endpoint.
+            statements.append(f"/{name} {words.replace('{m}', str(media))}")
             names.append(name)
     done = subprocess.run(
         [

@@ -358,8 +358,9 @@ def test_unknown_messages_and_bad_lines_are_logged_and_skipped(
 ) -> None:
     result = run_shell("--debug", "-c", f"connect {broken_url}/garbage; predict x")
     assert result.returncode == 0, result.stderr
-    # The diff that does not apply is dropped; the next full value is shown.
-    assert result.stdout.splitlines() == ["par", "partial done"]
+    # The diff that does not apply is dropped; the next full value is shown. It extends
+    # the first, so a script writes only what it adds: one line.
+    assert result.stdout.splitlines() == ["partial done"]
     log_path = result.stderr.split("writing a debug log to ", 1)[1].splitlines()[0]
     log = Path(log_path).read_text()
     assert "ignoring a stream line that is not JSON: 'this is not json'" in log
