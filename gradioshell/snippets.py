@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -125,14 +126,21 @@ def python(session: Session, endpoint: Endpoint, values: list[Any]) -> Snippet:
     return Snippet("python", "python", "\n".join(lines))
 
 
-def _py(value: Any) -> str:
+def _literal(value: Any, text: Callable[[str], str], scalar: Callable[[Any], str]) -> str:
+    """``value`` written in a language's literals: ``text`` writes a string (a file's path,
+    a key), ``scalar`` any other value; files become ``handle_file(...)`` in both clients."""
     if isinstance(value, File):
-        return f"handle_file({value.where!r})"
+        return f"handle_file({text(value.where)})"
     if isinstance(value, list):
-        return "[" + ", ".join(_py(v) for v in value) + "]"
+        return "[" + ", ".join(_literal(v, text, scalar) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_py(v)}" for k, v in value.items()) + "}"
-    return repr(value)
+        items = (f"{text(k)}: {_literal(v, text, scalar)}" for k, v in value.items())
+        return "{" + ", ".join(items) + "}"
+    return scalar(value)
+
+
+def _py(value: Any) -> str:
+    return _literal(value, repr, repr)
 
 
 def _has_file(value: Any) -> bool:
@@ -171,13 +179,7 @@ def javascript(session: Session, endpoint: Endpoint, values: list[Any]) -> Snipp
 
 
 def _js(value: Any) -> str:
-    if isinstance(value, File):
-        return f"handle_file({json.dumps(value.where)})"
-    if isinstance(value, list):
-        return "[" + ", ".join(_js(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: {_js(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
+    return _literal(value, json.dumps, lambda v: json.dumps(v, ensure_ascii=False))
 
 
 # -- curl ----------------------------------------------------------------------------------
