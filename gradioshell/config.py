@@ -157,6 +157,7 @@ KEYS: list[Key] = [
     Key(
         "ui", "images", str, _set("images"), choices=("auto", "kitty", "iterm2", "sixel", "blocks")
     ),
+    Key("ui", "pager", str, _set("pager"), choices=("never", "auto")),
     Key("files", "download_dir", str, _download_dir),
     Key("files", "download", bool, _set("download")),
     Key("timeouts", "connect", (int, float), _timeout("connect")),
@@ -189,6 +190,7 @@ READERS: dict[str, Callable[[Settings], Any]] = {
     "ui.vi_mode": lambda s: s.vi_mode,
     "ui.preview_images": lambda s: s.preview_images,
     "ui.images": lambda s: s.images,
+    "ui.pager": lambda s: s.pager,
     "files.download_dir": lambda s: s.download_dir,
     "files.download": lambda s: s.download,
     "timeouts.connect": lambda s: s.timeouts.connect,

@@ -90,6 +90,7 @@ async def _run(args: argparse.Namespace) -> int:
             preview_pixels=settings.preview_pixels,
             theme=settings.theme,
             images=chosen_images(settings.images) if preview else "blocks",
+            settings=settings,
         )
     else:
         output = TextOutput()

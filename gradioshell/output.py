@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -33,6 +33,7 @@ from gradioshell.text import json_text, safe_line
 
 if TYPE_CHECKING:
     from gradioshell.render import CallView
+    from gradioshell.settings import Settings
 
 __all__ = [
     "InteractiveOutput",
@@ -61,8 +62,10 @@ class InteractiveOutput(Output):
         preview_pixels: int | None = None,
         theme: str = "dark",
         images: str = "blocks",
+        settings: Settings | None = None,
     ) -> None:
         self.console = console
+        self.settings = settings
         self.theme = theme
         self.images = images
         self.preview = preview
@@ -96,9 +99,34 @@ class InteractiveOutput(Output):
         from gradioshell.render import view
 
         shown = view(result, self)
-        if shown is not None:
-            # Code to copy keeps its lines whole: the terminal wraps what is too long.
-            self.console.print(shown, soft_wrap=isinstance(result, Note) and result.no_wrap)
+        if shown is None:
+            return
+        no_wrap = isinstance(result, Note) and result.no_wrap
+        if self.paged(shown, no_wrap=no_wrap):
+            return
+        # Code to copy keeps its lines whole: the terminal wraps what is too long.
+        self.console.print(shown, soft_wrap=no_wrap)
+
+    def paged(
+        self, shown: RenderableType, *, no_wrap: bool = False, left: Text | None = None
+    ) -> bool:
+        """With ``ui.pager = "auto"``, show what is taller than the terminal in the pager
+        and leave one line in the scrollback: whether it was paged."""
+        if self.settings is None or self.settings.pager != "auto":
+            return False
+        if not self.console.is_terminal:
+            return False
+        lines = self.console.render_lines(shown, pad=False, new_lines=False)
+        if len(lines) < self.console.size.height - 1:
+            return False
+        with self.console.capture() as captured:
+            self.console.print(shown, soft_wrap=no_wrap)
+        if self.run_pager(captured.get()):
+            line = left.copy() if left is not None else Text()
+            line.append(f"{' ' if left else ''}({len(lines)} lines, read in the pager)", "dim")
+            self.console.print(line)
+            return True
+        return False
 
     def info(self, message: str) -> None:
         self.console.print(Text(safe_line(message), style="dim"))
@@ -200,20 +228,32 @@ class InteractiveOutput(Output):
         return True
 
     def page(self, result: Result) -> None:
+
+        from gradioshell.render import view
+
+        shown = view(result, self)
+        if shown is None:
+            return
+        with self.console.capture() as captured:
+            self.console.print(shown, soft_wrap=isinstance(result, Note) and result.no_wrap)
+        self.run_pager(captured.get())
+
+    def run_pager(self, text: str) -> bool:
+        """``text`` (with its colours) in ``$PAGER``: whether the pager ran."""
         import os
         import subprocess
 
-        with self.console.capture() as captured:
-            self.emit(result)
         pager = os.environ.get("PAGER") or "less -R"
         env = {**os.environ, "LESS": os.environ.get("LESS", "-R")}  # keep the colours
         try:
-            done = subprocess.run(pager, shell=True, input=captured.get(), text=True, env=env)
+            done = subprocess.run(pager, shell=True, input=text, text=True, env=env)
         except OSError as exc:
             self.error(f"cannot run the pager {pager!r}: {exc.strerror or exc}")
-            return
+            return False
         if done.returncode == 127:
             self.error(f"cannot run the pager {pager!r} (set $PAGER to one)")
+            return False
+        return True
 
 
 class LiveReporter(Reporter):
@@ -247,7 +287,8 @@ class LiveReporter(Reporter):
 
     def close(self) -> None:
         self.live.stop()
-        self.output.console.print(self.view)
+        if not self.output.paged(self.view, left=self.view.headline()):
+            self.output.console.print(self.view)
 
 
 class Following:

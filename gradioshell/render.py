@@ -132,6 +132,12 @@ class CallView:
             return Text(text, style="yellow")
         return Text("◌ sending…", style="dim")
 
+    def headline(self) -> Text:
+        """The call on one line: its endpoint, its session and its status."""
+        line = safe_text(self.endpoint.api_name or self.endpoint.name, style="bold")
+        line.append(f" · {safe_line(self.session_name)} ", style="dim")
+        return line + self.status()
+
     def __rich__(self) -> RenderableType:
         title = safe_text(self.endpoint.api_name or self.endpoint.name, style="bold")
         title.append(f" · {safe_line(self.session_name)}", style="dim")

@@ -23,6 +23,8 @@ class Settings:
     preview_images: bool = True
     images: str = "auto"
     """How images are drawn: the terminal's protocol (kitty, iterm2, sixel), or half-blocks."""
+    pager: str = "never"
+    """``auto``: a result taller than the terminal opens in $PAGER at the prompt."""
     download_dir: str = ""
     targets: dict[str, str] = field(default_factory=dict)
     #: ``alias NAME = STATEMENT``: names that stand for a statement (``$1``... its arguments).

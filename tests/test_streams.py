@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import subprocess
 import sys
 
@@ -261,6 +262,44 @@ def test_result_in_the_pager(spawn_shell, streaming_url: str, tmp_path) -> None:
     child.sendline("exit")
     child.expect(pexpect.EOF)
     assert paged.read_text() == answer("tides", 60) + "\n"
+
+
+def test_results_taller_than_the_screen_open_in_the_pager_when_set(
+    spawn_shell, streaming_url: str, tmp_path
+) -> None:
+    paged = tmp_path / "paged"
+    child = spawn_shell(streaming_url, env={"PAGER": f"cat > {paged}"}, dimensions=(30, 100))
+    child.expect_exact("app1>")
+    child.sendline("set ui.pager auto")
+    child.expect_exact("ui.pager = auto")
+    child.sendline("llm short words=3")  # fits the screen: the scrollback, as always
+    child.expect_exact("THE END")
+    child.expect_exact("app1>")
+    assert not paged.exists()
+    child.sendline("llm tides words=400")
+    child.expect(r"\((\d+) lines, read in the pager\)")
+    lines = int(child.match.group(1))
+    left = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", child.before).splitlines()[-1]
+    assert left.startswith("/llm · app1 ✓ done in"), left
+    child.expect_exact("app1>")
+    assert lines > 30
+    whole = paged.read_text()
+    assert "tides" in whole and "word399" in whole and "THE END" in whole
+    assert "done in" in whole  # the panel as it would have been printed
+    paged.unlink()
+    child.sendline("help")  # a command's result taller than the screen too
+    child.expect(r"\((\d+) lines, read in the pager\)")
+    child.expect_exact("app1>")
+    assert "connect" in paged.read_text()
+    child.sendline("set ui.pager never")
+    child.expect_exact("app1>")
+    paged.unlink()
+    child.sendline("llm tides words=400")
+    child.expect_exact("THE END")
+    child.expect_exact("app1>")
+    assert not paged.exists()
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
 
 
 # -- CMD > FILE, CMD | COMMAND ------------------------------------------------------------------
