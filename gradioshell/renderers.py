@@ -259,9 +259,21 @@ def json_folded(value: Any, depth: int = FOLD_DEPTH) -> Text:
 
 
 def draw_json(value: Any, kind: Kind, look: Look) -> Drawn | None:
+    if kind.props.get("visible") is False:
+        # An output only the API sees: in Gradio 5 and later, a ChatInterface's reply (text,
+        # one message, or several), which its page shows as a chat message does: Markdown.
+        if isinstance(value, str):
+            return Drawn(markdown(value, look), block=True)
+        replies = [value] if isinstance(value, dict) else value
+        if isinstance(replies, list) and replies and all(isinstance(m, dict) for m in replies):
+            messages = chat_messages(replies)  # dicts with a role, or None
+        else:
+            messages = None
+        if messages:
+            return Drawn(transcript(messages, look), block=True)
     if isinstance(value, (dict, list)):
         return Drawn(json_folded(value))
-    # A ChatInterface's reply is text in a Json output: Markdown, when it clearly is.
+    # Text in a Json output: Markdown, when it clearly is.
     return draw_textbox(value, kind, look)
 
 

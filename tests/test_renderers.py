@@ -289,6 +289,11 @@ def test_a_chat_interface_reply_is_rendered(spawn_shell, run_shell, outputs_url:
     assert "**" not in shown and "```" not in shown
     out = script(run_shell, outputs_url, "answer hello")
     assert out.startswith("You said **hello**.\n\n```python\n")
+    # The reply is Markdown, however little of it there is: the app's page shows it so.
+    shown = screen(child, "answer title")
+    assert "Tides" in shown and "The sea rises twice a day." in shown and "##" not in shown
+    shown = screen(child, "answer message")
+    assert "assistant" in shown and "A short note." in shown and '"role"' not in shown
 
 
 def test_audio_and_video_with_their_facts(spawn_shell, outputs_url: str) -> None:

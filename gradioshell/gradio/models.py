@@ -420,6 +420,9 @@ def _components(raw: Any) -> tuple[dict[int, Component], dict[int, str]]:
         kept = (
             {k: v for k, v in props.items() if k in KEPT_PROPS} if isinstance(props, dict) else {}
         )
+        if isinstance(props, dict) and props.get("visible") is False:
+            # Shown to the API only, such as the reply of a ChatInterface (Gradio 5 and later).
+            kept["visible"] = False
         key = (kind, skip, repr(sorted(kept.items())) if kept else "")
         component = alike.get(key)
         if component is None:

@@ -251,8 +251,13 @@ def build() -> gr.Blocks:
     return demo
 
 
-def answer(message: str, history: list) -> str:
-    """A chat reply in Markdown, as language models write them."""
+def answer(message: str, history: list) -> str | dict:
+    """A chat reply in Markdown, as language models write them (``title``: a heading and a
+    line only; ``message``: one message with a file)."""
+    if message == "title":
+        return "## Tides\nThe sea rises twice a day."
+    if message == "message":
+        return {"role": "assistant", "content": "A *short* note."}
     return f"You said **{message}**.\n\n```python\nprint({message!r})\n```\n"
 
 
