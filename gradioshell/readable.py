@@ -281,6 +281,10 @@ def _plain_by_kind(value: Any, type_: str) -> str | None:
                 lead, core, trail = padded(token)
                 out.append(f"{safe(lead)}[{safe(core)}: {_mark_text(mark)}]{safe(trail)}")
         return "".join(out)
+    if type_ == "plot":
+        from gradioshell.plots import plot_file
+
+        return plot_file(value)  # the image, or a page drawing the chart: a path to open
     if type_ == "annotatedimage":
         found_image = annotated_image(value)
         if found_image is None:

@@ -9,7 +9,6 @@ draws. Every string an app sent is sanitized (``text.safe``) and never read as r
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -628,19 +627,20 @@ def draw_gallery(value: Any, kind: Kind, look: Look) -> Drawn | None:
 
 # -- Plot ------------------------------------------------------------------------------------------
 
-MAX_PLOT_IMAGE = 32 * 1024 * 1024
-"""A plot's image larger than this (as sent, base64) is not decoded."""
-
 
 def draw_plot(value: Any, kind: Kind, look: Look) -> Drawn | None:
     """A plot the app drew as an image (matplotlib): its image, saved and previewed; one it
-    sent as a chart's description (plotly, altair, bokeh): what it is and its size."""
-    if not isinstance(value, dict) or not isinstance(value.get("plot"), str):
+    sent as a chart's description (plotly, altair, bokeh): a page that draws it, saved, to
+    open in a browser."""
+    from gradioshell.plots import plot_file, plot_library
+
+    found = plot_library(value)
+    if found is None:
         return None
-    library = safe_line(str(value.get("type") or "plot"))
-    plot = value["plot"]
+    library = safe_line(found)
+    plot: str = value["plot"]
+    path = plot_file(value)
     if plot.startswith("data:image/"):
-        path = plot_image(plot)
         if path is None:
             return Drawn(Text(f"{library} plot (an image that cannot be read)", style="dim"))
         from gradioshell.preview import file_lines
@@ -656,38 +656,12 @@ def draw_plot(value: Any, kind: Kind, look: Look) -> Drawn | None:
     from gradioshell.gradio.files import human_size
 
     line = Text(f"{library} chart", style="bold")
-    line.append(f"  a description of {human_size(len(plot))} to draw in a browser", style="dim")
+    if path is None:
+        line.append(f"  a description of {human_size(len(plot))}", style="dim")
+        return Drawn(line)
+    line.append("  a page that draws it, to open in a browser:", style="dim")
+    line.append("\n" + safe_line(path))
     return Drawn(line)
-
-
-def plot_image(data_url: str) -> str | None:
-    """A plot's image (a ``data:`` URL) saved in the user's cache folder, under a name its
-    content gives (drawing it again finds it there); None if it cannot be decoded."""
-    import binascii
-    import hashlib
-    from pathlib import Path
-
-    from platformdirs import user_cache_dir
-
-    head, _, payload = data_url.partition(",")
-    if ";base64" not in head or len(payload) > MAX_PLOT_IMAGE:
-        return None
-    digest = hashlib.sha256(payload.encode()).hexdigest()[:20]
-    suffix = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg"}.get(
-        head[5:].split(";")[0], ".png"
-    )
-    folder = Path(user_cache_dir("gradioshell")) / "plots"
-    path = folder / f"plot-{digest}{suffix}"
-    if not path.exists():
-        try:
-            image = base64.b64decode(payload, validate=False)
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            partial = path.with_suffix(".part")
-            partial.write_bytes(image)
-            partial.replace(path)
-        except (OSError, ValueError, binascii.Error):
-            return None
-    return str(path)
 
 
 RENDERERS: dict[str, Callable[[Any, Kind, Look], Drawn | None]] = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -344,14 +345,21 @@ def test_the_config_chooses_how_images_are_drawn(
     assert "▀" in shown and "1337;File" not in shown
 
 
-def test_a_plot_is_its_image_or_what_it_is(spawn_shell, outputs_url: str) -> None:
+def test_a_plot_is_its_image_or_a_page_drawing_it(spawn_shell, run_shell, outputs_url) -> None:
     child = prompt(spawn_shell, outputs_url, env=COLOUR)
     shown = ESCAPES.sub("", screen(child, "plot x", keep_escapes=True))
     assert "/.cache/gradioshell/plots/plot-" in shown and ".png  matplotlib plot" in shown
     assert "▀" * 32 in shown and "base64" not in shown  # drawn, not written out
     shown = screen(child, "chart x")
-    assert "plotly chart" in shown and "a description of 71 bytes" in shown
+    assert "plotly chart  a page that draws it, to open in a browser:" in shown
     assert '"data"' not in shown
+    # In a script, each is the path of its file: what a script opens or passes on.
+    image = script(run_shell, outputs_url, "plot x").strip()
+    assert image.endswith(".png") and Path(image).read_bytes()[:4] == b"\x89PNG"
+    page = script(run_shell, outputs_url, "chart x").strip()
+    assert page.endswith(".html") and page in re.sub(r"[\s│]", "", shown)
+    drawn = Path(page).read_text(encoding="utf-8")
+    assert "cdn.plot.ly" in drawn and '{"type": "bar", "x": ["a", "b"], "y": [1, 2]}' in drawn
 
 
 def test_jobs_and_results_summarise_outputs_by_component(spawn_shell, outputs_url) -> None:
@@ -397,3 +405,27 @@ def test_the_terminal_is_asked_which_images_it_shows(spawn_shell, outputs_url: s
     child.expect_exact("app1>")
     shown = screen(child, "gallery x", keep_escapes=True)
     assert "▀" in shown and "\x1b_Ga=T" not in shown and "\x1bP0;1;0q" not in shown
+
+
+def test_a_charts_page_cannot_be_broken_out_of(tmp_path, monkeypatch) -> None:
+    """What an app puts in a chart stays data on its page: it cannot close the script."""
+    import json
+
+    from gradioshell.plots import plot_file
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    hostile = "</script><script>alert(1)</script>"
+    spec = {"data": [{"type": "bar", "name": hostile}], "layout": {"title": hostile}}
+    page = Path(plot_file({"type": "plotly", "plot": json.dumps(spec)})).read_text()
+    assert hostile not in page and page.count("</script>") == 2
+    assert "\\u003c/script\\u003e" in page
+    altair = plot_file({"type": "altair", "plot": json.dumps({"mark": "bar"})})
+    assert "vegaEmbed" in Path(altair).read_text()
+    bokeh = {"doc": {"version": "3.4.1", "roots": []}, "root_id": "x", "target_id": None}
+    page = Path(plot_file({"type": "bokeh", "plot": json.dumps(bokeh)})).read_text()
+    assert "bokeh-3.4.1.min.js" in page
+    # A version that is not one, an unknown library, or what is not JSON: no page.
+    bokeh["doc"]["version"] = '3"><script>'
+    assert plot_file({"type": "bokeh", "plot": json.dumps(bokeh)}) is None
+    assert plot_file({"type": "mystery", "plot": "{}"}) is None
+    assert plot_file({"type": "plotly", "plot": "not json"}) is None
