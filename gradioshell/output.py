@@ -217,8 +217,8 @@ class InteractiveOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return lambda line: self.console.print(Text(line))
 
-    def redirected(self, stream: TextIO) -> Output:
-        return RedirectedOutput(stream, self)
+    def redirected(self, stream: TextIO, *, to_file: str | None = None) -> Output:
+        return RedirectedOutput(stream, self, to_file=to_file)
 
     def clipboard(self, text: str) -> bool:
         if not self.console.is_terminal:
@@ -372,7 +372,7 @@ class TextOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return self.write
 
-    def redirected(self, stream: TextIO) -> Output:
+    def redirected(self, stream: TextIO, *, to_file: str | None = None) -> Output:
         return RedirectedOutput(stream, self)
 
     def clipboard(self, text: str) -> bool:
@@ -445,9 +445,16 @@ class RedirectedOutput(TextOutput):
     its plain values go there as a script writes them; messages, questions and the news of
     background jobs still go to the output it stands in for."""
 
-    def __init__(self, stream: TextIO, messages: Output) -> None:
+    def __init__(self, stream: TextIO, messages: Output, *, to_file: str | None = None) -> None:
         super().__init__(stdout=stream)
         self.messages = messages
+        self.to_file = to_file
+
+    def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
+        written = TextReporter(self, endpoint)
+        if self.to_file is None or not isinstance(self.messages, InteractiveOutput):
+            return written
+        return FileReporter(written, self.messages.view(session, endpoint), self.to_file)
 
     def emit(self, result: Result) -> None:
         if isinstance(result, JobNews):
@@ -482,6 +489,57 @@ class RedirectedOutput(TextOutput):
         self.messages.told_cancelled = told
 
 
+class FileReporter(Reporter):
+    """``CALL > FILE`` at the prompt: the values go to the file as a script writes them,
+    while the terminal shows the call's status on one live line, then where it went."""
+
+    def __init__(self, written: TextReporter, view: CallView, to_file: str) -> None:
+        from rich.live import Live
+
+        assert isinstance(written.output, RedirectedOutput)
+        assert isinstance(written.output.messages, InteractiveOutput)
+        self.written = written
+        self.output = written.output.messages
+        self.view = view
+        self.to_file = to_file
+        self.live = Live(
+            _Headline(view),
+            console=self.output.console,
+            refresh_per_second=REFRESH_PER_SECOND,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self.live.start()
+
+    def event(self, event: Event) -> None:
+        self.view.apply(event)
+        self.written.event(event)
+
+    def cancelled(self) -> None:
+        self.view.cancel()
+        self.written.close()  # the status line says it once
+        self.output.told_cancelled = True
+
+    def close(self) -> None:
+        self.live.stop()
+        self.written.close()
+        line = self.view.headline()
+        line.append(" → ", style="dim")
+        line.append(safe_line(self.to_file))
+        self.output.console.print(line)
+
+
+class _Headline:
+    """A call's one line, drawn again at each refresh (its running time moves)."""
+
+    def __init__(self, view: CallView) -> None:
+        self.view = view
+
+    def __rich__(self) -> Text:
+        return self.view.headline()
+
+
 class JsonOutput(Output):
     """``--json``: one JSON object per line on stdout, for every event and every result."""
 
@@ -511,7 +569,7 @@ class JsonOutput(Output):
     def stream(self) -> Callable[[str], None]:
         return lambda line: None
 
-    def redirected(self, stream: TextIO) -> Output:
+    def redirected(self, stream: TextIO, *, to_file: str | None = None) -> Output:
         return RedirectedOutput(stream, self)
 
     def clipboard(self, text: str) -> bool:

@@ -224,9 +224,10 @@ class Output:
         is no terminal to ask."""
         return False
 
-    def redirected(self, stream: TextIO) -> Output:
+    def redirected(self, stream: TextIO, *, to_file: str | None = None) -> Output:
         """An output that writes plain values to ``stream`` as a script would (``CMD > FILE``,
-        ``CMD | COMMAND``), and says everything else here."""
+        ``CMD | COMMAND``), and says everything else here. ``to_file``: the file written, when
+        it is one (at the prompt, a call's status is then shown here as it runs)."""
         raise NotImplementedError
 
     def page(self, result: Result) -> None:

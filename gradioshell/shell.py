@@ -202,7 +202,8 @@ async def redirected(shell: State, redirect: Redirect) -> AsyncIterator[None]:
         except OSError as exc:
             raise ShellError(f"cannot write to {redirect.target}: {exc.strerror or exc}") from None
     saved = shell.output
-    shell.output = saved.redirected(cast(TextIO, Unbroken(stream)))
+    to_file = redirect.target if process is None else None
+    shell.output = saved.redirected(cast(TextIO, Unbroken(stream)), to_file=to_file)
     try:
         yield
     finally:

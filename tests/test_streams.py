@@ -332,13 +332,26 @@ def test_prompt_sends_a_statement_to_a_file_and_a_command(
     out = tmp_path / "answer.txt"
     child = spawn_shell(streaming_url)
     child.expect_exact("app1>")
+    child.sendline(f"llm tides words=100 pause=0.01 > {out}")
+    # The terminal shows how the call goes, then where its answer went; not the answer.
+    child.expect(r"/llm(\x1b\[[0-9;]*m)* · app1 (\x1b\[[0-9;]*m)*(●|◌) ")
+    child.expect(r"✓ done in [^\r\n]*→ [^\r\n]*answer\.txt")
+    child.expect_exact("app1>")
+    assert "word50" not in child.before
+    child.sendline(f"llm waves words=400 pause=0.02 hold=30 > {out}")
+    child.expect_exact("● running")
+    child.sendcontrol("c")
+    child.expect(r"✗ cancelled after [^\r\n]*→ [^\r\n]*answer\.txt")
+    child.expect_exact("app1>")
+    assert "error" not in child.before  # said once, by the status line
+    assert out.read_text().startswith("# On waves")
     child.sendline(f"llm tides words=100 > {out}")
     child.expect_exact("app1>")
     child.sendline("llm tides words=100 | wc -w")
     child.expect_exact(f"{len(answer('tides', 100).split())}\r\n")
     child.expect_exact("app1>")
     child.sendline("results")
-    child.expect(r"\$r2 .*ok")
+    child.expect(r"\$r4 .*ok")
     child.sendline("exit")
     child.expect(pexpect.EOF)
     assert out.read_text() == answer("tides", 100) + "\n"
