@@ -8,6 +8,7 @@ only hand over :class:`~gradioshell.results.Result` values: the output of the mo
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -32,6 +33,8 @@ from gradioshell.results import Advance, ClearScreen, JobNews, Note, Output, Rep
 from gradioshell.text import json_text, safe_line
 
 if TYPE_CHECKING:
+    import subprocess
+
     from gradioshell.render import CallView
     from gradioshell.settings import Settings
 
@@ -66,6 +69,10 @@ class InteractiveOutput(Output):
     ) -> None:
         self.console = console
         self.settings = settings
+        #: The pager being read, and what is said once it closes (the news of background
+        #: jobs, the line a paged result leaves).
+        self.pager: subprocess.Popen[str] | None = None
+        self.held: list[JobNews | Text] = []
         self.theme = theme
         self.images = images
         self.preview = preview
@@ -91,6 +98,9 @@ class InteractiveOutput(Output):
             self.console.clear()
             return
         if isinstance(result, JobNews):
+            if self.pager is not None:  # said when the pager closes, not over it
+                self.held.append(result)
+                return
             if result.line is not None:
                 line = Text(f"[{result.number}] ", style="bold")
                 line.append(safe_line(result.line), style=result.style)
@@ -124,7 +134,7 @@ class InteractiveOutput(Output):
         if self.run_pager(captured.get()):
             line = left.copy() if left is not None else Text()
             line.append(f"{' ' if left else ''}({len(lines)} lines, read in the pager)", "dim")
-            self.console.print(line)
+            self.held.insert(0, line)
             return True
         return False
 
@@ -239,21 +249,77 @@ class InteractiveOutput(Output):
         self.run_pager(captured.get())
 
     def run_pager(self, text: str) -> bool:
-        """``text`` (with its colours) in ``$PAGER``: whether the pager ran."""
+        """``text`` (with its colours) in ``$PAGER``: whether the pager started. The shell
+        goes on (background calls keep running) while it is read; the next statement waits
+        for it (:meth:`settled`)."""
         import os
         import subprocess
 
+        self._wait_pager()  # one pager at a time
         pager = os.environ.get("PAGER") or "less -R"
         env = {**os.environ, "LESS": os.environ.get("LESS", "-R")}  # keep the colours
         try:
-            done = subprocess.run(pager, shell=True, input=text, text=True, env=env)
+            process = subprocess.Popen(
+                pager, shell=True, stdin=subprocess.PIPE, text=True, encoding="utf-8", env=env
+            )
         except OSError as exc:
             self.error(f"cannot run the pager {pager!r}: {exc.strerror or exc}")
             return False
-        if done.returncode == 127:
-            self.error(f"cannot run the pager {pager!r} (set $PAGER to one)")
+        import threading
+
+        def feed(stdin: TextIO) -> None:
+            # A pager reads as the person scrolls: fed from a thread, the shell goes on.
+            with contextlib.suppress(OSError):  # the pager was closed before the end
+                stdin.write(text)
+            with contextlib.suppress(OSError):
+                stdin.close()
+
+        assert process.stdin is not None
+        threading.Thread(target=feed, args=(process.stdin,), daemon=True).start()
+        # A shell prints what a missing command's status 127 means only once it ends.
+        if process.poll() == 127:
+            self._pager_failed(pager)
             return False
+        self.pager = process
         return True
+
+    def _pager_failed(self, pager: str) -> None:
+        self.error(f"cannot run the pager {pager!r} (set $PAGER to one)")
+
+    def _wait_pager(self) -> None:
+        if self.pager is not None:
+            self.pager.wait()
+            self._pager_closed()
+
+    def _pager_closed(self) -> None:
+        process, self.pager = self.pager, None
+        held, self.held = self.held, []
+        if process is not None and process.returncode == 127:
+            self._pager_failed(str(process.args))
+            held = [said for said in held if isinstance(said, JobNews)]
+        for said in held:
+            if isinstance(said, JobNews):
+                self.emit(said)
+            else:
+                self.console.print(said)
+
+    async def settled(self) -> None:
+        if self.pager is None:
+            return
+        import asyncio
+        import signal
+
+        # As a shell does while a command runs in the foreground: Ctrl-C is the pager's.
+        try:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            previous = None
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, self.pager.wait)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+            self._pager_closed()
 
 
 class LiveReporter(Reporter):

@@ -234,6 +234,10 @@ class Output:
         """Show ``result`` in a pager where a person reads it; elsewhere as ``emit`` does."""
         self.emit(result)
 
+    async def settled(self) -> None:
+        """Wait until what this output opened for the person is done with (a pager being
+        read): the next statement draws after it. Nothing to wait for elsewhere."""
+
     #: Set when a call's reporter has said that it was cancelled, so it is said once.
     told_cancelled = False
 

@@ -63,6 +63,7 @@ class Shell(State):
             if block:
                 self.output.info(f"› {statement.text}")
             code = await self.run_statement(statement)
+            await self.output.settled()
             if code:
                 status = code
                 if not keep_going:

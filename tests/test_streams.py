@@ -264,6 +264,37 @@ def test_result_in_the_pager(spawn_shell, streaming_url: str, tmp_path) -> None:
     assert paged.read_text() == answer("tides", 60) + "\n"
 
 
+def test_background_calls_go_on_while_the_pager_is_read(
+    spawn_shell, streaming_url: str, demo_url: str, tmp_path
+) -> None:
+    paged, seen, saved = tmp_path / "paged", tmp_path / "seen", tmp_path / "saved"
+    # The pager is read until the background call's image is saved (at most 20 s): only a
+    # shell that goes on while the pager is open saves it by then.
+    pager = (
+        f'cat > {paged}; i=0; while [ -z "$(ls {saved})" ] && [ $i -lt 200 ]; '
+        f"do sleep 0.1; i=$((i+1)); done; ls {saved} > {seen}"
+    )
+    child = spawn_shell(streaming_url, env={"PAGER": pager})
+    child.expect_exact("app1>")
+    child.sendline(f"set files.download_dir {saved}")
+    child.expect_exact("app1>")
+    child.sendline(f"connect {demo_url} as demo")
+    child.expect_exact("connected demo")
+    child.expect_exact("app1>")
+    child.sendline("llm tides words=3")
+    child.expect_exact("app1>")
+    child.sendline('@demo generateimage prompt="a red car" &')
+    child.expect_exact("app1>")
+    child.sendline("result $r1 --pager")
+    # The job's news is held while the pager is open, and said when it closes.
+    child.expect(r"\[1\] [^\r\n]*done")
+    assert seen.read_text().strip(), "the call stood still while the pager was open"
+    child.expect_exact("app1>")
+    assert "THE END" in paged.read_text()
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
 def test_results_taller_than_the_screen_open_in_the_pager_when_set(
     spawn_shell, streaming_url: str, tmp_path
 ) -> None:
