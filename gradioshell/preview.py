@@ -94,16 +94,100 @@ def media_info(path: str) -> str | None:
                 parts.append(f"{frames / rate:.1f} s, {rate / 1000:g} kHz")
         except (OSError, wave.Error, EOFError):
             pass
-    elif suffix in MP4_SUFFIXES:
-        seconds = mp4_duration(path)
+    else:
+        seconds, rate = _duration(path, suffix)
         if seconds is not None:
-            parts.append(f"{seconds:.1f} s")
+            parts.append(f"{seconds:.1f} s" + (f", {rate / 1000:g} kHz" if rate else ""))
     with contextlib.suppress(OSError):
         parts.append(human_size(os.path.getsize(path)))
     return ", ".join(parts)
 
 
 MP4_SUFFIXES = {".mp4", ".m4v", ".mov", ".m4a"}
+MATROSKA_SUFFIXES = {".webm", ".mkv"}
+
+
+def _duration(path: str, suffix: str) -> tuple[float | None, int | None]:
+    """A media file's duration in seconds, and its sample rate where it is audio, read from
+    its headers: None for what cannot be read."""
+    if suffix in MP4_SUFFIXES:
+        return mp4_duration(path), None
+    if suffix in MATROSKA_SUFFIXES:
+        return matroska_duration(path), None
+    if suffix == ".avi":
+        return avi_duration(path), None
+    try:  # MP3, Ogg, Opus, FLAC, AAC: mutagen reads their headers
+        import mutagen
+
+        found = mutagen.File(path)
+    except Exception:  # mutagen's errors for a file it cannot read are many
+        return None, None
+    info = getattr(found, "info", None)
+    length = getattr(info, "length", None)
+    rate = getattr(info, "sample_rate", None)
+    if not isinstance(length, (int, float)) or not length > 0:
+        return None, None
+    return float(length), rate if isinstance(rate, int) and rate > 0 else None
+
+
+def _vint(data: bytes, offset: int, *, marker: bool) -> tuple[int, int]:
+    """An EBML variable-length integer at ``offset``: its value (the length marker kept in
+    an element id, cleared in a size) and where it ends."""
+    first = data[offset]
+    length = 1
+    while length <= 8 and not first & (0x80 >> (length - 1)):
+        length += 1
+    if length > 8 or offset + length > len(data):
+        raise ValueError("not an EBML integer")
+    value = first if marker else first & (0xFF >> length)
+    for byte in data[offset + 1 : offset + length]:
+        value = (value << 8) | byte
+    return value, offset + length
+
+
+def matroska_duration(path: str) -> float | None:
+    """The duration a WebM or Matroska file's segment info gives (its first 64 KiB are
+    read: the info comes first)."""
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(1 << 16)
+        offset = 0
+        scale, duration = 1_000_000, None
+        while offset < len(data):
+            element, offset = _vint(data, offset, marker=True)
+            size, offset = _vint(data, offset, marker=False)
+            if element in (0x18538067, 0x1549A966):  # Segment, Info: look inside
+                continue
+            body = data[offset : offset + size]
+            if element == 0x2AD7B1:  # TimecodeScale, in nanoseconds
+                scale = int.from_bytes(body, "big")
+            elif element == 0x4489 and size in (4, 8):  # Duration, in TimecodeScale units
+                duration = struct.unpack(">f" if size == 4 else ">d", body)[0]
+            elif element == 0x1F43B675:  # the first Cluster: the info is behind
+                break
+            offset += size
+    except (OSError, ValueError, struct.error):
+        return None
+    if duration is None or not duration > 0 or not scale:
+        return None
+    return duration * scale / 1e9
+
+
+def avi_duration(path: str) -> float | None:
+    """The duration an AVI file's main header gives: frames × microseconds per frame."""
+    import struct
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+        if head[:4] != b"RIFF" or head[8:12] != b"AVI " or head[24:28] != b"avih":
+            return None
+        per_frame, _, _, _, frames = struct.unpack_from("<5I", head, 32)
+    except (OSError, struct.error):
+        return None
+    return frames * per_frame / 1e6 if frames and per_frame else None
 
 
 def mp4_duration(path: str) -> float | None:
