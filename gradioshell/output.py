@@ -609,6 +609,8 @@ class _Headline:
 class JsonOutput(Output):
     """``--json``: one JSON object per line on stdout, for every event and every result."""
 
+    passes_commands = False
+
     def __init__(self, stdout: TextIO | None = None) -> None:
         self.stdout = stdout or sys.stdout
 

@@ -199,6 +199,9 @@ class Output:
 
     #: Whether a person is at the prompt (questions can be asked, views can move).
     interactive = False
+    #: Whether a system command (``!CMD``) may write to this output's stdout as it is; where
+    #: not (``--json``), what it writes comes back as a result.
+    passes_commands = True
 
     def emit(self, result: Result) -> None:
         raise NotImplementedError

@@ -264,6 +264,25 @@ def test_system_command_takes_the_rest_of_the_line(run_shell, tmp_path: Path) ->
     assert "error: !exit 3 exited with status 3" in failed.stderr
 
 
+def test_system_command_under_json_is_a_record(run_shell) -> None:
+    """Under --json every line of stdout is JSON: what a command writes comes back in one."""
+    import json
+
+    result = run_shell("--json", "-c", "!echo one; printf 'two\\n'")
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0] == {
+        "event": "system",
+        "command": "echo one; printf 'two\\n'",
+        "status": 0,
+        "output": "one\ntwo\n",
+    }
+    failed = run_shell("--json", "-c", "!echo partial; exit 3")
+    records = [json.loads(line) for line in failed.stdout.splitlines()]
+    assert records[0]["output"] == "partial\n" and records[0]["status"] == 3
+    assert records[1]["event"] == "error" and "exited with status 3" in records[1]["message"]
+
+
 def test_clear_history_and_set_at_the_prompt(spawn_shell, demo_url: str) -> None:
     child = spawn_shell(demo_url)
     child.expect_exact("app1>")

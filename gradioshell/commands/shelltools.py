@@ -73,13 +73,34 @@ async def history(shell: State, args: Args) -> None:
     Grammar(args=(Arg("command", "CMD"),), shown="CMD"),
     details=(
         "The rest of the line goes to the system shell as it is (';' and quotes included)\n"
-        "and writes straight to the terminal. Ctrl-C stops it."
+        "and writes straight to the terminal (under --json, what it writes comes back as\n"
+        "one record). Ctrl-C stops it."
     ),
 )
 async def system(shell: State, args: Args) -> None:
-    process = await asyncio.create_subprocess_shell(args.command)
+    passes = shell.output.passes_commands
+    process = await asyncio.create_subprocess_shell(
+        args.command, stdout=None if passes else asyncio.subprocess.PIPE
+    )
     try:
-        status = await process.wait()
+        if passes:
+            status = await process.wait()
+        else:  # what it writes comes back as the statement's result
+            written, _ = await process.communicate()
+            status = process.returncode or 0
+            text = written.decode("utf-8", "replace")
+            shell.output.emit(
+                Note(
+                    body=text,
+                    plain=text,
+                    record={
+                        "event": "system",
+                        "command": args.command,
+                        "status": status,
+                        "output": text,
+                    },
+                )
+            )
     except asyncio.CancelledError:
         if process.returncode is None:
             process.terminate()
