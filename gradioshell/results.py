@@ -219,6 +219,19 @@ class Output:
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         raise NotImplementedError
 
+    def chat_reporter(self, session: str, endpoint: Endpoint) -> Reporter:
+        """The reporter of a chat answer (``endpoint`` returns the answer alone): at the
+        prompt it flows as Markdown, without a panel; elsewhere it is a call's reporter."""
+        return self.reporter(session, endpoint)
+
+    async def converse(self, conversation: Any) -> None:
+        """Chat mode, with a :class:`gradioshell.chat.Conversation`: read messages and slash
+        commands until the user leaves. Only where a person types (the prompt); elsewhere a
+        one-line error."""
+        from gradioshell.errors import UsageError
+
+        raise UsageError('chat mode is for the prompt; in a script, send a turn: chat "MESSAGE"')
+
     def clipboard(self, text: str) -> bool:
         """Put ``text`` on the clipboard of the terminal the shell runs in; False when there
         is no terminal to ask."""
