@@ -276,7 +276,7 @@ class Conversation:
         stats = reporter.stats()
         if stats is not None:
             line, record = stats
-            shell.output.emit(Note(body=line, style="dim", plain="", record=record))
+            shell.output.emit(Note(body="  " + line, style="dim", plain="", record=record))
 
     def _typed(self, text: str, files: list[str]) -> list[Any]:
         """The values of a turn, converted for each parameter, files not sent yet."""
@@ -510,3 +510,106 @@ class ChatReporter(Reporter):
             "tokens_per_second": None if rate is None else round(rate, 1),
         }
         return line, record
+
+
+# -- chat mode's lines --------------------------------------------------------------------------
+
+SLASH_HELP = """\
+In chat mode a line is a message, sent as typed (no quoting; // starts a message with /).
+Alt-Enter starts a new line; pasted text is one message. Slash commands:
+  /help              these commands
+  /exit              back to the shell prompt (Ctrl-D too); the conversation is kept
+  /retry             send the last message again
+  /undo              take back the last exchange (where the shell keeps the history)
+  /clear             a new conversation (a new session where the app keeps the history)
+  /history           the conversation so far
+  /save FILE         the conversation as Markdown (FILE.json: the messages as JSON)
+  /load FILE         a saved conversation (.json) back, where the shell keeps the history
+  /set NAME VALUE    one of the app's other inputs (system prompt, temperature...), kept
+  /settings          those inputs and their values
+  /attach PATH...    files for the next message (multimodal apps)
+Ctrl-C stops an answer (the app stops too) and keeps what came."""
+
+SLASH_COMMANDS = (
+    "/help",
+    "/exit",
+    "/retry",
+    "/undo",
+    "/clear",
+    "/history",
+    "/save",
+    "/load",
+    "/set",
+    "/settings",
+    "/attach",
+)
+
+
+async def handle_line(shell: CallContext, talk: Conversation, line: str) -> bool:
+    """Run one line of chat mode: a message (sent as typed) or a slash command. True when
+    the user leaves chat mode."""
+    text = line.strip()
+    if not text:
+        return False
+    if text.startswith("//"):
+        text = text[1:]
+    elif text.startswith("/"):
+        return await _slash(shell, talk, text)
+    await talk.send(shell, text)
+    return False
+
+
+async def _slash(shell: CallContext, talk: Conversation, text: str) -> bool:
+    from gradioshell.results import Cell, Column, Table
+
+    name, _, rest = text.partition(" ")
+    rest = rest.strip()
+    say = shell.output.info
+    if name == "/exit":
+        return True
+    if name == "/help":
+        shell.output.emit(Note(body=SLASH_HELP))
+    elif name == "/retry":
+        turn = talk.take_back_for_retry()
+        if talk.keeps == SERVER:
+            say("the app keeps the history: it may have the earlier try too (/clear starts again)")
+        await talk.send(shell, turn.message, turn.files)
+    elif name == "/undo":
+        say(talk.undo())
+    elif name == "/clear":
+        say(talk.clear())
+    elif name == "/history":
+        if not talk.messages:
+            say("no messages yet")
+        else:
+            shell.output.emit(Note(body=markdown_transcript(talk.messages).rstrip()))
+    elif name in ("/save", "/load"):
+        if not rest:
+            raise UsageError(f"usage: {name} FILE")
+        say(talk.save(Path(rest)) if name == "/save" else talk.load(Path(rest)))
+    elif name == "/set":
+        key, _, value = rest.partition(" ")
+        if not key or not value.strip():
+            raise UsageError("usage: /set NAME VALUE (/settings lists them)")
+        say(talk.set(key, value.strip()))
+    elif name == "/settings":
+        rows = talk.settings_rows()
+        if not rows:
+            say(f"/{talk.endpoint.name} takes no other inputs")
+        else:
+            shown: list[list[str | Cell]] = [list(r) for r in rows]
+            columns = [Column("name", key=True), Column("value"), Column("choices", rank=0)]
+            shell.output.emit(Table(columns=columns, rows=shown, title="Settings"))
+    elif name == "/attach":
+        import shlex
+
+        try:
+            paths = shlex.split(rest)
+        except ValueError:
+            paths = [rest]
+        if not paths:
+            raise UsageError("usage: /attach PATH...")
+        say(talk.attach(paths))
+    else:
+        raise UsageError(f"unknown command {name} (/help lists them; // starts a message with /)")
+    return False

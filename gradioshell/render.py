@@ -61,8 +61,12 @@ class CallView:
         preview_pixels: int | None = None,
         theme: str = "dark",
         images: str = "blocks",
+        framed: bool = True,
     ) -> None:
         self.session_name = session_name
+        #: In a panel with a title and a status; unframed (a chat answer): the values alone,
+        #: flowing, with the status only while nothing has come.
+        self.framed = framed
         self.theme = theme
         self.images = images
         self.preview = preview
@@ -133,6 +137,8 @@ class CallView:
         return Text("◌ sending…", style="dim")
 
     def __rich__(self) -> RenderableType:
+        if not self.framed:
+            return self._unframed()
         title = safe_text(self.endpoint.api_name or self.endpoint.name, style="bold")
         title.append(f" · {safe_line(self.session_name)}", style="dim")
         border = (
@@ -150,6 +156,44 @@ class CallView:
             parts.append(safe_text(f"(cannot show this: {type(exc).__name__}: {exc})", "red"))
         return Panel(Group(*parts), title=title, title_align="left", border_style=border)
 
+    def _unframed(self) -> RenderableType:
+        parts: list[RenderableType] = []
+        if self.finished is None and not self.values:
+            parts.append(self.status())
+        try:
+            parts += self._body()
+        except Exception as exc:
+            log.exception("cannot draw the answer")
+            parts.append(safe_text(f"(cannot show this: {type(exc).__name__}: {exc})", "red"))
+        if self.cancelled:
+            parts.append(Text("(stopped)", style="yellow"))
+        return Group(*parts)
+
+    def _values(self) -> RenderableType:
+        if self.framed:
+            return outputs_table(
+                self.endpoint,
+                self.values,
+                preview=self.preview,
+                preview_pixels=self.preview_pixels,
+                theme=self.theme,
+                live=self.finished is None,
+                images=self.images,
+            )
+        from gradioshell.readable import output_kinds
+        from gradioshell.renderers import Look, render_output
+
+        look = Look(
+            preview=self.preview,
+            preview_pixels=self.preview_pixels,
+            theme=self.theme,
+            live=self.finished is None,
+            images=self.images,
+        )
+        kinds = output_kinds(self.endpoint)
+        drawn = [render_output(v, kinds[0] if kinds else None, look) for v in self.values]
+        return Group(*(d.renderable for d in drawn))
+
     def _body(self) -> list[RenderableType]:
         parts: list[RenderableType] = []
         if self.progress is not None:
@@ -162,17 +206,7 @@ class CallView:
             line.append(safe(entry.message))
             parts.append(line)
         if self.values:
-            parts.append(
-                outputs_table(
-                    self.endpoint,
-                    self.values,
-                    preview=self.preview,
-                    preview_pixels=self.preview_pixels,
-                    theme=self.theme,
-                    live=self.finished is None,
-                    images=self.images,
-                )
-            )
+            parts.append(self._values())
         if self.error is not None:
             message = Text(safe_line(self.error.title or "Error") + ": ", style="bold red")
             message.append(safe(self.error.message), style="red")

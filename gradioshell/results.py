@@ -224,10 +224,10 @@ class Output:
         prompt it flows as Markdown, without a panel; elsewhere it is a call's reporter."""
         return self.reporter(session, endpoint)
 
-    async def converse(self, conversation: Any) -> None:
-        """Chat mode, with a :class:`gradioshell.chat.Conversation`: read messages and slash
-        commands until the user leaves. Only where a person types (the prompt); elsewhere a
-        one-line error."""
+    async def converse(self, shell: Any, conversation: Any) -> None:
+        """Chat mode, with a :class:`gradioshell.chat.Conversation` and the state it runs
+        in: read lines until the user leaves (:func:`gradioshell.chat.handle_line` runs
+        each). Only where a person types (the prompt); elsewhere a one-line error."""
         from gradioshell.errors import UsageError
 
         raise UsageError('chat mode is for the prompt; in a script, send a turn: chat "MESSAGE"')

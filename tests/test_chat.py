@@ -6,12 +6,15 @@ tell that the app saw the earlier turns.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
 
+from gradioshell.chatmode import PROMPT
 from tests.conftest import APPS, start_app
 
 
@@ -67,3 +70,128 @@ def test_json_gives_the_events_of_the_answer(run_shell, chat_url: str) -> None:
     assert any(r["event"] == "generating" for r in records)
     stats = [r for r in records if r["event"] == "chat_stats"]
     assert len(stats) == 2 and stats[0]["tokens"] == 10
+
+
+# -- chat mode at the prompt --------------------------------------------------------------------
+
+
+def screen_text(child: pexpect.spawn, log: io.StringIO) -> str:
+    from tests.test_streams import screen_lines
+
+    return "\n".join(screen_lines(log.getvalue()))
+
+
+def enter_chat(spawn_shell, url: str, endpoint: str) -> tuple[pexpect.spawn, io.StringIO]:
+    child = spawn_shell(url)
+    log = io.StringIO()
+    child.logfile_read = log
+    child.expect_exact("app1>")
+    child.sendline(f"chat {endpoint}")
+    child.expect_exact(f"chat with {endpoint} · app1")
+    child.expect_exact(PROMPT)
+    return child, log
+
+
+def say(child: pexpect.spawn, line: str, *expected: str) -> None:
+    child.sendline(line)
+    for text in expected:
+        child.expect_exact(text)
+    child.expect_exact(PROMPT)
+
+
+def test_chat_mode_with_a_chat_interface(spawn_shell, chat_url: str, tmp_path: Path) -> None:
+    child, log = enter_chat(spawn_shell, chat_url, "/stream")
+    say(child, "What's up?", "turn 1: you said What's up?; before: nothing", "to first token")
+    # Alt-Enter: one message of two lines.
+    child.send("two\x1b\rlines\r")
+    child.expect_exact("turn 2: you said two")
+    child.expect_exact("lines; before: What's up?")
+    child.expect_exact(PROMPT)
+    say(child, "third", "turn 3: you said third; before: two")
+    # Ctrl-C mid-answer: what came stays, nothing is asked, the conversation goes on.
+    child.sendline("a long one")
+    child.expect_exact("word20 ")
+    child.sendintr()
+    child.expect_exact("(stopped)")
+    child.expect_exact(PROMPT)
+    say(child, "/retry", "the app keeps the history", "turn 5: you said a long one", "THE END")
+    say(child, "/save " + str(tmp_path / "talk.md"), "saved 10 messages")
+    say(child, "/undo", "keeps the history on the app")
+    say(child, "/clear", "new conversation (a new session on the app)")
+    say(child, "again", "turn 1: you said again; before: nothing")
+    # Leaving keeps the conversation: 'chat' again goes on with it.
+    child.sendline("/exit")
+    child.expect_exact("back to the shell")
+    child.expect_exact("app1>")
+    child.sendline("chat /stream")
+    child.expect_exact(PROMPT)
+    say(child, "back", "turn 2: you said back; before: again")
+    child.sendeof()
+    child.expect_exact("app1>")
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    saved = (tmp_path / "talk.md").read_text()
+    assert saved.startswith(
+        "### User\n\nWhat's up?\n\n### Assistant\n\nturn 1: you said What's up?"
+    )
+    assert "### User\n\ntwo\nlines\n\n" in saved
+    text = screen_text(child, log)
+    assert "Traceback" not in text and text.count("error") == 1, text  # /undo's
+    assert text.count("(stopped)") == 1
+
+
+def test_chat_mode_keeps_the_history_of_a_chatbot(
+    spawn_shell, chat_url: str, tmp_path: Path
+) -> None:
+    child, log = enter_chat(spawn_shell, chat_url, "/bot")
+    say(child, "one", "turn 1: you said one; before: nothing")
+    say(child, "two", "turn 2: you said two; before: one")
+    say(child, "three", "turn 3: you said three; before: two")
+    say(child, "/undo", "took back: three")
+    say(child, "four", "turn 3: you said four; before: two")
+    say(child, "/retry", "turn 3: you said four; before: two")
+    say(child, "/history", "### User", "four", "### Assistant")
+    say(child, "/save " + str(tmp_path / "talk.json"), "saved 6 messages")
+    say(child, "/clear", "new conversation")
+    say(child, "fresh", "turn 1: you said fresh; before: nothing")
+    say(child, "/load " + str(tmp_path / "talk.json"), "loaded 6 messages")
+    say(child, "five", "turn 4: you said five; before: four")
+    say(child, "/nonsense", "error: unknown command /nonsense")
+    child.sendline("/exit")
+    child.expect_exact("app1>")
+    saved = json.loads((tmp_path / "talk.json").read_text())
+    assert [m["role"] for m in saved] == ["user", "assistant"] * 3
+    assert "Traceback" not in screen_text(child, log)
+
+
+def test_chat_mode_settings_and_their_completion(spawn_shell, chat_url: str) -> None:
+    child, log = enter_chat(spawn_shell, chat_url, "/tuned")
+    say(child, "hi", "turn 1: you said hi; before: nothing | system=be brief temperature=0.7")
+    child.send("/set te\t")
+    child.expect_exact("temperature")
+    child.send(" 0.2\r")
+    child.expect_exact("temperature = 0.2")
+    child.expect_exact(PROMPT)
+    child.send("/set style f\t")
+    child.expect_exact("fancy")
+    child.send("\r")
+    child.expect_exact(PROMPT)
+    say(child, "/settings", "temperature", "0.2", "plain, fancy")
+    say(child, "/set temperature 7", "error: temperature")
+    say(child, "again", "turn 2: you said again; before: hi", "temperature=0.2 style=fancy")
+    say(child, "and again", "turn 3: you said and again; before: again", "temperature=0.2")
+    say(child, "/attach x.png", "error: /tuned takes no files")
+    child.sendline("/exit")
+    child.expect_exact("app1>")
+
+
+def test_chat_mode_attaches_files(spawn_shell, chat_url: str, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("a note\n")
+    child, log = enter_chat(spawn_shell, chat_url, "/look")
+    say(child, "hi", "turn 1: you said hi; before: nothing | files: none")
+    say(child, f"/attach {note}", "for the next message: note.txt")
+    say(child, "read this", "turn 2: you said read this; before: hi | files: note.txt")
+    say(child, "and now?", "turn 3: you said and now?; before: read this | files: none")
+    child.sendline("/exit")
+    child.expect_exact("app1>")

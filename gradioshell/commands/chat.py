@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gradioshell.chat import Conversation, find_endpoint, is_chat_endpoint
+from gradioshell.chat import SLASH_HELP, Conversation, find_endpoint, is_chat_endpoint
 from gradioshell.registry import Arg, Args, Grammar, command
 from gradioshell.results import Note
 from gradioshell.targets import session_word
@@ -14,22 +14,6 @@ if TYPE_CHECKING:
     from gradioshell.parser import Word
     from gradioshell.sessions import Session
     from gradioshell.state import State
-
-SLASH_HELP = """\
-In chat mode a line is a message, sent as typed (no quoting). Alt-Enter starts a new
-line; pasted text is one message. Slash commands:
-  /help              these commands
-  /exit              back to the shell prompt (Ctrl-D too); the conversation is kept
-  /retry             send the last message again
-  /undo              take back the last exchange (where the shell keeps the history)
-  /clear             a new conversation (a new session where the app keeps the history)
-  /history           the conversation so far
-  /save FILE         the conversation as Markdown (FILE.json: the messages as JSON)
-  /load FILE         a saved conversation (.json) back, where the shell keeps the history
-  /set NAME VALUE    one of the app's other inputs (system prompt, temperature...), kept
-  /settings          those inputs and their values
-  /attach PATH...    files for the next message (multimodal apps)
-Ctrl-C stops an answer (the app stops too) and keeps what came."""
 
 
 def conversation(session: Session, name: str | None) -> Conversation:
@@ -99,6 +83,6 @@ async def chat(shell: State, args: Args) -> None:
                 plain="",
             )
         )
-        await shell.output.converse(talk)
+        await shell.output.converse(shell, talk)
         return
     await talk.send(shell, message)

@@ -32,10 +32,10 @@ MAJOR = int(gr.__version__.split(".")[0])
 def _text(content: object) -> str:
     if isinstance(content, str):
         return content
-    if isinstance(content, dict):
-        return str(content.get("text", content.get("path", "")))
+    if isinstance(content, dict):  # a text part; a file part says nothing
+        return str(content.get("text", ""))
     if isinstance(content, (list, tuple)):
-        return " ".join(_text(c) for c in content)
+        return " ".join(t for t in (_text(c) for c in content) if t)
     return ""
 
 
@@ -44,7 +44,7 @@ def users(history: list) -> list[str]:
     found = []
     for item in history or []:
         if isinstance(item, dict):
-            if item.get("role") == "user":
+            if item.get("role") == "user" and _text(item.get("content")):
                 found.append(_text(item.get("content")))
         elif isinstance(item, (list, tuple)) and item and item[0] is not None:
             found.append(_text(item[0]))
