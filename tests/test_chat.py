@@ -165,7 +165,7 @@ def test_chat_mode_keeps_the_history_of_a_chatbot(
 
 
 def test_chat_mode_settings_and_their_completion(spawn_shell, chat_url: str) -> None:
-    child, log = enter_chat(spawn_shell, chat_url, "/tuned")
+    child, _log = enter_chat(spawn_shell, chat_url, "/tuned")
     say(child, "hi", "turn 1: you said hi; before: nothing | system=be brief temperature=0.7")
     child.send("/set te\t")
     child.expect_exact("temperature")
@@ -188,7 +188,7 @@ def test_chat_mode_settings_and_their_completion(spawn_shell, chat_url: str) -> 
 def test_chat_mode_attaches_files(spawn_shell, chat_url: str, tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
     note.write_text("a note\n")
-    child, log = enter_chat(spawn_shell, chat_url, "/look")
+    child, _log = enter_chat(spawn_shell, chat_url, "/look")
     say(child, "hi", "turn 1: you said hi; before: nothing | files: none")
     say(child, f"/attach {note}", "for the next message: note.txt")
     say(child, "read this", "turn 2: you said read this; before: hi | files: note.txt")
