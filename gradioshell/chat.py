@@ -289,8 +289,11 @@ class Conversation:
         kwargs: dict[str, Any] = {params[self.message_index].name: message}
         if self.history_index is not None:
             kwargs[params[self.history_index].name] = copy.deepcopy(self.history)
-        known = {p.name for p in self.extra_parameters()}
-        kwargs.update({k: v for k, v in self.settings.items() if k in known})
+        for p in self.extra_parameters():
+            if p.name in self.settings:
+                kwargs[p.name] = self.settings[p.name]
+            elif p.required:  # an app that does not say its default (3.x): none
+                kwargs[p.name] = None
         try:
             typed = bind(self.endpoint, [], kwargs)
         except ArgumentError as exc:

@@ -16,6 +16,7 @@ import pytest
 
 from gradioshell.chatmode import PROMPT
 from tests.conftest import APPS, start_app
+from tests.gradio_versions import python_for
 
 
 @pytest.fixture(scope="module")
@@ -195,3 +196,73 @@ def test_chat_mode_attaches_files(spawn_shell, chat_url: str, tmp_path: Path) ->
     say(child, "and now?", "turn 3: you said and now?; before: read this | files: none")
     child.sendline("/exit")
     child.expect_exact("app1>")
+
+
+# -- older releases -----------------------------------------------------------------------------
+
+#: The chat endpoints of apps/chat.py on each older release: each ChatInterface's name (all
+#: are /chat before 5, told apart by the suffix the app gives repeated names), and the
+#: Blocks with a Chatbot in the messages format (4 and 5) and in tuples.
+OLDER = {
+    "5.50.0": ["/chat", "/stream", "/tuned", "/bot", "/pairs"],
+    "4.44.1": ["/chat", "/chat_1", "/chat_2", "/bot", "/pairs"],
+    "3.50.2": ["/chat", "/chat_1", "/chat_2", "/pairs"],
+}
+
+
+@pytest.fixture(scope="module", params=[pytest.param(v, marks=pytest.mark.slow) for v in OLDER])
+def older_chat(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    version: str = request.param
+    app = start_app(
+        [str(APPS / "chat.py")],
+        tmp_path_factory.mktemp(f"chat-{version}") / "log",
+        python=str(python_for(version)),
+        timeout=240,
+    )
+    yield version, app.url
+    app.stop()
+
+
+@pytest.mark.timeout(900)
+def test_older_releases_hold_conversations(run_shell, older_chat: tuple[str, str]) -> None:
+    version, url = older_chat
+    script = [f"connect {url}"]
+    for endpoint in OLDER[version]:
+        script += [
+            f"chat {endpoint} how are you?",
+            f"chat {endpoint} and again",
+            f"chat {endpoint} 3",
+        ]
+    result = run_shell("-c", "; ".join(script), timeout=180)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    expected = turns(("how are you?", "nothing"), ("and again", "how are you?"), ("3", "and again"))
+    for n, endpoint in enumerate(OLDER[version]):
+        got = [line.split(" | ")[0] for line in lines[3 * n : 3 * n + 3]]
+        assert got == expected.splitlines(), (endpoint, lines)
+
+
+@pytest.mark.timeout(900)
+def test_older_releases_in_chat_mode(spawn_shell, older_chat: tuple[str, str]) -> None:
+    version, url = older_chat
+    streamed = OLDER[version][1]
+    child, log = enter_chat(spawn_shell, url, streamed)
+    say(child, "one", "turn 1: you said one; before: nothing")
+    say(child, "two", "turn 2: you said two; before: one")
+    say(child, "a long one", "turn 3: you said a long one; before: two", "THE END")
+    say(child, "/clear", "new conversation")
+    say(child, "again", "turn 1: you said again; before: nothing")
+    child.sendline("/exit")
+    child.expect_exact("app1>")
+    pairs = OLDER[version][-1]
+    child.sendline(f"chat {pairs}")
+    child.expect_exact(PROMPT)
+    say(child, "one", "turn 1: you said one; before: nothing")
+    say(child, "two", "turn 2: you said two; before: one")
+    say(child, "/undo", "took back: two")
+    say(child, "three", "turn 2: you said three; before: one")
+    child.sendline("/exit")
+    child.expect_exact("app1>")
+    assert "Traceback" not in screen_text(child, log)

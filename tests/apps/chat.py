@@ -10,7 +10,7 @@ one) and says the previous message (``before: ...``). Endpoints (Gradio 6 names)
   style to choose), which the answer repeats.
 - ``/look``: a multimodal ChatInterface; the answer names the files it was sent.
 - ``/bot``: Blocks with a Chatbot, the history a parameter, the Chatbot returned.
-- ``/pairs``: the same in the tuples format (Gradio 5 and earlier only).
+- ``/pairs``: the same in the tuples format (Gradio 5 and earlier only; 3.x has no other).
 
 Run: ``python chat.py --port N``.
 """
@@ -90,11 +90,14 @@ def look(message: dict, history: list) -> str:
     return f"{answer(message, history)} | files: {', '.join(names) or 'none'}"
 
 
+def pairs(message: str, history: list):
+    history = list(history or [])
+    return "", [*history, [message, answer(message, history)]]
+
+
 def bot(message: str, history: list):
     history = list(history or [])
     reply = answer(message, history)
-    if history and not isinstance(history[0], dict):
-        return "", [*history, [message, reply]]
     return "", [
         *history,
         {"role": "user", "content": message},
@@ -129,18 +132,25 @@ def build(shape: str) -> gr.Blocks:
                     gr.Dropdown(["plain", "fancy"], value="plain", label="style"),
                 ],
             )
-        if shape in ("all", "look"):
+        if (
+            shape in ("all", "look")
+            and "multimodal" in inspect.signature(gr.ChatInterface).parameters
+        ):
             _chat_interface(look, "look", multimodal=True)
-        if shape in ("all", "bot"):
+        if shape in ("all", "bot") and MAJOR >= 4:
             message = gr.Textbox(label="message")
             kwargs = {"type": "messages"} if MAJOR < 6 else {}
             history = gr.Chatbot(label="history", **kwargs)
             gr.Button("bot").click(bot, [message, history], [message, history], api_name="bot")
         if shape in ("all", "bot") and MAJOR < 6:
             pairs_message = gr.Textbox(label="message")
-            pairs = gr.Chatbot(label="history", type="tuples")
+            kwargs = {"type": "tuples"} if MAJOR >= 4 else {}
+            pairs_history = gr.Chatbot(label="history", **kwargs)
             gr.Button("pairs").click(
-                bot, [pairs_message, pairs], [pairs_message, pairs], api_name="pairs"
+                pairs,
+                [pairs_message, pairs_history],
+                [pairs_message, pairs_history],
+                api_name="pairs",
             )
     return app
 
