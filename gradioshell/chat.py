@@ -126,12 +126,26 @@ def answer_messages(value: Any) -> list[dict[str, Any]]:
     if isinstance(value, dict) and isinstance(value.get("role"), str):
         return [dict(value)]
     if isinstance(value, dict):
-        return [{"role": "assistant", "content": value}]
+        return [{"role": "assistant", "content": _kept_file(value)}]
     if isinstance(value, list) and all(isinstance(m, dict) for m in value):
         if all(isinstance(m.get("role"), str) for m in value):
-            return [dict(m) for m in value]
-        return [{"role": "assistant", "content": m} for m in value]
+            return [{**m, "content": _kept_file(m.get("content"))} for m in value]
+        return [{"role": "assistant", "content": _kept_file(m)} for m in value]
     return [{"role": "assistant", "content": json.dumps(value, ensure_ascii=False)}]
+
+
+def _kept_file(content: Any) -> Any:
+    """A file named by its path on the app's machine alone (a ChatInterface's API sends its
+    answer unprocessed, files not served): said as such, never taken for a local path."""
+    if (
+        isinstance(content, dict)
+        and isinstance(content.get("path"), str)
+        and not content.get("url")
+        and not content.get("meta")
+    ):
+        name = content["path"].replace("\\", "/").rsplit("/", 1)[-1]
+        return f"(a file the app did not send: {name})"
+    return content
 
 
 def content_text(content: Any) -> str | None:
@@ -157,7 +171,28 @@ def shown_answer(messages: list[dict[str, Any]]) -> Any:
     )
     if plain:
         return "\n\n".join(t for t in texts if t)
-    return messages
+    return [_folded(m) for m in messages]
+
+
+FOLDED_LINES = 3
+"""A thinking or tool message shows its first lines; /history and /save keep all of it."""
+
+
+def _folded(message: dict[str, Any]) -> dict[str, Any]:
+    metadata = message.get("metadata")
+    if not (isinstance(metadata, dict) and metadata.get("title")):
+        return message
+    text = content_text(message.get("content"))
+    if text is None:
+        return message
+    lines = text.strip("\n").split("\n")
+    filled = [n for n, line in enumerate(lines) if line.strip()]
+    if len(filled) <= FOLDED_LINES:
+        return message
+    more = len(filled) - FOLDED_LINES
+    shown = "\n".join(lines[: filled[FOLDED_LINES - 1] + 1])
+    shown += f"\n\n… {more} more line{'s' if more > 1 else ''} (/history shows them)"
+    return {**message, "content": shown}
 
 
 TOKEN = re.compile(r"\w+|[^\w\s]")

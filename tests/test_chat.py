@@ -266,3 +266,29 @@ def test_older_releases_in_chat_mode(spawn_shell, older_chat: tuple[str, str]) -
     child.sendline("/exit")
     child.expect_exact("app1>")
     assert "Traceback" not in screen_text(child, log)
+
+
+def test_chat_mode_thinking_files_and_errors(spawn_shell, chat_url: str) -> None:
+    child, log = enter_chat(spawn_shell, chat_url, "/think")
+    # A thinking message folded to its first lines; all of it in /history.
+    say(child, "why?", "Thinking", "step 3: weighing why?", "… 5 more lines", "turn 1")
+    say(child, "/history", "step 8: weighing why?")
+    child.sendline("/exit")
+    child.expect_exact("app1>")
+    # A picture in the Chatbot's answer is saved and previewed.
+    child.sendline("chat /bot")
+    child.expect_exact(PROMPT)
+    say(child, "a picture please", "turn 1: you said a picture please", "downloads/", "dot.png")
+    child.sendline("/exit")
+    child.expect_exact("app1>")
+    # The app's error in one line; the message can be sent again.
+    child.sendline("chat /chat")
+    child.expect_exact(PROMPT)
+    say(child, "please fail", "the model is busy, try again", "/retry sends it again")
+    say(child, "/retry", "the model is busy, try again", "/retry sends it again")
+    say(child, "fine now", "turn 1: you said fine now; before: nothing")
+    child.sendline("/exit")
+    child.expect_exact("app1>")
+    text = screen_text(child, log)
+    assert "step 4: weighing" not in text.split("/history")[0], text
+    assert "Traceback" not in text

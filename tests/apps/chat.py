@@ -9,7 +9,10 @@ one) and says the previous message (``before: ...``). Endpoints (Gradio 6 names)
 - ``/tuned``: a ChatInterface with additional inputs (a system prompt, a temperature, a
   style to choose), which the answer repeats.
 - ``/look``: a multimodal ChatInterface; the answer names the files it was sent.
-- ``/bot``: Blocks with a Chatbot, the history a parameter, the Chatbot returned.
+- ``/think``: a ChatInterface answering with a thinking message, the answer and a picture
+  (Gradio 6). ``/chat`` fails, as an app does, when the message says ``fail``.
+- ``/bot``: Blocks with a Chatbot, the history a parameter, the Chatbot returned (with a
+  picture when the message asks for one).
 - ``/pairs``: the same in the tuples format (Gradio 5 and earlier only; 3.x has no other).
 
 Run: ``python chat.py --port N``.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
+import tempfile
 import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -27,6 +31,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 MAJOR = int(gr.__version__.split(".")[0])
+FOLDER = tempfile.mkdtemp(prefix="chat-app-")
 
 
 def _text(content: object) -> str:
@@ -62,7 +67,30 @@ def answer(message: object, history: list) -> str:
 
 
 def chat(message: str, history: list) -> str:
+    if "fail" in message:
+        raise gr.Error("the model is busy, try again")
     return answer(message, history)
+
+
+def _picture() -> str:
+    from PIL import Image
+
+    path = os.path.join(FOLDER, "dot.png")
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(path)
+    return path
+
+
+def think(message: str, history: list):
+    """A thinking message (a titled one), then the answer, then a picture."""
+    steps = "\n\n".join(f"step {n}: weighing {message}" for n in range(1, 9))
+    thinking = {"role": "assistant", "content": steps, "metadata": {"title": "Thinking"}}
+    yield [thinking]
+    yield [thinking, {"role": "assistant", "content": answer(message, history)}]
+    yield [
+        thinking,
+        {"role": "assistant", "content": answer(message, history)},
+        {"role": "assistant", "content": {"path": _picture()}},
+    ]
 
 
 def stream(message: str, history: list):
@@ -98,11 +126,10 @@ def pairs(message: str, history: list):
 def bot(message: str, history: list):
     history = list(history or [])
     reply = answer(message, history)
-    return "", [
-        *history,
-        {"role": "user", "content": message},
-        {"role": "assistant", "content": reply},
-    ]
+    new = [{"role": "user", "content": message}, {"role": "assistant", "content": reply}]
+    if "picture" in message:
+        new.append({"role": "assistant", "content": {"path": _picture()}})
+    return "", [*history, *new]
 
 
 def _chat_interface(fn, name: str, **kwargs) -> gr.ChatInterface:
@@ -137,6 +164,8 @@ def build(shape: str) -> gr.Blocks:
             and "multimodal" in inspect.signature(gr.ChatInterface).parameters
         ):
             _chat_interface(look, "look", multimodal=True)
+        if shape == "all" and MAJOR >= 6:
+            _chat_interface(think, "think")
         if shape in ("all", "bot") and MAJOR >= 4:
             message = gr.Textbox(label="message")
             kwargs = {"type": "messages"} if MAJOR < 6 else {}
