@@ -50,7 +50,7 @@ def test_several_chat_endpoints_ask_for_one(run_shell, chat_url: str) -> None:
     result = run_shell("-c", f"connect {chat_url}; chat hi")
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
-        "error: app1 has several chat endpoints: /chat, /stream, /tuned, /look, /bot; "
+        "error: app1 has several chat endpoints: /chat, /stream, /tuned, /look, /think, /bot; "
         "say which: chat /NAME"
     )
 
@@ -165,18 +165,11 @@ def test_chat_mode_keeps_the_history_of_a_chatbot(
     assert "Traceback" not in screen_text(child, log)
 
 
-def test_chat_mode_settings_and_their_completion(spawn_shell, chat_url: str) -> None:
+def test_chat_mode_settings(spawn_shell, chat_url: str) -> None:
     child, _log = enter_chat(spawn_shell, chat_url, "/tuned")
     say(child, "hi", "turn 1: you said hi; before: nothing | system=be brief temperature=0.7")
-    child.send("/set te\t")
-    child.expect_exact("temperature")
-    child.send(" 0.2\r")
-    child.expect_exact("temperature = 0.2")
-    child.expect_exact(PROMPT)
-    child.send("/set style f\t")
-    child.expect_exact("fancy")
-    child.send("\r")
-    child.expect_exact(PROMPT)
+    say(child, "/set temperature 0.2", "temperature = 0.2")
+    say(child, "/set style fancy", "style = fancy")
     say(child, "/settings", "temperature", "0.2", "plain, fancy")
     say(child, "/set temperature 7", "error: temperature")
     say(child, "again", "turn 2: you said again; before: hi", "temperature=0.2 style=fancy")
@@ -292,3 +285,35 @@ def test_chat_mode_thinking_files_and_errors(spawn_shell, chat_url: str) -> None
     text = screen_text(child, log)
     assert "step 4: weighing" not in text.split("/history")[0], text
     assert "Traceback" not in text
+
+
+def test_chat_mode_completes_slash_commands_and_their_arguments(tmp_path: Path) -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from gradioshell.chat import Conversation
+    from gradioshell.chatmode import ChatCompleter
+    from gradioshell.gradio import Endpoint, Parameter
+
+    endpoint = Endpoint(
+        "/tuned",
+        3,
+        (
+            Parameter("message", component="Textbox"),
+            Parameter("temperature", component="Slider", has_default=True, default=0.7),
+            Parameter("style", component="Dropdown", schema={"enum": ["plain", "fancy"]}),
+        ),
+    )
+    (tmp_path / "photo.png").write_bytes(b"")
+    completer = ChatCompleter(Conversation(None, endpoint))  # type: ignore[arg-type]
+
+    def completions(text: str) -> list[str]:
+        found = completer.get_completions(Document(text), CompleteEvent(completion_requested=True))
+        return [c.text for c in found]
+
+    assert completions("/se") == ["/set", "/settings"]
+    assert completions("/set te") == ["temperature"]
+    assert completions("/set style f") == ["fancy"]
+    assert completions(f"/attach {tmp_path}/ph") == ["oto.png"]
+    assert completions("what's /set") == []  # a message is never completed
+    assert completions("hello") == []
