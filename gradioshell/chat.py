@@ -536,11 +536,11 @@ class ChatReporter(Reporter):
         tokens = count_tokens(answer_text(self.answer))
         first = self.first - self.started
         spent = self.ended - self.first
-        line = f"{first:.1f} s to first token"
         rate = tokens / spent if spent > 0.05 else None
-        if rate is not None:
-            line += f" · {rate:.0f} tok/s"
-        line += f" · {tokens} tokens"
+        if rate is None:  # not streamed: it came whole
+            line = f"answered in {first:.1f} s · {tokens} tokens"
+        else:
+            line = f"{first:.1f} s to first token · {rate:.0f} tok/s · {tokens} tokens"
         record = {
             "event": "chat_stats",
             "first_token_seconds": round(first, 3),
@@ -553,19 +553,19 @@ class ChatReporter(Reporter):
 # -- chat mode's lines --------------------------------------------------------------------------
 
 SLASH_HELP = """\
-In chat mode a line is a message, sent as typed (no quoting; // starts a message with /).
-Alt-Enter starts a new line; pasted text is one message. Slash commands:
-  /help              these commands
-  /exit              back to the shell prompt (Ctrl-D too); the conversation is kept
-  /retry             send the last message again
-  /undo              take back the last exchange (where the shell keeps the history)
-  /clear             a new conversation (a new session where the app keeps the history)
-  /history           the conversation so far
-  /save FILE         the conversation as Markdown (FILE.json: the messages as JSON)
-  /load FILE         a saved conversation (.json) back, where the shell keeps the history
-  /set NAME VALUE    one of the app's other inputs (system prompt, temperature...), kept
-  /settings          those inputs and their values
-  /attach PATH...    files for the next message (multimodal apps)
+In chat mode a line is a message, sent as typed (no quoting). Alt-Enter starts a
+new line; pasted text is one message; // starts a message with a slash.
+  /help             these commands
+  /exit             back to the shell prompt (Ctrl-D too), the conversation kept
+  /retry            send the last message again
+  /undo             take back the last exchange (where the shell keeps history)
+  /clear            a new conversation (a new session where the app keeps it)
+  /history          the conversation so far
+  /save FILE        the conversation as Markdown (FILE.json: the messages)
+  /load FILE        a saved .json conversation back (where the shell keeps it)
+  /set NAME VALUE   one of the app's other inputs (temperature...), kept
+  /settings         those inputs and their values
+  /attach PATH...   files for the next message (multimodal apps)
 Ctrl-C stops an answer (the app stops too) and keeps what came."""
 
 SLASH_COMMANDS = (

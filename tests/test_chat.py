@@ -102,7 +102,7 @@ def say(child: pexpect.spawn, line: str, *expected: str) -> None:
 
 def test_chat_mode_with_a_chat_interface(spawn_shell, chat_url: str, tmp_path: Path) -> None:
     child, log = enter_chat(spawn_shell, chat_url, "/stream")
-    say(child, "What's up?", "turn 1: you said What's up?; before: nothing", "to first token")
+    say(child, "What's up?", "turn 1: you said What's up?; before: nothing", " tokens")
     # Alt-Enter: one message of two lines.
     child.send("two\x1b\rlines\r")
     child.expect_exact("turn 2: you said two")
@@ -317,3 +317,11 @@ def test_chat_mode_completes_slash_commands_and_their_arguments(tmp_path: Path) 
     assert completions(f"/attach {tmp_path}/ph") == ["oto.png"]
     assert completions("what's /set") == []  # a message is never completed
     assert completions("hello") == []
+
+
+def test_help_tells_of_chat_mode_and_of_slash_chat(run_shell, chat_url: str) -> None:
+    result = run_shell("-c", f"connect {chat_url}; help chat; help")
+    assert result.returncode == 0, result.stderr
+    for command in ("/retry", "/undo", "/clear", "/save FILE", "/set NAME VALUE", "/attach"):
+        assert command in result.stdout
+    assert "an endpoint named chat is /chat" in result.stdout

@@ -55,12 +55,12 @@ def _split(session: Session, words: list[Word], text: str) -> tuple[str | None, 
         )
     ),
     details=(
-        "The chat endpoint is ChatInterface's, or an event taking a message and a Chatbot's\n"
-        "history; when an app has several, name one (chat /bot). 'chat' alone enters chat\n"
-        "mode at the prompt; 'chat \"MESSAGE\"' sends one turn and prints the answer (in\n"
-        "scripts, the answer text once). The conversation goes on from one to the next: the\n"
-        "app keeps the history (ChatInterface), or the shell does and sends it each turn.\n"
-        "An endpoint named chat is called as /chat (the built-in takes the word).\n\n" + SLASH_HELP
+        "The chat endpoint is ChatInterface's, or an event taking a message and a\n"
+        "Chatbot's history; when an app has several, name one (chat /bot).\n"
+        "'chat' alone enters chat mode at the prompt; 'chat \"MESSAGE\"' sends one turn\n"
+        "and prints the answer (in scripts, its text once). The conversation goes on\n"
+        "from one to the next: the app keeps the history (ChatInterface), or the shell\n"
+        "does and sends it each turn. An endpoint named chat is called as /chat.\n\n" + SLASH_HELP
     ),
     free_text=True,
 )
