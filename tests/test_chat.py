@@ -108,7 +108,11 @@ def test_chat_mode_with_a_chat_interface(spawn_shell, chat_url: str, tmp_path: P
     child.expect_exact("turn 2: you said two")
     child.expect_exact("lines; before: What's up?")
     child.expect_exact(PROMPT)
-    say(child, "third", "turn 3: you said third; before: two")
+    # Pasted text is one message, its lines kept.
+    child.send("\x1b[200~pasted\nthird\x1b[201~\r")
+    child.expect_exact("turn 3: you said pasted")
+    child.expect_exact("third; before: two")
+    child.expect_exact(PROMPT)
     # Ctrl-C mid-answer: what came stays, nothing is asked, the conversation goes on.
     child.sendline("a long one")
     child.expect_exact("word20 ")
@@ -116,6 +120,7 @@ def test_chat_mode_with_a_chat_interface(spawn_shell, chat_url: str, tmp_path: P
     child.expect_exact("(stopped)")
     child.expect_exact(PROMPT)
     say(child, "/retry", "the app keeps the history", "turn 5: you said a long one", "THE END")
+    say(child, "/set x 1", "/stream has no setting 'x' (settings: none)")
     say(child, "/save " + str(tmp_path / "talk.md"), "saved 10 messages")
     say(child, "/undo", "keeps the history on the app")
     say(child, "/clear", "new conversation (a new session on the app)")
@@ -137,7 +142,7 @@ def test_chat_mode_with_a_chat_interface(spawn_shell, chat_url: str, tmp_path: P
     )
     assert "### User\n\ntwo\nlines\n\n" in saved
     text = screen_text(child, log)
-    assert "Traceback" not in text and text.count("error") == 1, text  # /undo's
+    assert "Traceback" not in text and text.count("error:") == 2, text  # /set, /undo
     assert text.count("(stopped)") == 1
 
 
@@ -245,6 +250,7 @@ def test_older_releases_in_chat_mode(spawn_shell, older_chat: tuple[str, str]) -
     say(child, "one", "turn 1: you said one; before: nothing")
     say(child, "two", "turn 2: you said two; before: one")
     say(child, "a long one", "turn 3: you said a long one; before: two", "THE END")
+    say(child, "/load x.json", "keeps the history on the app")
     say(child, "/clear", "new conversation")
     say(child, "again", "turn 1: you said again; before: nothing")
     child.sendline("/exit")
@@ -279,6 +285,7 @@ def test_chat_mode_thinking_files_and_errors(spawn_shell, chat_url: str) -> None
     child.expect_exact(PROMPT)
     say(child, "please fail", "the model is busy, try again", "/retry sends it again")
     say(child, "/retry", "the model is busy, try again", "/retry sends it again")
+    say(child, "the quota?", "GPU quota used up", "/retry sends it again")
     say(child, "fine now", "turn 1: you said fine now; before: nothing")
     child.sendline("/exit")
     child.expect_exact("app1>")
@@ -325,3 +332,21 @@ def test_help_tells_of_chat_mode_and_of_slash_chat(run_shell, chat_url: str) -> 
     for command in ("/retry", "/undo", "/clear", "/save FILE", "/set NAME VALUE", "/attach"):
         assert command in result.stdout
     assert "an endpoint named chat is /chat" in result.stdout
+
+
+def test_bad_chat_lines_are_one_line_errors(run_shell, chat_url: str) -> None:
+    lines = [
+        f"connect {chat_url}",
+        "chat /nosuch hi",
+        "chat /chat @nobody hi",
+        "chat /look",  # chat mode: not in a script
+    ]
+    result = run_shell("--keep-going", "-c", "; ".join(lines))
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        "error: app1 has no endpoint /nosuch",
+        errors[1],
+        'error: chat mode is for the prompt; in a script, send a turn: chat "MESSAGE"',
+    ], result.stderr
+    assert "nobody" in errors[1]
+    assert "Traceback" not in result.stderr

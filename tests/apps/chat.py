@@ -10,7 +10,8 @@ one) and says the previous message (``before: ...``). Endpoints (Gradio 6 names)
   style to choose), which the answer repeats.
 - ``/look``: a multimodal ChatInterface; the answer names the files it was sent.
 - ``/think``: a ChatInterface answering with a thinking message, the answer and a picture
-  (Gradio 6). ``/chat`` fails, as an app does, when the message says ``fail``.
+  (Gradio 6). ``/chat`` fails, as an app does, when the message says ``fail``, and as a ZeroGPU
+  Space whose quota is used up when it says ``quota``.
 - ``/bot``: Blocks with a Chatbot, the history a parameter, the Chatbot returned (with a
   picture when the message asks for one).
 - ``/pairs``: the same in the tuples format (Gradio 5 and earlier only; 3.x has no other).
@@ -69,6 +70,11 @@ def answer(message: object, history: list) -> str:
 def chat(message: str, history: list) -> str:
     if "fail" in message:
         raise gr.Error("the model is busy, try again")
+    if "quota" in message:  # as a ZeroGPU Space says it (the spaces package, 0.3x)
+        raise gr.Error(
+            "You have exceeded your free ZeroGPU quota (60s requested vs. 12s left). "
+            "Try again in 0:01:05."
+        )
     return answer(message, history)
 
 
