@@ -334,6 +334,8 @@ def sessions_table(sessions: list[Session], default: Session | None) -> FittedTa
 
 
 def endpoints_table(session: Session) -> Table:
+    from gradioshell.targets import endpoint_word
+
     table = Table(
         title=safe_text(f"Endpoints of {session.name} ({session.url})"),
         title_justify="left",
@@ -351,7 +353,9 @@ def endpoints_table(session: Session) -> Table:
             if p.has_default:
                 params.append("=" + safe_line(json_text(p.default)), style="dim")
         returns = ", ".join(safe_line(r.label) for r in ep.returns)
-        table.add_row(safe_text(ep.name), params, Text(returns))
+        # What to type: /NAME where a command has the name (chat, code...).
+        typed = endpoint_word(ep.name) if ep.named else ep.name
+        table.add_row(safe_text(typed), params, Text(returns))
     return table
 
 

@@ -350,3 +350,13 @@ def test_bad_chat_lines_are_one_line_errors(run_shell, chat_url: str) -> None:
     ], result.stderr
     assert "nobody" in errors[1]
     assert "Traceback" not in result.stderr
+
+
+def test_the_endpoints_say_slash_chat(spawn_shell, chat_url: str) -> None:
+    child = spawn_shell(chat_url)
+    log = io.StringIO()
+    child.logfile_read = log
+    child.expect_exact("Endpoints of app1")
+    child.expect_exact("app1>")
+    rows = [line.split()[0] for line in screen_text(child, log).splitlines() if "│" in line]
+    assert rows[:3] == ["/chat", "stream", "tuned"], rows
