@@ -25,8 +25,8 @@ Handler = Callable[..., Awaitable[None]]
 class Arg:
     """A positional argument. ``kind`` says what it is, for completion: ``text``,
     ``session``, ``target`` (a URL, Space id or configured name), ``topic`` (a command or
-    endpoint), ``endpoint``, ``file``, ``job``, ``space`` or ``value`` (any word, kept with
-    its quoting)."""
+    endpoint), ``endpoint``, ``file``, ``job``, ``space``, ``chat`` (``/NAME`` of a chat
+    endpoint, then free text) or ``value`` (any word, kept with its quoting)."""
 
     name: str
     metavar: str = ""

@@ -360,3 +360,22 @@ def test_the_endpoints_say_slash_chat(spawn_shell, chat_url: str) -> None:
     child.expect_exact("app1>")
     rows = [line.split()[0] for line in screen_text(child, log).splitlines() if "│" in line]
     assert rows[:3] == ["/chat", "stream", "tuned"], rows
+
+
+def test_chat_completes_the_chat_endpoints() -> None:
+    from gradioshell.gradio import Endpoint, Parameter, Return
+    from gradioshell.output import TextOutput
+    from gradioshell.shell import Shell
+    from tests.test_completer import make_session, texts
+
+    bot = Endpoint(
+        "/bot",
+        0,
+        (Parameter("message", component="Textbox"), Parameter("history", component="Chatbot")),
+        (Return("history", "Chatbot"),),
+    )
+    echo = Endpoint("/echo", 1, (Parameter("text", component="Textbox"),), (Return("t"),))
+    shell = Shell(TextOutput())
+    shell.sessions.add(make_session("app1", [bot, echo], "http://127.0.0.1:7001"))
+    assert texts(shell, "chat /") == ["/bot"]
+    assert texts(shell, "chat /bot hel") == []  # the message is not completed

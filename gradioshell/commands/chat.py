@@ -50,7 +50,8 @@ def _split(session: Session, words: list[Word], text: str) -> tuple[str | None, 
     "Talk to the app's chat endpoint: chat mode, or one turn with a message",
     Grammar(
         args=(
-            Arg("words", "[/ENDPOINT] [MESSAGE]", kind="value", optional=True, many=True),
+            # Read from the statement as typed (see _split); "chat" completes /ENDPOINT.
+            Arg("words", "[/ENDPOINT] [MESSAGE]", kind="chat", optional=True, many=True),
             Arg("session", "SESSION", kind="session", optional=True, at=True),
         )
     ),
@@ -67,7 +68,7 @@ def _split(session: Session, words: list[Word], text: str) -> tuple[str | None, 
 async def chat(shell: State, args: Args) -> None:
     session = shell.require_session(args.session)
     statement = args.statement
-    words = list(statement.args) if statement is not None else list(args.words or [])
+    words = list(statement.args) if statement is not None else []
     # The statement's text starts with its first word.
     start = statement.words[0].start if statement is not None and statement.words else 0
     text = statement.text if statement is not None else ""
