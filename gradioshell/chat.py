@@ -598,7 +598,7 @@ async def handle_line(shell: CallContext, talk: Conversation, line: str) -> bool
 
 
 async def _slash(shell: CallContext, talk: Conversation, text: str) -> bool:
-    from gradioshell.results import Cell, Column, Table
+    from gradioshell.results import Cell, Column, Table, Transcript
 
     name, _, rest = text.partition(" ")
     rest = rest.strip()
@@ -620,7 +620,9 @@ async def _slash(shell: CallContext, talk: Conversation, text: str) -> bool:
         if not talk.messages:
             say("no messages yet")
         else:
-            shell.output.emit(Note(body=markdown_transcript(talk.messages).rstrip()))
+            text = markdown_transcript(talk.messages).rstrip()
+            record = {"event": "history", "messages": talk.messages}
+            shell.output.emit(Transcript(messages=talk.messages, plain=text, record=record))
     elif name in ("/save", "/load"):
         if not rest:
             raise UsageError(f"usage: {name} FILE")

@@ -458,6 +458,12 @@ def view(result: Result, output: Any = None) -> RenderableType | None:
         return call_replay(result, output)
     if isinstance(result, r.Checks):
         return checks_view(result.checks)
+    if isinstance(result, r.Transcript):
+        from gradioshell.readable import chat_messages
+        from gradioshell.renderers import Look, transcript
+
+        look = Look(theme=getattr(output, "theme", "dark"), preview=False)
+        return transcript(chat_messages(result.messages) or [], look)
     return None
 
 

@@ -150,6 +150,13 @@ class CallReplay(Result):
     times: tuple[float, float | None, float | None] = (0.0, None, None)
 
 
+@dataclass
+class Transcript(Result):
+    """A conversation (chat mode's /history): messages with a role, drawn as a Chatbot's."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of a report: ``status`` is ``ok``, ``info``, ``warn`` or ``problem``."""

@@ -156,7 +156,7 @@ def test_chat_mode_keeps_the_history_of_a_chatbot(
     say(child, "/undo", "took back: three")
     say(child, "four", "turn 3: you said four; before: two")
     say(child, "/retry", "turn 3: you said four; before: two")
-    say(child, "/history", "### User", "four", "### Assistant")
+    say(child, "/history", "user", "four", "assistant")
     say(child, "/save " + str(tmp_path / "talk.json"), "saved 6 messages")
     say(child, "/clear", "new conversation")
     say(child, "fresh", "turn 1: you said fresh; before: nothing")
