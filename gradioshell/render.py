@@ -166,7 +166,7 @@ class CallView:
             log.exception("cannot draw the answer")
             parts.append(safe_text(f"(cannot show this: {type(exc).__name__}: {exc})", "red"))
         if self.cancelled:
-            parts.append(Text("(stopped)", style="yellow"))
+            parts.append(Text("(stopped)", style="bold yellow"))
         return Group(*parts)
 
     def _values(self) -> RenderableType:

@@ -379,3 +379,19 @@ def test_chat_completes_the_chat_endpoints() -> None:
     shell.sessions.add(make_session("app1", [bot, echo], "http://127.0.0.1:7001"))
     assert texts(shell, "chat /") == ["/bot"]
     assert texts(shell, "chat /bot hel") == []  # the message is not completed
+
+
+def test_chat_mode_shows_the_queue(spawn_shell, chat_url: str) -> None:
+    child = spawn_shell(chat_url)
+    child.expect_exact("app1>")
+    # The app answers one message of /stream at a time: a long answer holds it.
+    child.sendline('/stream "a long one" &')
+    child.expect_exact("/stream started")
+    child.sendline("chat /stream")
+    child.expect_exact(PROMPT)
+    child.sendline("hello")
+    child.expect_exact("queued: position 1")
+    child.expect_exact("turn 2: you said hello; before: a long one")
+    child.expect_exact(PROMPT)
+    child.sendline("/exit")
+    child.expect_exact("app1>")
