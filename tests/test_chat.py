@@ -395,3 +395,18 @@ def test_chat_mode_shows_the_queue(spawn_shell, chat_url: str) -> None:
     child.expect_exact(PROMPT)
     child.sendline("/exit")
     child.expect_exact("app1>")
+
+
+def test_each_session_has_its_conversation(run_shell, chat_url: str) -> None:
+    script = (
+        f"connect {chat_url}; connect {chat_url} --new as other; "
+        'chat /bot "one"; chat /bot @other "first"; chat /bot "two"; chat @other /bot "second"'
+    )
+    result = run_shell("-c", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "turn 1: you said one; before: nothing",
+        "turn 1: you said first; before: nothing",
+        "turn 2: you said two; before: one",
+        "turn 2: you said second; before: first",
+    ]
