@@ -311,6 +311,8 @@ class ShellCompleter(Completer):
             yield from path_completions(typed, start)
         elif arg.kind == "value" and typed.startswith("$"):
             yield from self._references(typed, start)
+        elif arg.kind == "chat" and not given and typed.startswith("/"):
+            yield from self._chat_endpoints(typed, start)
         elif arg.kind == "setting":
             yield from self._settings(typed, start)
         elif arg.kind == "value" and grammar.args and grammar.args[0].kind == "setting" and given:
@@ -320,6 +322,17 @@ class ShellCompleter(Completer):
             for job in best(typed, jobs):
                 meta = f"{job.endpoint.api_name} · {job.status}"
                 yield Completion(str(job.number), start, display_meta=short(meta))
+
+    def _chat_endpoints(self, typed: str, start: int) -> Iterator[Completion]:
+        """The default session's chat endpoints, for ``chat /NAME``."""
+        from gradioshell.chat import chat_endpoints
+
+        session = self.shell.sessions.default
+        if session is None:
+            return
+        items = [("/" + e.name, e) for e in chat_endpoints(session)]
+        for endpoint in best(typed, items):
+            yield Completion("/" + endpoint.name, start, display_meta="chat endpoint")
 
     def _seen(self, endpoint: Endpoint, p: Parameter, typed: str, raw: str) -> Iterator[Completion]:
         """Values seen before for ``p``: what earlier calls of the endpoint gave it, and the

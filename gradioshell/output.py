@@ -150,6 +150,16 @@ class InteractiveOutput(Output):
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         return LiveReporter(self, self.view(session, endpoint))
 
+    def chat_reporter(self, session: str, endpoint: Endpoint) -> Reporter:
+        view = self.view(session, endpoint)
+        view.framed = False
+        return LiveReporter(self, view)
+
+    async def converse(self, shell: Any, conversation: Any) -> None:
+        from gradioshell.chatmode import run_chat
+
+        await run_chat(self, shell, conversation)
+
     @contextmanager
     def live(self, view: Callable[[], Result]) -> Iterator[None]:
         from rich.live import Live
@@ -370,7 +380,12 @@ class Following:
 
         lines = console.render_lines(self.panel, options, pad=True)
         room = max(console.size.height - 1, 6)
-        if len(lines) > room:
+        if len(lines) > room and not getattr(self.panel, "framed", True):
+            # Unframed (a chat answer): no title nor border to keep, only the newest lines.
+            tail = lines[len(lines) - (room - 1) :]
+            note = f"… {len(lines) - len(tail)} earlier lines"
+            lines = [[Segment(note[: options.max_width], Style(dim=True))], *tail]
+        elif len(lines) > room:
             head, tail = lines[:2], lines[len(lines) - (room - 3) :]
             left_out = len(lines) - len(head) - len(tail)
             lines = [*head, self._elision(head[1], left_out), *tail]

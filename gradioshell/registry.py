@@ -25,8 +25,8 @@ Handler = Callable[..., Awaitable[None]]
 class Arg:
     """A positional argument. ``kind`` says what it is, for completion: ``text``,
     ``session``, ``target`` (a URL, Space id or configured name), ``topic`` (a command or
-    endpoint), ``endpoint``, ``file``, ``job``, ``space`` or ``value`` (any word, kept with
-    its quoting)."""
+    endpoint), ``endpoint``, ``file``, ``job``, ``space``, ``chat`` (``/NAME`` of a chat
+    endpoint, then free text) or ``value`` (any word, kept with its quoting)."""
 
     name: str
     metavar: str = ""
@@ -335,6 +335,8 @@ class Command:
     #: Undoes something (closes a session, cancels a job, leaves): never offered as a guess
     #: for a word the shell does not know.
     destructive: bool = False
+    #: Its words are free text, as typed: a quote inside a word (What's) is a character.
+    free_text: bool = False
 
     @property
     def usage(self) -> str:
@@ -360,12 +362,20 @@ class CommandRegistry:
         details: str = "",
         aliases: tuple[str, ...] = (),
         destructive: bool = False,
+        free_text: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated coroutine ``handler(shell, args)`` as the command ``name``."""
 
         def register(handler: Handler) -> Handler:
             cmd = Command(
-                name, handler, summary, grammar or Grammar(), details, aliases, destructive
+                name,
+                handler,
+                summary,
+                grammar or Grammar(),
+                details,
+                aliases,
+                destructive,
+                free_text,
             )
             self._commands[name] = cmd
             for key in (name, *aliases):

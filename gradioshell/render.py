@@ -61,8 +61,12 @@ class CallView:
         preview_pixels: int | None = None,
         theme: str = "dark",
         images: str = "blocks",
+        framed: bool = True,
     ) -> None:
         self.session_name = session_name
+        #: In a panel with a title and a status; unframed (a chat answer): the values alone,
+        #: flowing, with the status only while nothing has come.
+        self.framed = framed
         self.theme = theme
         self.images = images
         self.preview = preview
@@ -139,6 +143,8 @@ class CallView:
         return line + self.status()
 
     def __rich__(self) -> RenderableType:
+        if not self.framed:
+            return self._unframed()
         title = safe_text(self.endpoint.api_name or self.endpoint.name, style="bold")
         title.append(f" · {safe_line(self.session_name)}", style="dim")
         border = (
@@ -156,6 +162,44 @@ class CallView:
             parts.append(safe_text(f"(cannot show this: {type(exc).__name__}: {exc})", "red"))
         return Panel(Group(*parts), title=title, title_align="left", border_style=border)
 
+    def _unframed(self) -> RenderableType:
+        parts: list[RenderableType] = []
+        if self.finished is None and not self.values:
+            parts.append(self.status())
+        try:
+            parts += self._body()
+        except Exception as exc:
+            log.exception("cannot draw the answer")
+            parts.append(safe_text(f"(cannot show this: {type(exc).__name__}: {exc})", "red"))
+        if self.cancelled:
+            parts.append(Text("(stopped)", style="bold yellow"))
+        return Group(*parts)
+
+    def _values(self) -> RenderableType:
+        if self.framed:
+            return outputs_table(
+                self.endpoint,
+                self.values,
+                preview=self.preview,
+                preview_pixels=self.preview_pixels,
+                theme=self.theme,
+                live=self.finished is None,
+                images=self.images,
+            )
+        from gradioshell.readable import output_kinds
+        from gradioshell.renderers import Look, render_output
+
+        look = Look(
+            preview=self.preview,
+            preview_pixels=self.preview_pixels,
+            theme=self.theme,
+            live=self.finished is None,
+            images=self.images,
+        )
+        kinds = output_kinds(self.endpoint)
+        drawn = [render_output(v, kinds[0] if kinds else None, look) for v in self.values]
+        return Group(*(d.renderable for d in drawn))
+
     def _body(self) -> list[RenderableType]:
         parts: list[RenderableType] = []
         if self.progress is not None:
@@ -168,17 +212,7 @@ class CallView:
             line.append(safe(entry.message))
             parts.append(line)
         if self.values:
-            parts.append(
-                outputs_table(
-                    self.endpoint,
-                    self.values,
-                    preview=self.preview,
-                    preview_pixels=self.preview_pixels,
-                    theme=self.theme,
-                    live=self.finished is None,
-                    images=self.images,
-                )
-            )
+            parts.append(self._values())
         if self.error is not None:
             message = Text(safe_line(self.error.title or "Error") + ": ", style="bold red")
             message.append(safe(self.error.message), style="red")
@@ -306,6 +340,8 @@ def sessions_table(sessions: list[Session], default: Session | None) -> FittedTa
 
 
 def endpoints_table(session: Session) -> Table:
+    from gradioshell.targets import endpoint_word
+
     table = Table(
         title=safe_text(f"Endpoints of {session.name} ({session.url})"),
         title_justify="left",
@@ -323,7 +359,9 @@ def endpoints_table(session: Session) -> Table:
             if p.has_default:
                 params.append("=" + safe_line(json_text(p.default)), style="dim")
         returns = ", ".join(safe_line(r.label) for r in ep.returns)
-        table.add_row(safe_text(ep.name), params, Text(returns))
+        # What to type: /NAME where a command has the name (chat, code...).
+        typed = endpoint_word(ep.name) if ep.named else ep.name
+        table.add_row(safe_text(typed), params, Text(returns))
     return table
 
 
@@ -426,6 +464,12 @@ def view(result: Result, output: Any = None) -> RenderableType | None:
         return call_replay(result, output)
     if isinstance(result, r.Checks):
         return checks_view(result.checks)
+    if isinstance(result, r.Transcript):
+        from gradioshell.readable import chat_messages
+        from gradioshell.renderers import Look, transcript
+
+        look = Look(theme=getattr(output, "theme", "dark"), preview=False)
+        return transcript(chat_messages(result.messages) or [], look)
     return None
 
 

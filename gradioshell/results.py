@@ -150,6 +150,13 @@ class CallReplay(Result):
     times: tuple[float, float | None, float | None] = (0.0, None, None)
 
 
+@dataclass
+class Transcript(Result):
+    """A conversation (chat mode's /history): messages with a role, drawn as a Chatbot's."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of a report: ``status`` is ``ok``, ``info``, ``warn`` or ``problem``."""
@@ -221,6 +228,19 @@ class Output:
 
     def reporter(self, session: str, endpoint: Endpoint) -> Reporter:
         raise NotImplementedError
+
+    def chat_reporter(self, session: str, endpoint: Endpoint) -> Reporter:
+        """The reporter of a chat answer (``endpoint`` returns the answer alone): at the
+        prompt it flows as Markdown, without a panel; elsewhere it is a call's reporter."""
+        return self.reporter(session, endpoint)
+
+    async def converse(self, shell: Any, conversation: Any) -> None:
+        """Chat mode, with a :class:`gradioshell.chat.Conversation` and the state it runs
+        in: read lines until the user leaves (:func:`gradioshell.chat.handle_line` runs
+        each). Only where a person types (the prompt); elsewhere a one-line error."""
+        from gradioshell.errors import UsageError
+
+        raise UsageError('chat mode is for the prompt; in a script, send a turn: chat "MESSAGE"')
 
     def clipboard(self, text: str) -> bool:
         """Put ``text`` on the clipboard of the terminal the shell runs in; False when there

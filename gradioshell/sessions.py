@@ -45,6 +45,8 @@ class Session:
     #: Kept by ``save``; False for a session that cannot come back (the ``--demo`` app, whose
     #: port changes each run).
     saved: bool = True
+    #: Chat mode's conversations, by endpoint name: ``chat`` again continues one.
+    conversations: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:

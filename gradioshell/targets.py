@@ -190,10 +190,14 @@ def parse_statements(
             # endpoint not known yet (its app is connected earlier on the same line, as in
             # -c 'connect URL; chat What's up?') gets the benefit of the doubt.
             inside = [w for w in words[target.used :] if w.start < exc.position < w.end]
-            takes_text = target.kind == "unknown" or (
-                target.kind == "endpoint"
-                and target.endpoint is not None
-                and free_text_parameter(target.endpoint) is not None
+            takes_text = (
+                target.kind == "unknown"
+                or (
+                    target.kind == "endpoint"
+                    and target.endpoint is not None
+                    and free_text_parameter(target.endpoint) is not None
+                )
+                or (target.command is not None and target.command.free_text)
             )
             if takes_text and inside and inside[0].name is None:
                 return statements

@@ -513,7 +513,8 @@ def test_a_chat_interface_takes_free_text_and_its_call_as_code_runs(
     assert answers == ["turn 1: What's new, today?", "turn 2: and again"]  # history kept
     codes = [e["code"] for e in events if e["event"] == "code"]
     assert _run_python(codes[0]["python"], tmp_path) == answers[0]
-    assert codes[1]["shell"].endswith("-c 'chat message=\"and again\"'")
+    # The built-in 'chat' takes the word: the endpoint is written /chat.
+    assert codes[1]["shell"].endswith("-c '/chat message=\"and again\"'")
     assert "What's new, today?" in calls_of(marker)
 
 

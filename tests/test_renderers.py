@@ -98,7 +98,7 @@ def test_json_output_keeps_the_values_as_they_came(run_shell, outputs_url: str) 
 
 def test_chatbot_is_a_transcript_at_the_prompt(spawn_shell, outputs_url: str) -> None:
     child = prompt(spawn_shell, outputs_url)
-    shown = screen(child, "chat x")
+    shown = screen(child, "/chat x")
     lines = [line.strip(" │") for line in shown.splitlines()]
     assert lines.index("user") < lines.index("What is 2+2?")
     assert "assistant · Thinking (done)" in lines
@@ -110,7 +110,7 @@ def test_chatbot_is_a_transcript_at_the_prompt(spawn_shell, outputs_url: str) ->
 
 def test_chatbot_thinking_messages_are_dimmed(spawn_shell, outputs_url: str) -> None:
     child = prompt(spawn_shell, outputs_url, env={"NO_COLOR": "", "COLORTERM": "truecolor"})
-    shown = screen(child, "chat x", keep_escapes=True)
+    shown = screen(child, "/chat x", keep_escapes=True)
     thought = re.search(r"\x1b\[([0-9;]*)mAdding two and two\.", shown)
     answer = re.search(r"\x1b\[([0-9;]*)mA green square\.", shown)
     assert thought and "2" in thought.group(1).split(";"), shown  # SGR 2: dim
@@ -118,7 +118,7 @@ def test_chatbot_thinking_messages_are_dimmed(spawn_shell, outputs_url: str) -> 
 
 
 def test_chatbot_in_a_script_is_a_transcript(run_shell, outputs_url: str) -> None:
-    out = script(run_shell, outputs_url, "chat x")
+    out = script(run_shell, outputs_url, "/chat x")
     lines = out.splitlines()
     assert lines[0] == "user: What is **2+2**?"
     assert lines[1] == "assistant [Thinking]: Adding two and two."
@@ -317,7 +317,7 @@ def test_images_in_the_terminals_own_protocol(spawn_shell, outputs_url: str) -> 
     assert "▀" not in shown
     # kitty, its graphics protocol: the PNG sent with the cells it covers.
     child = prompt(spawn_shell, outputs_url, env={**COLOUR, "KITTY_WINDOW_ID": "1"})
-    shown = screen(child, "chat x", keep_escapes=True)
+    shown = screen(child, "/chat x", keep_escapes=True)
     assert re.search(r"\x1b_Ga=T,f=100,t=d,i=\d+,c=\d+,r=\d+,C=1,q=2,m=0;" + PNG, shown)
     assert "▀" not in shown
     # Elsewhere, and inside tmux, half-blocks.
@@ -368,7 +368,7 @@ def test_jobs_and_results_summarise_outputs_by_component(spawn_shell, outputs_ur
     child.expect(r"/label done in [0-9.]+s: cat \(93%\)")
     child.expect_exact("app1>")
     screen(child, "tall x")
-    screen(child, "chat x")
+    screen(child, "/chat x")
     child.sendline("results")
     child.expect_exact("Results")
     child.expect_exact("app1>")

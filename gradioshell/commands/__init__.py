@@ -1,6 +1,7 @@
 """Built-in commands. Importing this package registers them all in :data:`COMMANDS`."""
 
 from gradioshell.commands import (
+    chat,
     code,
     core,
     doctor,
@@ -17,6 +18,7 @@ from gradioshell.registry import COMMANDS, Command, command
 __all__ = [
     "COMMANDS",
     "Command",
+    "chat",
     "code",
     "command",
     "core",

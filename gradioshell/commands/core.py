@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 CALL_SYNTAX = """\
 Call an endpoint of the default session by its name: ENDPOINT [VALUE...] [NAME=VALUE...], \
 e.g. op1 Duration=3, or generateimage prompt="a car flying".
-Write /NAME to reach an endpoint whose name is also a command (/connect ...).
+Write /NAME to reach an endpoint whose name is also a command (/connect ...); \
+an endpoint named chat is /chat, since 'chat' talks to the app's chat endpoint.
 Call an endpoint of another session with @SESSION ENDPOINT ... (e.g. @app2 op1 Duration=1).
 Values are converted to the parameter's type; lists and objects are JSON (data=[1, 2]).
 Free text: when an endpoint's only required parameter is text, the words after its \
