@@ -552,21 +552,31 @@ class ChatReporter(Reporter):
 
 # -- chat mode's lines --------------------------------------------------------------------------
 
-SLASH_HELP = """\
-In chat mode a line is a message, sent as typed (no quoting). Alt-Enter starts a
-new line; pasted text is one message; // starts a message with a slash.
-  /help             these commands
-  /exit             back to the shell prompt (Ctrl-D too), the conversation kept
-  /retry            send the last message again
-  /undo             take back the last exchange (where the shell keeps history)
-  /clear            a new conversation (a new session where the app keeps it)
-  /history          the conversation so far
-  /save FILE        the conversation as Markdown (FILE.json: the messages)
-  /load FILE        a saved .json conversation back (where the shell keeps it)
-  /set NAME VALUE   one of the app's other inputs (temperature...), kept
-  /settings         those inputs and their values
-  /attach PATH...   files for the next message (multimodal apps)
-Ctrl-C stops an answer (the app stops too) and keeps what came."""
+SLASH_INTRO = (
+    "In chat mode a line is a message, sent as typed (no quoting). Alt-Enter starts a "
+    "new line; pasted text is one message; // starts a message with a slash."
+)
+SLASH_ROWS = (
+    ("/help", "these commands"),
+    ("/exit", "back to the shell prompt (Ctrl-D too), the conversation kept"),
+    ("/retry", "send the last message again"),
+    ("/undo", "take back the last exchange (where the shell keeps history)"),
+    ("/clear", "a new conversation (a new session where the app keeps it)"),
+    ("/history", "the conversation so far"),
+    ("/save FILE", "the conversation as Markdown (FILE.json: the messages)"),
+    ("/load FILE", "a saved .json conversation back (where the shell keeps it)"),
+    ("/set NAME VALUE", "one of the app's other inputs (temperature...), kept"),
+    ("/settings", "those inputs and their values"),
+    ("/attach PATH...", "files for the next message (multimodal apps)"),
+)
+SLASH_OUTRO = "Ctrl-C stops an answer (the app stops too) and keeps what came."
+SLASH_HELP = "\n".join(
+    [
+        SLASH_INTRO.replace(" Alt-Enter", "\nAlt-Enter"),
+        *(f"  {name:<17} {what}" for name, what in SLASH_ROWS),
+        SLASH_OUTRO,
+    ]
+)
 
 SLASH_COMMANDS = (
     "/help",
@@ -606,7 +616,15 @@ async def _slash(shell: CallContext, talk: Conversation, text: str) -> bool:
     if name == "/exit":
         return True
     if name == "/help":
-        shell.output.emit(Note(body=SLASH_HELP))
+        shell.output.emit(Note(body=SLASH_INTRO))
+        shell.output.emit(
+            Table(
+                columns=[Column("command", key=True), Column("what it does")],
+                rows=[list(row) for row in SLASH_ROWS],
+                record={"event": "help", "commands": dict(SLASH_ROWS)},
+            )
+        )
+        shell.output.emit(Note(body=SLASH_OUTRO))
     elif name == "/retry":
         turn = talk.take_back_for_retry()
         if talk.keeps == SERVER:

@@ -75,11 +75,12 @@ async def chat(shell: State, args: Args) -> None:
     name, message = _split(session, words, " " * start + text)
     talk = conversation(session, name)
     if message is None:
+        clash = talk.endpoint.name == "chat"  # the built-in takes the word at the prompt
         shell.output.emit(
             Note(
                 body=f"chat with /{talk.endpoint.name} · {session.name} "
-                "(Ctrl-D or /exit to leave, /help for commands; the endpoint itself "
-                f"is /{talk.endpoint.name} at the shell prompt)",
+                "(Ctrl-D or /exit to leave, /help for commands"
+                + ("; the endpoint itself is /chat at the shell prompt)" if clash else ")"),
                 style="dim",
                 plain="",
             )
