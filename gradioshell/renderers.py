@@ -115,29 +115,82 @@ def captions(value: Any) -> list[str | None]:
 # -- Markdown and code ---------------------------------------------------------------------------
 
 
-LIVE_TAIL = 4000
-"""While a call runs, Markdown longer than this many characters is drawn from a paragraph
-near its end: rendering all of a long answer at every refresh would take the whole CPU, and
-the live view shows only its newest lines anyway. The whole text is drawn when it ends."""
+LIVE_ROWS = 2
+"""While a call runs, Markdown is drawn only from about this many screenfuls before its
+end (rows of its source, long lines counted as the rows they wrap to): the live view shows
+its newest lines only, and drawing a long answer whole at every refresh would cost more
+the longer it grows. The whole text is drawn when the call ends."""
 
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)", re.M)
 
 
 def markdown(text: str, look: Look, style: str = "") -> RenderableType:
     """Markdown rendered, code blocks highlighted. Links are written out (``text (url)``),
-    never sent to the terminal as hyperlinks."""
+    never sent to the terminal as hyperlinks. While the call runs (``look.live``), only the
+    end that the live view has room for is drawn (:class:`LiveMarkdown`)."""
+    if look.live:
+        return LiveMarkdown(text, look, style)
+    return _markdown(text, look, style)
+
+
+def _markdown(text: str, look: Look, style: str) -> RenderableType:
     from rich.markdown import Markdown
 
     _use_plain_code_blocks()
-    left_out = 0
-    if look.live and len(text) > LIVE_TAIL:
-        text, left_out = markdown_tail(text)
-    shown = Markdown(
+    return Markdown(
         html_as_text(safe(text)), code_theme=look.code_theme, hyperlinks=False, style=style
     )
-    if not left_out:
-        return shown
-    return Group(Text(f"… {left_out} earlier lines", style="dim"), shown)
+
+
+class LiveMarkdown:
+    """Markdown that is still growing, drawn from a block's start a little more than the
+    terminal's height before its end, so that each redraw costs the same however long the
+    text has grown; a code block cut at its start is reopened with its fence."""
+
+    def __init__(self, text: str, look: Look, style: str = "") -> None:
+        self.text = text
+        self.look = look
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows = max(console.size.height, 10) * LIVE_ROWS
+        tail, left_out = markdown_tail(self.text, rows, max(options.max_width, 20))
+        if left_out:
+            yield Text(f"… {left_out} earlier lines", style="dim")
+        yield _markdown(tail, self.look, self.style)
+
+
+def markdown_tail(text: str, rows: int, width: int) -> tuple[str, int]:
+    """The end of a Markdown text that fills about ``rows`` rows ``width`` cells wide, from
+    the start of a line (of a paragraph where one starts near it), and how many lines come
+    before it. Inside a code block, the block's opening fence is put back before it."""
+    start = len(text)
+    used = 0
+    while start > 0 and used < rows:
+        line_start = text.rfind("\n", 0, start - 1) + 1
+        length = start - line_start
+        used += max(1, -(-length // width))
+        if used > rows and length > width:
+            # One long line: start within it, at a word, about as many rows before its end.
+            cut = start - (rows - (used - max(1, -(-length // width)))) * width
+            space = text.find(" ", max(cut, line_start), start)
+            start = space + 1 if space >= 0 else line_start
+            break
+        start = line_start
+    if start <= 0:
+        return text, 0
+    # A paragraph's start a few lines up reads better than the middle of one.
+    blank = text.rfind("\n\n", max(0, start - 4 * width), start)
+    if blank >= 0 and "```" not in text[blank:start] and "~~~" not in text[blank:start]:
+        start = blank + 2
+    fences = _FENCE_LINE.findall(text, 0, start)
+    tail = text[start:]
+    if len(fences) % 2:
+        # Inside a code block: reopen it with its own fence line (and language).
+        opener = list(_FENCE_LINE.finditer(text, 0, start))[-1]
+        line_end = text.find("\n", opener.start())
+        tail = text[opener.start() : line_end + 1] + tail
+    return tail, text.count("\n", 0, start)
 
 
 _HTML_LINE = re.compile(r"^ {0,3}</?[A-Za-z][^>]*>")
@@ -160,19 +213,6 @@ def html_as_text(text: str) -> str:
                 continue
         lines.append(line)
     return "\n".join(lines)
-
-
-def markdown_tail(text: str, size: int = LIVE_TAIL) -> tuple[str, int]:
-    """The end of a Markdown text from a paragraph's start (outside any code block) about
-    ``size`` characters before its end, and how many lines come before it."""
-    start = len(text) - size
-    while True:
-        start = text.find("\n\n", start)
-        if start < 0:
-            return text, 0
-        start += 2
-        if len(_FENCE_LINE.findall(text, 0, start)) % 2 == 0:
-            return text[start:], text.count("\n", 0, start)
 
 
 _patched = False
