@@ -239,7 +239,11 @@ class LiveReporter(Reporter):
         self.live.start()
 
     def event(self, event: Event) -> None:
+        shown = bool(self.view.values)
         self.view.apply(event)
+        if not shown and self.view.values:
+            # The first words are drawn as they come, not at the next tick of the refresh.
+            self.live.refresh()
 
     def cancelled(self) -> None:
         self.view.cancel()
