@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from gradioshell.text import files_of, json_text, safe, safe_line, unwrap, with_
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.segment import Segment
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,9 @@ LIVE_ROWS = 2
 end (rows of its source, long lines counted as the rows they wrap to): the live view shows
 its newest lines only, and drawing a long answer whole at every refresh would cost more
 the longer it grows. The whole text is drawn when the call ends."""
+LIVE_BLOCKS = 256
+"""Drawn blocks of live Markdown kept for the next redraws (a block no longer changes once
+the next one has begun)."""
 
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)", re.M)
 
@@ -142,10 +147,15 @@ def _markdown(text: str, look: Look, style: str) -> RenderableType:
     )
 
 
+_drawn_blocks: OrderedDict[tuple[str, int, str, str], list[list[Segment]]] = OrderedDict()
+
+
 class LiveMarkdown:
-    """Markdown that is still growing, drawn from a block's start a little more than the
-    terminal's height before its end, so that each redraw costs the same however long the
-    text has grown; a code block cut at its start is reopened with its fence."""
+    """Markdown that is still growing, drawn so that each redraw costs the same however
+    long the text has grown: only from a block's start a little more than the terminal's
+    height before its end (a code block cut at its start reopened with its fence), and
+    block by block, each block that is followed by another (it can no longer change) drawn
+    once and kept. Blocks are drawn one blank line apart, as rich draws them together."""
 
     def __init__(self, text: str, look: Look, style: str = "") -> None:
         self.text = text
@@ -153,11 +163,84 @@ class LiveMarkdown:
         self.style = style
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        rows = max(console.size.height, 10) * LIVE_ROWS
-        tail, left_out = markdown_tail(self.text, rows, max(options.max_width, 20))
+        from rich.segment import Segment
+
+        width = max(options.max_width, 20)
+        height = max(console.size.height, 10)
+        tail, left_out = markdown_tail(self.text, int(height * LIVE_ROWS), width)
+        blocks = markdown_blocks(tail)
+        options = options.update(width=width, height=None)
+        # From the last block up, until the terminal's height is filled: the blocks above
+        # are not drawn at all.
+        shown: list[list[list[Segment]]] = []
+        rows = 0
+        index = len(blocks)
+        while index > 0 and rows < height:
+            index -= 1
+            lines = self._block(console, options, blocks[index], index < len(blocks) - 1)
+            if lines:
+                shown.append(lines)
+                rows += len(lines) + 1
+        left_out += sum(block.count("\n") + 2 for block in blocks[:index])
+        drawn: list[list[Segment]] = []
+        for lines in reversed(shown):
+            if drawn:
+                drawn.append([])
+            drawn.extend(lines)
+        if len(drawn) > height:
+            left_out += 1  # at least: the rows cut from the top block
+            drawn = drawn[len(drawn) - height :]
         if left_out:
             yield Text(f"… {left_out} earlier lines", style="dim")
-        yield _markdown(tail, self.look, self.style)
+        for line in drawn:
+            yield from line
+            yield Segment.line()
+
+    def _block(
+        self, console: Console, options: ConsoleOptions, block: str, complete: bool
+    ) -> list[list[Segment]]:
+        """A block's lines, drawn once if it is ``complete`` (followed by another)."""
+        key = (block, options.max_width, self.look.code_theme, self.style)
+        lines = _drawn_blocks.get(key)
+        if lines is not None:
+            _drawn_blocks.move_to_end(key)
+            return lines
+        drawn = _markdown(block, self.look, self.style)
+        lines = _trimmed(console.render_lines(drawn, options, pad=False))
+        if complete:  # the same at every redraw
+            _drawn_blocks[key] = lines
+            while len(_drawn_blocks) > LIVE_BLOCKS:
+                _drawn_blocks.popitem(last=False)
+        return lines
+
+
+def _trimmed(lines: list[list[Segment]]) -> list[list[Segment]]:
+    """Lines without the blank ones at their start and end."""
+
+    def blank(line: list[Segment]) -> bool:
+        return not "".join(segment.text for segment in line).strip()
+
+    start, end = 0, len(lines)
+    while start < end and blank(lines[start]):
+        start += 1
+    while end > start and blank(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
+
+
+def markdown_blocks(text: str) -> list[str]:
+    """A Markdown text split at its blank lines outside code blocks."""
+    blocks = []
+    start = position = 0
+    while True:
+        gap = text.find("\n\n", position)
+        if gap < 0:
+            blocks.append(text[start:])
+            return [block for block in blocks if block.strip()]
+        if len(_FENCE_LINE.findall(text, start, gap)) % 2 == 0:
+            blocks.append(text[start:gap])
+            start = gap + 2
+        position = gap + 2
 
 
 def markdown_tail(text: str, rows: int, width: int) -> tuple[str, int]:

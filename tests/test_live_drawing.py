@@ -78,3 +78,12 @@ def test_a_short_answer_is_drawn_whole() -> None:
     assert markdown_tail(text, 60, 100) == (text, 0)
     lines = drawn_lines(markdown(text, Look(live=True)))
     assert "Hello." in lines[0] and "earlier" not in "\n".join(lines)
+
+
+def test_drawn_block_by_block_it_reads_as_drawn_whole() -> None:
+    # Blocks are drawn (and kept) one at a time while the answer grows: the live view must
+    # look as the whole answer will, one blank line between blocks.
+    text = long_answer(3)
+    live = drawn_lines(LiveMarkdown(text, Look(live=True)), height=200)
+    whole = drawn_lines(markdown(text, Look()), height=200)
+    assert live == whole
