@@ -15,6 +15,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from typing import Any
 
 from benchmarks.floor import FloorClient
 from benchmarks.harness import (
+    ROOT,
     App,
     Check,
     Counts,
@@ -588,7 +590,7 @@ def floor_stream(url: str, n: int, delay_ms: int = 0) -> dict[str, Any]:
     marks = stream_marks(url)
     assert len(seen) == len(marks), (len(seen), len(marks))
     assert values and len(values[0]) > 1000, values
-    found = {"cpu": cpu, "first_token_ms": (seen[0][0] - marks[0]) * 1000}
+    found = {"cpu": cpu, "first_token_ms": (seen[0][0] - marks[0]) * 1000, "final": values[0]}
     if len(seen) == 101:  # the 1st, 40th, 80th... of 4,000 updates
         found["first_quarter"] = seen[25][1] - seen[0][1]
         found["last_quarter"] = seen[100][1] - seen[75][1]
@@ -760,6 +762,66 @@ def first_token(ctx: Context) -> Result:
     gap = r.measured["shell (prompt, pty)"] - r.measured["floor"]
     r.measured["shell − floor"] = gap
     r.checks.append(Check("shell − floor, ms", gap, 5))
+    return r
+
+
+def script_stream(ctx: Context) -> Result:
+    c = ctx.counts
+    n = c.stream_updates
+    delay = 1
+    statement = ctx.stream_statement.format(n=n, delay_ms=delay)
+    r = Result(
+        "script_stream",
+        "streaming from a script",
+        f"the same answer of {n} updates from `gradioshell -c` to a file: bytes written ≤ the "
+        "answer + 1%; the stream's CPU ≤ 1.3× the floor's",
+    )
+    out = ctx.work / "script-stream.txt"
+
+    def shell_cpu(script: str) -> tuple[float, int]:
+        """CPU seconds of a whole shell process (from its resource usage), and the bytes
+        it wrote to stdout (a file)."""
+        with open(out, "wb") as handle:
+            process = subprocess.Popen(
+                [*ctx.shell.command, "-c", script],
+                stdin=subprocess.DEVNULL,
+                stdout=handle,
+                stderr=subprocess.DEVNULL,
+                env=ctx.shell.env,
+                cwd=ROOT,
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+        assert process.returncode == 0, f"the script exited {process.returncode}"
+        return usage.ru_utime + usage.ru_stime, out.stat().st_size
+
+    floor_cpu, shell_cpu_s, written = [], [], []
+    final = ""
+    for _ in range(c.stream_repeats):
+        f = floor_stream(ctx.url, n, delay)
+        floor_cpu.append(f["cpu"])
+        final = f["final"]
+        connect_only, _ = shell_cpu(f"connect {ctx.url}")
+        whole, size = shell_cpu(f"connect {ctx.url}; {statement}")
+        shell_cpu_s.append(whole - connect_only)
+        written.append(size)
+    answer = len(final.encode()) + 1  # and its line break
+    r.add("floor CPU", floor_cpu)
+    r.add("shell CPU (process with the stream − process that only connects)", shell_cpu_s)
+    r.measured["bytes written"] = float(max(written))
+    r.measured["answer's bytes"] = float(answer)
+    r.unit = "s"
+    r.extra["bytes_written"] = written
+    r.checks.append(Check("bytes written / the answer's", max(written) / answer, 1.01))
+    r.checks.append(
+        Check(
+            "shell CPU / floor CPU",
+            r.ratio(
+                "shell CPU (process with the stream − process that only connects)", "floor CPU"
+            ),
+            1.3,
+        )
+    )
     return r
 
 
@@ -1100,6 +1162,7 @@ CASES: dict[str, Callable[[Context], Result]] = {
     "streaming": streaming,
     "prompt_stream": prompt_stream,
     "first_token": first_token,
+    "script_stream": script_stream,
     "concurrency": concurrency,
     "completion": completion,
     "memory": memory,

@@ -87,3 +87,16 @@ def test_drawn_block_by_block_it_reads_as_drawn_whole() -> None:
     live = drawn_lines(LiveMarkdown(text, Look(live=True)), height=200)
     whole = drawn_lines(markdown(text, Look()), height=200)
     assert live == whole
+
+
+def test_a_growing_text_is_made_safe_as_a_whole_text_would_be() -> None:
+    from gradioshell.text import GROWING, _safe, safe
+
+    base = "word " * (GROWING // 5 + 10)
+    pieces = ["plain ", "\x1b[31", "mred\x1b[0m ", "bell\x07 ", "\u202eflip ", "end\x1b]8;;x"]
+    text = base
+    for piece in pieces:
+        text += piece
+        assert safe(text) == _safe(text)
+    # An escape sequence begun in one update and ended in the next is still removed whole.
+    assert "[31" not in safe(text) and "plain red" in safe(text)
