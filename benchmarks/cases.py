@@ -41,6 +41,8 @@ from benchmarks.harness import (
 )
 
 IMPORT_BASELINE = "import prompt_toolkit, rich, httpx, pygments"
+FLOOR_IMPORTS = "import httpx, asyncio"
+"""What the floor's one-shot process imports: the least a client of the protocol needs."""
 # Modules the shell must not import before it needs them. Not listed: rich.table, which
 # rich.console imports itself, and rich.panel (with rich.box and rich.padding, under 1 ms),
 # the frame of every result; the details of a run list them where they are imported.
@@ -168,16 +170,31 @@ def startup(ctx: Context) -> Result:
     r = Result(
         "startup",
         "start-up",
-        f'≤ 1.3× `python -c "{IMPORT_BASELINE}"`; nothing heavy imported before it is needed',
+        f'≤ 1.3× `python -c "{IMPORT_BASELINE}"`; ≤ 1.1× `python -c "{FLOOR_IMPORTS}"`; '
+        "nothing heavy imported before it is needed",
     )
     n = ctx.counts.process_repeats
-    baseline = [run_process([*python(), "-c", IMPORT_BASELINE])[0] for _ in range(n)]
+    baseline, floor, bare, httpx_only, shell_exit = [], [], [], [], []
+    for _ in range(n):  # by turns, so that the machine's load hits all alike
+        baseline.append(run_process([*python(), "-c", IMPORT_BASELINE])[0])
+        floor.append(run_process([*python(), "-c", FLOOR_IMPORTS])[0])
+        bare.append(run_process([*python(), "-c", "pass"])[0])
+        httpx_only.append(run_process([*python(), "-c", "import httpx"])[0])
+        shell_exit.append(ctx.shell.run("-c", "exit")[0])
     r.add("import baseline", baseline)
-    r.add("shell -c exit", [ctx.shell.run("-c", "exit")[0] for _ in range(n)])
+    r.add(f"floor: python -c {FLOOR_IMPORTS!r}", floor)
+    r.add("python -c pass", bare)
+    r.add("python -c 'import httpx'", httpx_only)
+    r.add("shell -c exit", shell_exit)
+    r.measured["httpx's import (import httpx − pass)"] = (
+        r.measured["python -c 'import httpx'"] - r.measured["python -c pass"]
+    )
     prompt = [time_to_prompt(ctx) for _ in range(n)]
     r.add("shell first prompt (pty)", prompt)
     exit_ratio = r.ratio("shell -c exit", "import baseline")
     r.checks.append(Check("shell -c exit / baseline", exit_ratio, 1.3))
+    floor_ratio = r.ratio("shell -c exit", f"floor: python -c {FLOOR_IMPORTS!r}")
+    r.checks.append(Check(f"shell -c exit / python -c {FLOOR_IMPORTS!r}", floor_ratio, 1.1))
     r.checks.append(
         Check(
             "first prompt / baseline",
@@ -259,7 +276,8 @@ def one_shot(ctx: Context) -> Result:
     r = Result(
         "one_shot",
         "one-shot call",
-        '`gradioshell -c "connect URL; echo text=hi"` ≥ 8× faster than `gradio predict`',
+        '`gradioshell -c "connect URL; echo text=hi"` ≥ 8× faster than `gradio predict`; '
+        "within 1.1× of the floor's process",
     )
     n = ctx.counts.process_repeats
     script = f"connect {ctx.url}; echo text=hi"
@@ -285,8 +303,13 @@ def one_shot(ctx: Context) -> Result:
         assert done.stdout.strip() == "hi", done.stdout
         return elapsed
 
-    r.add("shell", [shell_once() for _ in range(n)])
-    r.add("floor", [floor_once() for _ in range(n)])
+    shell, floor = [], []
+    for _ in range(n):  # by turns, so that the machine's load hits both alike
+        shell.append(shell_once())
+        floor.append(floor_once())
+    r.add("shell", shell)
+    r.add("floor", floor)
+    r.checks.append(Check("shell / floor (whole processes)", r.ratio("shell", "floor"), 1.1))
     r.add("gradio_client", [client_once() for _ in range(n)])
     gradio = bin_command("gradio")
     if gradio is None:
@@ -751,7 +774,7 @@ def first_token(ctx: Context) -> Result:
     floor, ours = [], []
     try:
         shell.stream(statement, sample=False)  # warm: what the first call imports
-        for _ in range(c.process_repeats):
+        for _ in range(c.process_repeats * 2):
             floor.append(floor_stream(ctx.url, n, delay)["first_token_ms"])
             s = shell.stream(statement, sample=False)
             ours.append((s["first_word_at"] - stream_marks(ctx.url)[0]) * 1000)
@@ -797,7 +820,7 @@ def script_stream(ctx: Context) -> Result:
 
     floor_cpu, shell_cpu_s, written = [], [], []
     final = ""
-    for _ in range(c.stream_repeats):
+    for _ in range(max(1, c.stream_repeats - 2)):
         f = floor_stream(ctx.url, n, delay)
         floor_cpu.append(f["cpu"])
         final = f["final"]
