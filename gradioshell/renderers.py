@@ -122,6 +122,9 @@ LIVE_ROWS = 2
 end (rows of its source, long lines counted as the rows they wrap to): the live view shows
 its newest lines only, and drawing a long answer whole at every refresh would cost more
 the longer it grows. The whole text is drawn when the call ends."""
+LIVE_CHROME = 6
+"""Rows of the live panel around a Markdown output: borders, status, label, the line that
+says what is left out, and the prompt's line."""
 LIVE_BLOCKS = 256
 """Drawn blocks of live Markdown kept for the next redraws (a block no longer changes once
 the next one has begun)."""
@@ -166,7 +169,9 @@ class LiveMarkdown:
         from rich.segment import Segment
 
         width = max(options.max_width, 20)
-        height = max(console.size.height, 10)
+        # The panel around it takes a few rows (its borders, status, label, the prompt):
+        # drawn within the rest, it is not cut again, and says itself what it leaves out.
+        height = max(console.size.height - LIVE_CHROME, 4)
         tail, left_out = markdown_tail(self.text, int(height * LIVE_ROWS), width)
         blocks = markdown_blocks(tail)
         options = options.update(width=width, height=None)
@@ -188,7 +193,7 @@ class LiveMarkdown:
                 drawn.append([])
             drawn.extend(lines)
         if len(drawn) > height:
-            left_out += 1  # at least: the rows cut from the top block
+            left_out += len(drawn) - height  # the rows cut from the top block
             drawn = drawn[len(drawn) - height :]
         if left_out:
             yield Text(f"… {left_out} earlier lines", style="dim")
