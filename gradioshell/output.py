@@ -282,7 +282,14 @@ class LiveReporter(Reporter):
 
     def close(self) -> None:
         self._stop_timer()
-        self.live.stop()
+        # Stopping redraws the live view once more before erasing it: drawn finished, a long
+        # answer would be drawn whole, then again for the scrollback. It is drawn as the
+        # live view was, its end only, with its final status.
+        self.view.live = True
+        try:
+            self.live.stop()
+        finally:
+            self.view.live = False
         self.output.console.print(self.view)
 
 

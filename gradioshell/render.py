@@ -79,6 +79,8 @@ class CallView:
         self.error: Failed | None = None
         self.cancelled = False
         self.updates = 0
+        #: Drawn as while it runs (long values by their end only), even once finished.
+        self.live = False
 
     def apply(self, event: Event) -> None:
         if isinstance(event, Queued):
@@ -169,8 +171,9 @@ class CallView:
                     preview=self.preview,
                     preview_pixels=self.preview_pixels,
                     theme=self.theme,
-                    live=self.finished is None,
+                    live=self.finished is None or self.live,
                     images=self.images,
+                    moving=self.finished is None,
                 )
             )
         if self.error is not None:
@@ -217,6 +220,7 @@ def outputs_table(
     theme: str = "dark",
     live: bool = False,
     images: str = "blocks",
+    moving: bool = True,
 ) -> RenderableType:
     """The outputs of a call, each drawn by its component's renderer: a short value beside
     its label, a block (Markdown, a transcript, a table, code) under it."""
@@ -224,7 +228,12 @@ def outputs_table(
     from gradioshell.renderers import Look, render_output
 
     look = Look(
-        preview=preview, preview_pixels=preview_pixels, theme=theme, live=live, images=images
+        preview=preview,
+        preview_pixels=preview_pixels,
+        theme=theme,
+        live=live,
+        images=images,
+        moving=moving,
     )
     kinds = output_kinds(endpoint)
     labels = [r.label for r in endpoint.returns]

@@ -51,12 +51,15 @@ class Look:
     live: bool = False
     #: How images are drawn: ``blocks`` (half-blocks) or the terminal's image protocol.
     images: str = "blocks"
+    #: Whether a live view is still redrawn (its last frame, once the call has ended, is
+    #: drawn as a live one for its text, with its real images).
+    moving: bool = True
 
     @property
     def protocol(self) -> str:
         """The image protocol to draw with now: half-blocks while the view is redrawn live
         (an image sent again at each refresh would flicker), real images once it is still."""
-        return "blocks" if self.live else self.images
+        return "blocks" if self.live and self.moving else self.images
 
     @property
     def code_theme(self) -> str:
