@@ -100,3 +100,40 @@ def test_a_growing_text_is_made_safe_as_a_whole_text_would_be() -> None:
         assert safe(text) == _safe(text)
     # An escape sequence begun in one update and ended in the next is still removed whole.
     assert "[31" not in safe(text) and "plain red" in safe(text)
+
+
+def test_a_long_answer_is_drawn_whole_once_when_its_call_ends(
+    streaming_url: str, monkeypatch
+) -> None:
+    import asyncio
+
+    from gradioshell import renderers
+    from gradioshell.output import InteractiveOutput
+    from gradioshell.shell import Shell
+    from tests.apps.streaming import answer_words
+
+    whole = "".join(answer_words("tides", 600))
+    drawn: list[str] = []
+    original = renderers._markdown
+
+    def recording(text: str, look: Look, style: str) -> object:
+        drawn.append(text)
+        return original(text, look, style)
+
+    monkeypatch.setattr(renderers, "_markdown", recording)
+    console = Console(
+        file=io.StringIO(), width=100, height=30, force_terminal=True, color_system="truecolor"
+    )
+
+    async def call() -> None:
+        shell = Shell(InteractiveOutput(console), interactive=True)
+        try:
+            assert await shell.run_line(f"connect {streaming_url}") == 0
+            assert await shell.run_line("llm tides words=600") == 0
+        finally:
+            await shell.aclose()
+
+    asyncio.run(call())
+    # The live frames drew pieces of it; the end drew all of it once, for the scrollback.
+    assert drawn.count(whole) == 1
+    assert "THE END" in console.file.getvalue()
