@@ -9,11 +9,13 @@ the reason, never estimated.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -23,18 +25,24 @@ from typing import Any
 
 from benchmarks.floor import FloorClient
 from benchmarks.harness import (
+    ROOT,
     App,
     Check,
     Counts,
     NullTerminal,
+    PtyProcess,
     Result,
     ShellRunner,
     cpu_time,
+    process_cpu,
     run_process,
+    threads_cpu,
     timed,
 )
 
 IMPORT_BASELINE = "import prompt_toolkit, rich, httpx, pygments"
+FLOOR_IMPORTS = "import httpx, asyncio"
+"""What the floor's one-shot process imports: the least a client of the protocol needs."""
 # Modules the shell must not import before it needs them. Not listed: rich.table, which
 # rich.console imports itself, and rich.panel (with rich.box and rich.padding, under 1 ms),
 # the frame of every result; the details of a run list them where they are imported.
@@ -55,6 +63,8 @@ HEAVY = (
     "rich.json",
 )
 WATCHED = (*HEAVY, "rich.panel", "rich.table")
+#: What the long-stream cases run by default: the bench app's growing Markdown answer.
+STREAM_STATEMENT = "stream_markdown n={n} delay_ms={delay_ms}"
 
 
 @dataclass
@@ -64,6 +74,8 @@ class Context:
     shell: ShellRunner
     work: Path
     profile: Path | None = None
+    #: The statement the long-stream cases type at the prompt ({n} and {delay_ms} filled in).
+    stream_statement: str = STREAM_STATEMENT
 
     @property
     def url(self) -> str:
@@ -83,7 +95,9 @@ def bin_command(name: str) -> list[str] | None:
     return [str(path)] if path.exists() else None
 
 
-def shell_objects(interactive: bool = False, terminal: Any = None) -> tuple[Any, io.StringIO]:
+def shell_objects(
+    interactive: bool = False, terminal: Any = None, height: int | None = None
+) -> tuple[Any, io.StringIO]:
     """A real Shell, writing values to a buffer (text) or to a terminal (interactive)."""
     from gradioshell.output import InteractiveOutput, TextOutput
     from gradioshell.shell import Shell
@@ -92,7 +106,13 @@ def shell_objects(interactive: bool = False, terminal: Any = None) -> tuple[Any,
     if interactive:
         from rich.console import Console
 
-        console = Console(file=terminal, force_terminal=True, width=100, color_system="truecolor")
+        console = Console(
+            file=terminal,
+            force_terminal=True,
+            width=100,
+            height=height,
+            color_system="truecolor",
+        )
         return Shell(InteractiveOutput(console), interactive=True), buffer
     return Shell(TextOutput(stdout=buffer, stderr=io.StringIO())), buffer
 
@@ -103,23 +123,43 @@ def has_command(name: str) -> bool:
     return COMMANDS.get(name) is not None
 
 
-def profile(ctx: Context, name: str, work: Callable[[], Any]) -> None:
+def profile(ctx: Context, name: str, work: Callable[[], Any], *, threads: bool = False) -> None:
     """When profiling was asked for, run ``work()`` once more under pyinstrument.
 
-    The profiled run is extra: it never counts among the measured ones.
+    The profiled run is extra: it never counts among the measured ones. With ``threads``,
+    the refresh thread of rich's live display (where the live panel is drawn) is profiled
+    too, and its profile follows the main thread's in the same file.
     """
     if ctx.profile is None:
         return
     from pyinstrument import Profiler
+    from rich import live
 
+    texts: list[str] = []
+    original = live._RefreshThread.run
+
+    def profiled_run(thread: Any) -> None:
+        drawing = Profiler(interval=0.0005)
+        drawing.start()
+        try:
+            original(thread)
+        finally:
+            drawing.stop()
+            texts.append(drawing.output_text(unicode=True, color=False, show_all=False))
+
+    if threads:
+        live._RefreshThread.run = profiled_run  # type: ignore[method-assign]
     profiler = Profiler(async_mode="enabled", interval=0.0005)
     profiler.start()
     try:
         asyncio.run(work())
     finally:
         profiler.stop()
+        live._RefreshThread.run = original  # type: ignore[method-assign]
         ctx.profile.mkdir(parents=True, exist_ok=True)
         text = profiler.output_text(unicode=True, color=False, show_all=False)
+        for index, drawn in enumerate(texts):
+            text += f"\n\n== the live display's refresh thread ({index + 1}) ==\n" + drawn
         (ctx.profile / f"{name}.txt").write_text(text)
 
 
@@ -130,16 +170,31 @@ def startup(ctx: Context) -> Result:
     r = Result(
         "startup",
         "start-up",
-        f'≤ 1.3× `python -c "{IMPORT_BASELINE}"`; nothing heavy imported before it is needed',
+        f'≤ 1.3× `python -c "{IMPORT_BASELINE}"`; ≤ 1.1× `python -c "{FLOOR_IMPORTS}"`; '
+        "nothing heavy imported before it is needed",
     )
     n = ctx.counts.process_repeats
-    baseline = [run_process([*python(), "-c", IMPORT_BASELINE])[0] for _ in range(n)]
+    baseline, floor, bare, httpx_only, shell_exit = [], [], [], [], []
+    for _ in range(n):  # by turns, so that the machine's load hits all alike
+        baseline.append(run_process([*python(), "-c", IMPORT_BASELINE])[0])
+        floor.append(run_process([*python(), "-c", FLOOR_IMPORTS])[0])
+        bare.append(run_process([*python(), "-c", "pass"])[0])
+        httpx_only.append(run_process([*python(), "-c", "import httpx"])[0])
+        shell_exit.append(ctx.shell.run("-c", "exit")[0])
     r.add("import baseline", baseline)
-    r.add("shell -c exit", [ctx.shell.run("-c", "exit")[0] for _ in range(n)])
+    r.add(f"floor: python -c {FLOOR_IMPORTS!r}", floor)
+    r.add("python -c pass", bare)
+    r.add("python -c 'import httpx'", httpx_only)
+    r.add("shell -c exit", shell_exit)
+    r.measured["httpx's import (import httpx − pass)"] = (
+        r.measured["python -c 'import httpx'"] - r.measured["python -c pass"]
+    )
     prompt = [time_to_prompt(ctx) for _ in range(n)]
     r.add("shell first prompt (pty)", prompt)
     exit_ratio = r.ratio("shell -c exit", "import baseline")
     r.checks.append(Check("shell -c exit / baseline", exit_ratio, 1.3))
+    floor_ratio = r.ratio("shell -c exit", f"floor: python -c {FLOOR_IMPORTS!r}")
+    r.checks.append(Check(f"shell -c exit / python -c {FLOOR_IMPORTS!r}", floor_ratio, 1.1))
     r.checks.append(
         Check(
             "first prompt / baseline",
@@ -221,7 +276,8 @@ def one_shot(ctx: Context) -> Result:
     r = Result(
         "one_shot",
         "one-shot call",
-        '`gradioshell -c "connect URL; echo text=hi"` ≥ 8× faster than `gradio predict`',
+        '`gradioshell -c "connect URL; echo text=hi"` ≥ 8× faster than `gradio predict`; '
+        "within 1.1× of the floor's process",
     )
     n = ctx.counts.process_repeats
     script = f"connect {ctx.url}; echo text=hi"
@@ -247,8 +303,13 @@ def one_shot(ctx: Context) -> Result:
         assert done.stdout.strip() == "hi", done.stdout
         return elapsed
 
-    r.add("shell", [shell_once() for _ in range(n)])
-    r.add("floor", [floor_once() for _ in range(n)])
+    shell, floor = [], []
+    for _ in range(n):  # by turns, so that the machine's load hits both alike
+        shell.append(shell_once())
+        floor.append(floor_once())
+    r.add("shell", shell)
+    r.add("floor", floor)
+    r.checks.append(Check("shell / floor (whole processes)", r.ratio("shell", "floor"), 1.1))
     r.add("gradio_client", [client_once() for _ in range(n)])
     gradio = bin_command("gradio")
     if gradio is None:
@@ -510,6 +571,280 @@ def streaming(ctx: Context) -> Result:
     r.checks.append(Check("screen refreshes per second", max(fps), 30))
     lost = max(c.updates - min(counts), 0)
     r.checks.append(Check("generating events lost in --json", float(lost), 0))
+    return r
+
+
+# -- long streams: at the prompt, from a script, the first token ------------------------------
+
+PROMPT = rb"(?:\x1b\[[0-9;?]*[A-Za-z])*>"
+FIRST_WORD = b"Quokka"
+"""The first update of ``stream_markdown`` is this word alone."""
+
+
+def stream_marks(url: str) -> list[float]:
+    """The app's monotonic times of its last stream's first yield and every hundredth."""
+
+    async def read() -> list[float]:
+        client = await FloorClient(url).connect()
+        try:
+            _, data = await client.call("/stream_marks", [])
+        finally:
+            await client.close()
+        return [float(t) for t in json.loads(data[0])]
+
+    return asyncio.run(read())
+
+
+def floor_stream(url: str, n: int, delay_ms: int = 0) -> dict[str, Any]:
+    """The floor's side of one long stream: its CPU, its CPU by quarter and its first token's
+    delay, all against the app's marks."""
+
+    async def go() -> tuple[list[Any], list[tuple[float, float]], float]:
+        client = await FloorClient(url).connect()
+        try:
+            start = time.process_time()
+            values, seen = await client.stream("/stream_markdown", [str(n), str(delay_ms)])
+            cpu = time.process_time() - start
+        finally:
+            await client.close()
+        return values, seen, cpu
+
+    values, seen, cpu = asyncio.run(go())
+    marks = stream_marks(url)
+    assert len(seen) == len(marks), (len(seen), len(marks))
+    assert values and len(values[0]) > 1000, values
+    found = {"cpu": cpu, "first_token_ms": (seen[0][0] - marks[0]) * 1000, "final": values[0]}
+    if len(seen) == 101:  # the 1st, 40th, 80th... of 4,000 updates
+        found["first_quarter"] = seen[25][1] - seen[0][1]
+        found["last_quarter"] = seen[100][1] - seen[75][1]
+    return found
+
+
+def _interpolate(samples: list[tuple[float, float]], when: float) -> float:
+    """The value of a sampled (time, value) series at ``when``, interpolated linearly."""
+    import bisect
+
+    times = [t for t, _ in samples]
+    i = bisect.bisect_left(times, when)
+    if i <= 0:
+        return samples[0][1]
+    if i >= len(samples):
+        return samples[-1][1]
+    (t0, v0), (t1, v1) = samples[i - 1], samples[i]
+    return v0 + (v1 - v0) * (when - t0) / (t1 - t0) if t1 > t0 else v1
+
+
+class PromptShell:
+    """The real shell at its prompt in a pseudo-terminal, connected to the bench app, in
+    colour, as a person runs it."""
+
+    def __init__(self, ctx: Context, rows: int = 30, columns: int = 100) -> None:
+        env = {k: v for k, v in ctx.shell.env.items() if k != "NO_COLOR"}
+        env["COLORTERM"] = "truecolor"
+        self.term = PtyProcess([*ctx.shell.command, ctx.url], env, rows, columns)
+        self.mark = self.term.wait_for(rb"app1" + PROMPT, timeout=60)
+
+    def stream(self, statement: str, *, sample: bool = True) -> dict[str, Any]:
+        """Run ``statement`` (a long stream) and wait for its end and the next prompt: the
+        CPU it took, sampled CPU of the process's threads every few milliseconds, when its
+        first word and its end reached the terminal, and the bytes written."""
+        import threading
+
+        pid = self.term.pid
+        samples: list[tuple[float, float]] = []
+        stop = threading.Event()
+
+        def sampler() -> None:
+            while not stop.is_set():
+                samples.append((time.monotonic(), threads_cpu(pid)))
+                stop.wait(0.004)
+
+        thread = threading.Thread(target=sampler, daemon=True)
+        start = self.mark
+        before = process_cpu(pid)
+        if sample:
+            thread.start()
+        self.term.send(statement + "\r")
+        first = self.term.wait_for(re.escape(FIRST_WORD), start) - len(FIRST_WORD)
+        done = self.term.wait_for(rb"done in", start)
+        self.mark = self.term.wait_for(rb"app1" + PROMPT, max(done, first))
+        cpu = process_cpu(pid) - before
+        stop.set()
+        if sample:
+            thread.join()
+        return {
+            "cpu": cpu,
+            "samples": samples,
+            "first_word_at": self.term.arrival(first),
+            "done_at": self.term.arrival(done - 1),
+            "bytes": self.mark - start,
+        }
+
+    def close(self) -> None:
+        self.term.send("exit\r")
+        with contextlib.suppress(Exception):
+            self.term.process.wait(timeout=10)
+        self.term.close()
+
+
+def prompt_stream(ctx: Context) -> Result:
+    c = ctx.counts
+    n = c.stream_updates
+    # Paced at 1 ms an update, as a model's tokens are: each quarter of the stream takes
+    # about as long as the others, whatever else the machine is doing, so that the CPU of
+    # the quarters compares the work of their updates, not how fast the server went.
+    delay = 1
+    statement = ctx.stream_statement.format(n=n, delay_ms=delay)
+    r = Result(
+        "prompt_stream",
+        "streaming at the prompt",
+        f"a growing Markdown answer of {n} updates (25 KB) in a 100×30 pseudo-terminal: "
+        "the shell's CPU ≤ 2× the floor's; the last quarter's CPU ≤ 1.2× the first's",
+    )
+
+    async def in_process() -> None:
+        """The same stream in process, its panel drawn on a discarding 100×30 terminal:
+        what ``--profile`` profiles (the process in the pseudo-terminal cannot be)."""
+        shell, _ = shell_objects(interactive=True, terminal=NullTerminal(), height=30)
+        assert await shell.run_line(f"connect {ctx.url}") == 0
+        assert await shell.run_line(statement) == 0
+        await shell.aclose()
+
+    profile(ctx, "prompt_stream", in_process, threads=True)
+    shell = PromptShell(ctx)
+    floor_cpu, floor_ratio, shell_cpu, shell_ratio, lags, written = [], [], [], [], [], []
+    quarters: list[list[float]] = []
+    try:
+        shell.stream(ctx.stream_statement.format(n=100, delay_ms=0), sample=False)  # warm
+        for i in range(c.stream_repeats):  # by turns, each first every other time
+            for side in ("floor", "shell") if i % 2 == 0 else ("shell", "floor"):
+                if side == "floor":
+                    f = floor_stream(ctx.url, n, delay)
+                    floor_cpu.append(f["cpu"])
+                    floor_ratio.append(f["last_quarter"] / f["first_quarter"])
+                    continue
+                s = shell.stream(statement)
+                marks = stream_marks(ctx.url)
+                at = [_interpolate(s["samples"], t) for t in marks]
+                first, last = at[25] - at[0], at[100] - at[75]
+                quarters.append([round(at[q + 25] - at[q], 4) for q in (0, 25, 50, 75)])
+                shell_cpu.append(s["cpu"])
+                shell_ratio.append(last / first if first else float("inf"))
+                lags.append(round((s["done_at"] - marks[-1]) * 1000, 1))
+                written.append(s["bytes"])
+    finally:
+        shell.close()
+    r.add("floor CPU", floor_cpu)
+    r.add("shell CPU", shell_cpu)
+    r.add("floor CPU, last quarter ÷ first", floor_ratio)
+    r.add("shell CPU, last quarter ÷ first", shell_ratio)
+    r.extra["statement"] = statement
+    r.extra["shell_cpu_by_quarter"] = quarters
+    r.extra["shell_end_after_last_yield_ms"] = lags
+    r.extra["terminal_bytes"] = written
+    r.notes.append(
+        "CPU by quarter: the shell's threads' CPU (/proc/PID/task/*/schedstat, sampled every "
+        "4 ms) at the app's own monotonic times of its 1st, 1,000th, 3,000th and 4,000th "
+        "yield; the floor's process time when it has applied those updates"
+    )
+    r.checks.append(Check("shell CPU / floor CPU", r.ratio("shell CPU", "floor CPU"), 2))
+    r.checks.append(
+        Check(
+            "shell CPU, last quarter / first quarter",
+            r.measured["shell CPU, last quarter ÷ first"],
+            1.2,
+        )
+    )
+    return r
+
+
+def first_token(ctx: Context) -> Result:
+    c = ctx.counts
+    r = Result(
+        "first_token",
+        "time to first token",
+        "from the app's first yield to the first word on the terminal (pseudo-terminal): "
+        "≤ 5 ms more than the floor's",
+        unit="ms",
+    )
+    # The first word stays alone for 150 ms: a live view that shows it late still shows it.
+    n, delay = 4, 150
+    statement = ctx.stream_statement.format(n=n, delay_ms=delay)
+    shell = PromptShell(ctx)
+    floor, ours = [], []
+    try:
+        shell.stream(statement, sample=False)  # warm: what the first call imports
+        for _ in range(c.process_repeats * 2):
+            floor.append(floor_stream(ctx.url, n, delay)["first_token_ms"])
+            s = shell.stream(statement, sample=False)
+            ours.append((s["first_word_at"] - stream_marks(ctx.url)[0]) * 1000)
+    finally:
+        shell.close()
+    r.add("floor", floor)
+    r.add("shell (prompt, pty)", ours)
+    gap = r.measured["shell (prompt, pty)"] - r.measured["floor"]
+    r.measured["shell − floor"] = gap
+    r.checks.append(Check("shell − floor, ms", gap, 5))
+    return r
+
+
+def script_stream(ctx: Context) -> Result:
+    c = ctx.counts
+    n = c.stream_updates
+    delay = 1
+    statement = ctx.stream_statement.format(n=n, delay_ms=delay)
+    r = Result(
+        "script_stream",
+        "streaming from a script",
+        f"the same answer of {n} updates from `gradioshell -c` to a file: bytes written ≤ the "
+        "answer + 1%; the stream's CPU ≤ 1.3× the floor's",
+    )
+    out = ctx.work / "script-stream.txt"
+
+    def shell_cpu(script: str) -> tuple[float, int]:
+        """CPU seconds of a whole shell process (from its resource usage), and the bytes
+        it wrote to stdout (a file)."""
+        with open(out, "wb") as handle:
+            process = subprocess.Popen(
+                [*ctx.shell.command, "-c", script],
+                stdin=subprocess.DEVNULL,
+                stdout=handle,
+                stderr=subprocess.DEVNULL,
+                env=ctx.shell.env,
+                cwd=ROOT,
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+        assert process.returncode == 0, f"the script exited {process.returncode}"
+        return usage.ru_utime + usage.ru_stime, out.stat().st_size
+
+    floor_cpu, shell_cpu_s, written = [], [], []
+    final = ""
+    for _ in range(max(1, c.stream_repeats - 2)):
+        f = floor_stream(ctx.url, n, delay)
+        floor_cpu.append(f["cpu"])
+        final = f["final"]
+        connect_only, _ = shell_cpu(f"connect {ctx.url}")
+        whole, size = shell_cpu(f"connect {ctx.url}; {statement}")
+        shell_cpu_s.append(whole - connect_only)
+        written.append(size)
+    answer = len(final.encode()) + 1  # and its line break
+    r.add("floor CPU", floor_cpu)
+    r.add("shell CPU (process with the stream − process that only connects)", shell_cpu_s)
+    r.measured["bytes written"] = float(max(written))
+    r.measured["answer's bytes"] = float(answer)
+    r.unit = "s"
+    r.extra["bytes_written"] = written
+    r.checks.append(Check("bytes written / the answer's", max(written) / answer, 1.01))
+    r.checks.append(
+        Check(
+            "shell CPU / floor CPU",
+            r.ratio(
+                "shell CPU (process with the stream − process that only connects)", "floor CPU"
+            ),
+            1.3,
+        )
+    )
     return r
 
 
@@ -848,6 +1183,9 @@ CASES: dict[str, Callable[[Context], Result]] = {
     "connect": connect,
     "call_overhead": call_overhead,
     "streaming": streaming,
+    "prompt_stream": prompt_stream,
+    "first_token": first_token,
+    "script_stream": script_stream,
     "concurrency": concurrency,
     "completion": completion,
     "memory": memory,

@@ -79,6 +79,45 @@ class FloorClient:
                         results[event_id] = (updates[event_id], msg["output"].get("data", []))
         return results
 
+    async def stream(
+        self, endpoint: str, data: list[Any], marks: int = 100
+    ) -> tuple[list[Any], list[tuple[float, float]]]:
+        """One streaming call whose updates are applied as a client must (the diffs of
+        sse_v3): the final outputs, and (time.monotonic(), CPU seconds of this process)
+        at the first update and at every ``marks``-th part of them, as the app marks its
+        yields (``/stream_marks``)."""
+        import time
+
+        event_id = await self.join(endpoint, data)
+        values: list[Any] = []
+        seen: list[tuple[float, float]] = []
+        updates = 0
+        async with self.http.stream(
+            "GET", self.api + "/queue/data", params={"session_hash": self.session_hash}
+        ) as response:
+            async for line in response.aiter_lines():
+                if not line.startswith("data:"):
+                    continue
+                msg = json.loads(line[5:])
+                if msg.get("event_id") != event_id:
+                    continue
+                kind = msg.get("msg")
+                if kind == "process_generating":
+                    output = msg["output"]["data"]
+                    if updates == 0:
+                        values = output
+                    else:
+                        values = [apply(v, d) for v, d in zip(values, output, strict=True)]
+                    updates += 1
+                    seen.append((time.monotonic(), time.process_time()))
+                elif kind == "process_completed":
+                    values = msg["output"].get("data", values)
+                    break
+        count = int(data[0])
+        step = max(1, count // marks)
+        chosen = [seen[i] for i in range(len(seen)) if i == 0 or (i + 1) % step == 0]
+        return values, chosen
+
     async def call(self, endpoint: str, data: list[Any]) -> tuple[int, list[Any]]:
         """One call: (number of streamed updates, final outputs)."""
         event_id = await self.join(endpoint, data)
@@ -89,6 +128,30 @@ class FloorClient:
         event_ids = await asyncio.gather(*(self.join(endpoint, d) for d in datas))
         results = await self.read(set(event_ids))
         return [results[e][1] for e in event_ids]
+
+
+def apply(value: Any, diff: Any) -> Any:
+    """A streamed output's diff applied (``[[action, path, value], ...]``): what any client
+    of a generator must do."""
+    for action, path, new in diff:
+        if not path:
+            value = new if action == "replace" else value + new
+            continue
+        parent = value
+        for key in path[:-1]:
+            parent = parent[key]
+        if action == "replace":
+            parent[path[-1]] = new
+        elif action == "append":
+            parent[path[-1]] = parent[path[-1]] + new
+        elif action == "add":
+            if isinstance(parent, list):
+                parent.insert(path[-1], new)
+            else:
+                parent[path[-1]] = new
+        elif action == "delete":
+            del parent[path[-1]]
+    return value
 
 
 async def connect(url: str) -> FloorClient:

@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,9 @@ class Counts:
     memory_calls: int = 1000
     file_mb: int = 200
     keystrokes: int = 500
+    #: The long Markdown stream (prompt, script, first token): updates and runs of each.
+    stream_updates: int = 4000
+    stream_repeats: int = 5
 
     @classmethod
     def quick(cls) -> Counts:
@@ -52,6 +55,8 @@ class Counts:
             memory_calls=20,
             file_mb=2,
             keystrokes=20,
+            stream_updates=200,
+            stream_repeats=1,
         )
 
 
@@ -319,3 +324,125 @@ def machine() -> dict[str, Any]:
             )
         },
     }
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user and system) a process has used, its ended threads included."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def threads_cpu(pid: int) -> float:
+    """CPU seconds of a process's live threads, in nanosecond steps (``schedstat``), for
+    short intervals that the clock ticks of :func:`process_cpu` would round away."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0.0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat") as handle:
+                total += int(handle.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e9
+
+
+class PtyProcess:
+    """A real process on a pseudo-terminal of the given size. A thread reads all it writes
+    as it comes (so it never blocks on a full terminal), keeping each chunk's arrival time."""
+
+    def __init__(
+        self, command: list[str], env: dict[str, str], rows: int = 30, columns: int = 100
+    ) -> None:
+        import fcntl
+        import pty
+        import struct
+        import termios
+        import threading
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        self.process = subprocess.Popen(
+            command,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env={**env, "LINES": str(rows), "COLUMNS": str(columns)},
+            cwd=ROOT,
+            start_new_session=True,
+        )
+        os.close(slave)
+        self.pid = self.process.pid
+        self.output = bytearray()
+        #: (offset in ``output`` where a chunk starts, time.monotonic() it was read)
+        self.chunks: list[tuple[int, float]] = []
+        self.changed = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 1 << 16)
+            except OSError:
+                data = b""
+            now = time.monotonic()
+            with self.changed:
+                if not data:
+                    self.chunks.append((len(self.output), now))
+                    self.closed = True
+                    self.changed.notify_all()
+                    return
+                self.chunks.append((len(self.output), now))
+                self.output += data
+                self.changed.notify_all()
+
+    closed = False
+
+    def send(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def wait_for(self, pattern: bytes, start: int = 0, timeout: float = 120.0) -> int:
+        """Wait until ``pattern`` (a regex) is in the output after ``start``: the end of the
+        match."""
+        import re
+
+        compiled = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                found = compiled.search(self.output, start)
+                if found:
+                    return found.end()
+                if self.closed:
+                    raise RuntimeError(f"the process ended before {pattern!r}")
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    tail = bytes(self.output[-500:])
+                    raise TimeoutError(f"no {pattern!r} after {timeout:.0f} s: {tail!r}")
+                self.changed.wait(left)
+
+    def arrival(self, offset: int) -> float:
+        """When the byte at ``offset`` was read."""
+        with self.changed:
+            found = self.chunks[0][1]
+            for start, when in self.chunks:
+                if start > offset:
+                    break
+                found = when
+            return found
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        with suppress(OSError):
+            os.close(self.master)
+        self.reader.join(timeout=5)

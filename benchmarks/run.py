@@ -15,7 +15,7 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks.cases import CASES, Context
+from benchmarks.cases import CASES, STREAM_STATEMENT, Context
 from benchmarks.harness import ROOT, Counts, ShellRunner, machine, start_apps
 from benchmarks.report import markdown, update_document
 
@@ -39,6 +39,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--profile", type=Path, help="profile the shell side with pyinstrument into this folder"
+    )
+    parser.add_argument(
+        "--stream-statement",
+        default=STREAM_STATEMENT,
+        help="what the long-stream cases type at the prompt and run in scripts, with {n} and "
+        "{delay_ms} filled in; it must stream the bench app's /stream_markdown "
+        f"(default: {STREAM_STATEMENT!r})",
     )
     return parser.parse_args(argv)
 
@@ -65,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         print("starting the benchmark apps…", file=sys.stderr)
         apps = start_apps(["bench_app", "wide_app"], work_dir)
         shell = ShellRunner()
-        ctx = Context(apps, counts, shell, work_dir, args.profile)
+        ctx = Context(apps, counts, shell, work_dir, args.profile, args.stream_statement)
         try:
             for name in names:
                 print(f"running {name}…", file=sys.stderr)

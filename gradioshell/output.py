@@ -337,32 +337,75 @@ class LiveReporter(Reporter):
 
     While the call runs, a panel taller than the terminal shows its newest lines (a long
     answer being streamed); when it ends, the whole panel is printed, to the scrollback.
+
+    The panel is redrawn by a timer of the event loop that reads the events, between two
+    events: never at the same time as one is read, and without a thread of its own
+    contending with the loop for the interpreter. The first value is drawn as it arrives.
     """
 
     def __init__(self, output: InteractiveOutput, view: CallView) -> None:
+        import asyncio
+
         from rich.live import Live
 
         self.output = output
         self.view = view
+        try:
+            self.loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # no loop to time the redraws: rich's own thread does
+            self.loop = None
+        self.timer: asyncio.TimerHandle | None = None
         self.live = Live(
             Following(view),
             console=output.console,
             refresh_per_second=REFRESH_PER_SECOND,
+            auto_refresh=self.loop is None,
             transient=True,
             redirect_stdout=False,
             redirect_stderr=False,
         )
-        self.live.start()
+        self.live.start(refresh=self.loop is not None)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if self.loop is not None:
+            self.timer = self.loop.call_later(1 / REFRESH_PER_SECOND, self._tick)
+
+    def _tick(self) -> None:
+        self.timer = None
+        if not self.live.is_started:
+            return
+        self.live.refresh()
+        self._schedule()
+
+    def _stop_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
     def event(self, event: Event) -> None:
+        shown = bool(self.view.values)
         self.view.apply(event)
+        if not shown and self.view.values and self.live.is_started:
+            # The first words are drawn as they come, not at the next tick of the refresh.
+            self._stop_timer()
+            self.live.refresh()
+            self._schedule()
 
     def cancelled(self) -> None:
         self.view.cancel()
         self.output.told_cancelled = True
 
     def close(self) -> None:
-        self.live.stop()
+        self._stop_timer()
+        # Stopping redraws the live view once more before erasing it: drawn finished, a long
+        # answer would be drawn whole, then again for the scrollback. It is drawn as the
+        # live view was, its end only, with its final status.
+        self.view.live = True
+        try:
+            self.live.stop()
+        finally:
+            self.view.live = False
         if not self.output.paged(self.view, left=self.view.headline()):
             self.output.console.print(self.view)
 

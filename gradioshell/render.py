@@ -83,6 +83,8 @@ class CallView:
         self.error: Failed | None = None
         self.cancelled = False
         self.updates = 0
+        #: Drawn as while it runs (long values by their end only), even once finished.
+        self.live = False
 
     def apply(self, event: Event) -> None:
         if isinstance(event, Queued):
@@ -183,8 +185,9 @@ class CallView:
                 preview=self.preview,
                 preview_pixels=self.preview_pixels,
                 theme=self.theme,
-                live=self.finished is None,
+                live=self.finished is None or self.live,
                 images=self.images,
+                moving=self.finished is None,
             )
         from gradioshell.readable import output_kinds
         from gradioshell.renderers import Look, render_output
@@ -193,8 +196,9 @@ class CallView:
             preview=self.preview,
             preview_pixels=self.preview_pixels,
             theme=self.theme,
-            live=self.finished is None,
+            live=self.finished is None or self.live,
             images=self.images,
+            moving=self.finished is None,
         )
         kinds = output_kinds(self.endpoint)
         drawn = [render_output(v, kinds[0] if kinds else None, look) for v in self.values]
@@ -257,6 +261,7 @@ def outputs_table(
     theme: str = "dark",
     live: bool = False,
     images: str = "blocks",
+    moving: bool = True,
 ) -> RenderableType:
     """The outputs of a call, each drawn by its component's renderer: a short value beside
     its label, a block (Markdown, a transcript, a table, code) under it."""
@@ -264,7 +269,12 @@ def outputs_table(
     from gradioshell.renderers import Look, render_output
 
     look = Look(
-        preview=preview, preview_pixels=preview_pixels, theme=theme, live=live, images=images
+        preview=preview,
+        preview_pixels=preview_pixels,
+        theme=theme,
+        live=live,
+        images=images,
+        moving=moving,
     )
     kinds = output_kinds(endpoint)
     labels = [r.label for r in endpoint.returns]

@@ -10,6 +10,7 @@ draws. Every string an app sent is sanitized (``text.safe``) and never read as r
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from gradioshell.text import files_of, json_text, safe, safe_line, unwrap, with_
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.segment import Segment
 
 
 @dataclass(frozen=True)
@@ -48,12 +50,15 @@ class Look:
     live: bool = False
     #: How images are drawn: ``blocks`` (half-blocks) or the terminal's image protocol.
     images: str = "blocks"
+    #: Whether a live view is still redrawn (its last frame, once the call has ended, is
+    #: drawn as a live one for its text, with its real images).
+    moving: bool = True
 
     @property
     def protocol(self) -> str:
         """The image protocol to draw with now: half-blocks while the view is redrawn live
         (an image sent again at each refresh would flicker), real images once it is still."""
-        return "blocks" if self.live else self.images
+        return "blocks" if self.live and self.moving else self.images
 
     @property
     def code_theme(self) -> str:
@@ -114,29 +119,168 @@ def captions(value: Any) -> list[str | None]:
 # -- Markdown and code ---------------------------------------------------------------------------
 
 
-LIVE_TAIL = 4000
-"""While a call runs, Markdown longer than this many characters is drawn from a paragraph
-near its end: rendering all of a long answer at every refresh would take the whole CPU, and
-the live view shows only its newest lines anyway. The whole text is drawn when it ends."""
+LIVE_ROWS = 2
+"""While a call runs, Markdown is drawn only from about this many screenfuls before its
+end (rows of its source, long lines counted as the rows they wrap to): the live view shows
+its newest lines only, and drawing a long answer whole at every refresh would cost more
+the longer it grows. The whole text is drawn when the call ends."""
+LIVE_CHROME = 6
+"""Rows of the live panel around a Markdown output: borders, status, label, the line that
+says what is left out, and the prompt's line."""
+LIVE_BLOCKS = 256
+"""Drawn blocks of live Markdown kept for the next redraws (a block no longer changes once
+the next one has begun)."""
 
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)", re.M)
 
 
 def markdown(text: str, look: Look, style: str = "") -> RenderableType:
     """Markdown rendered, code blocks highlighted. Links are written out (``text (url)``),
-    never sent to the terminal as hyperlinks."""
+    never sent to the terminal as hyperlinks. While the call runs (``look.live``), only the
+    end that the live view has room for is drawn (:class:`LiveMarkdown`)."""
+    if look.live:
+        return LiveMarkdown(text, look, style)
+    return _markdown(text, look, style)
+
+
+def _markdown(text: str, look: Look, style: str) -> RenderableType:
     from rich.markdown import Markdown
 
     _use_plain_code_blocks()
-    left_out = 0
-    if look.live and len(text) > LIVE_TAIL:
-        text, left_out = markdown_tail(text)
-    shown = Markdown(
+    return Markdown(
         html_as_text(safe(text)), code_theme=look.code_theme, hyperlinks=False, style=style
     )
-    if not left_out:
-        return shown
-    return Group(Text(f"… {left_out} earlier lines", style="dim"), shown)
+
+
+_drawn_blocks: OrderedDict[tuple[str, int, str, str], list[list[Segment]]] = OrderedDict()
+
+
+class LiveMarkdown:
+    """Markdown that is still growing, drawn so that each redraw costs the same however
+    long the text has grown: only from a block's start a little more than the terminal's
+    height before its end (a code block cut at its start reopened with its fence), and
+    block by block, each block that is followed by another (it can no longer change) drawn
+    once and kept. Blocks are drawn one blank line apart, as rich draws them together."""
+
+    def __init__(self, text: str, look: Look, style: str = "") -> None:
+        self.text = text
+        self.look = look
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        width = max(options.max_width, 20)
+        # The panel around it takes a few rows (its borders, status, label, the prompt):
+        # drawn within the rest, it is not cut again, and says itself what it leaves out.
+        height = max(console.size.height - LIVE_CHROME, 4)
+        tail, left_out = markdown_tail(self.text, int(height * LIVE_ROWS), width)
+        blocks = markdown_blocks(tail)
+        options = options.update(width=width, height=None)
+        # From the last block up, until the terminal's height is filled: the blocks above
+        # are not drawn at all.
+        shown: list[list[list[Segment]]] = []
+        rows = 0
+        index = len(blocks)
+        while index > 0 and rows < height:
+            index -= 1
+            lines = self._block(console, options, blocks[index], index < len(blocks) - 1)
+            if lines:
+                shown.append(lines)
+                rows += len(lines) + 1
+        left_out += sum(block.count("\n") + 2 for block in blocks[:index])
+        drawn: list[list[Segment]] = []
+        for lines in reversed(shown):
+            if drawn:
+                drawn.append([])
+            drawn.extend(lines)
+        if len(drawn) > height:
+            left_out += len(drawn) - height  # the rows cut from the top block
+            drawn = drawn[len(drawn) - height :]
+        if left_out:
+            yield Text(f"… {left_out} earlier lines", style="dim")
+        for line in drawn:
+            yield from line
+            yield Segment.line()
+
+    def _block(
+        self, console: Console, options: ConsoleOptions, block: str, complete: bool
+    ) -> list[list[Segment]]:
+        """A block's lines, drawn once if it is ``complete`` (followed by another)."""
+        key = (block, options.max_width, self.look.code_theme, self.style)
+        lines = _drawn_blocks.get(key)
+        if lines is not None:
+            _drawn_blocks.move_to_end(key)
+            return lines
+        drawn = _markdown(block, self.look, self.style)
+        lines = _trimmed(console.render_lines(drawn, options, pad=False))
+        if complete:  # the same at every redraw
+            _drawn_blocks[key] = lines
+            while len(_drawn_blocks) > LIVE_BLOCKS:
+                _drawn_blocks.popitem(last=False)
+        return lines
+
+
+def _trimmed(lines: list[list[Segment]]) -> list[list[Segment]]:
+    """Lines without the blank ones at their start and end."""
+
+    def blank(line: list[Segment]) -> bool:
+        return not "".join(segment.text for segment in line).strip()
+
+    start, end = 0, len(lines)
+    while start < end and blank(lines[start]):
+        start += 1
+    while end > start and blank(lines[end - 1]):
+        end -= 1
+    return lines[start:end]
+
+
+def markdown_blocks(text: str) -> list[str]:
+    """A Markdown text split at its blank lines outside code blocks."""
+    blocks = []
+    start = position = 0
+    while True:
+        gap = text.find("\n\n", position)
+        if gap < 0:
+            blocks.append(text[start:])
+            return [block for block in blocks if block.strip()]
+        if len(_FENCE_LINE.findall(text, start, gap)) % 2 == 0:
+            blocks.append(text[start:gap])
+            start = gap + 2
+        position = gap + 2
+
+
+def markdown_tail(text: str, rows: int, width: int) -> tuple[str, int]:
+    """The end of a Markdown text that fills about ``rows`` rows ``width`` cells wide, from
+    the start of a line (of a paragraph where one starts near it), and how many lines come
+    before it. Inside a code block, the block's opening fence is put back before it."""
+    start = len(text)
+    used = 0
+    while start > 0 and used < rows:
+        line_start = text.rfind("\n", 0, start - 1) + 1
+        length = start - line_start
+        used += max(1, -(-length // width))
+        if used > rows and length > width:
+            # One long line: start within it, at a word, about as many rows before its end.
+            cut = start - (rows - (used - max(1, -(-length // width)))) * width
+            space = text.find(" ", max(cut, line_start), start)
+            start = space + 1 if space >= 0 else line_start
+            break
+        start = line_start
+    if start <= 0:
+        return text, 0
+    # A paragraph's start a few lines up reads better than the middle of one.
+    blank = text.rfind("\n\n", max(0, start - 4 * width), start)
+    if blank >= 0 and "```" not in text[blank:start] and "~~~" not in text[blank:start]:
+        start = blank + 2
+    fences = _FENCE_LINE.findall(text, 0, start)
+    tail = text[start:]
+    if len(fences) % 2:
+        # Inside a code block: reopen it with its own fence line (and language).
+        opener = list(_FENCE_LINE.finditer(text, 0, start))[-1]
+        line_end = text.find("\n", opener.start())
+        tail = text[opener.start() : line_end + 1] + tail
+    return tail, text.count("\n", 0, start)
 
 
 _HTML_LINE = re.compile(r"^ {0,3}</?[A-Za-z][^>]*>")
@@ -159,19 +303,6 @@ def html_as_text(text: str) -> str:
                 continue
         lines.append(line)
     return "\n".join(lines)
-
-
-def markdown_tail(text: str, size: int = LIVE_TAIL) -> tuple[str, int]:
-    """The end of a Markdown text from a paragraph's start (outside any code block) about
-    ``size`` characters before its end, and how many lines come before it."""
-    start = len(text) - size
-    while True:
-        start = text.find("\n\n", start)
-        if start < 0:
-            return text, 0
-        start += 2
-        if len(_FENCE_LINE.findall(text, 0, start)) % 2 == 0:
-            return text[start:], text.count("\n", 0, start)
 
 
 _patched = False

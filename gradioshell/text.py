@@ -37,10 +37,34 @@ def _visible(match: re.Match[str]) -> str:
     return ascii(match.group())[1:-1]
 
 
+def _safe(value: str) -> str:
+    return _HIDDEN.sub(_visible, _ESCAPES.sub("", value))
+
+
+GROWING = 2048
+"""Texts at least this long are remembered by :func:`safe` (the last few), so that a text
+that grows (a streamed answer, made safe at each update) costs only its new part."""
+_GROWN: list[tuple[str, str]] = []
+
+
 def safe(value: str) -> str:
     """``value`` fit for the terminal: escape sequences removed, every other control,
-    invisible or direction-changing character shown as an escape. Line breaks and tabs stay."""
-    return _HIDDEN.sub(_visible, _ESCAPES.sub("", value))
+    invisible or direction-changing character shown as an escape. Line breaks and tabs stay.
+
+    A long text that extends one made safe just before is made safe from where that one
+    ended (when it had no escape character, which a sequence could have continued)."""
+    if len(value) < GROWING:
+        return _safe(value)
+    for before, shown in _GROWN:
+        if value.startswith(before):
+            result = shown + _safe(value[len(before) :])
+            break
+    else:
+        result = _safe(value)
+    if "\x1b" not in value:
+        _GROWN.insert(0, (value, result))
+        del _GROWN[4:]
+    return result
 
 
 def safe_line(value: str) -> str:

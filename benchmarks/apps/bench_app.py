@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import tempfile
+import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -26,6 +28,59 @@ async def stream(n: str):  # type: ignore[no-untyped-def]
     """Yield n small updates as fast as the server can send them."""
     for i in range(int(n)):
         yield str(i)
+
+
+def answer_text(size: int = 25_000) -> str:
+    """A long Markdown answer, as a chat model writes one: headings, paragraphs, lists and
+    code blocks, about ``size`` characters."""
+    parts = ["Quokka: here is the plan, step by step.\n\n"]
+    section = 0
+    while sum(map(len, parts)) < size:
+        section += 1
+        parts.append(f"## Part {section}: what to change\n\n")
+        parts.append(
+            f"Step **{section}** keeps the *old* behaviour where it matters and changes "
+            "`only` what the measurements show, so that a reader can follow every decision "
+            "from the profile to the code and back again.\n\n"
+        )
+        for item in range(4):
+            parts.append(f"- item {item + 1} of part {section}: check the figure, then commit\n")
+        parts.append("\n```python\n")
+        parts.append(f"def step_{section}(values: list[int]) -> int:\n")
+        parts.append("    total = 0\n    for value in values:\n        total += value * 2\n")
+        parts.append("    return total\n```\n\n")
+        parts.append(f"1. first, measure part {section}\n2. then, change one thing\n\n")
+    return "".join(parts)
+
+
+ANSWER = answer_text()
+MARKS: dict[str, list[float]] = {"yields": []}
+
+
+async def stream_markdown(n: str, delay_ms: str):  # type: ignore[no-untyped-def]
+    """Yield a growing Markdown answer in n updates (about 25 KB at the end), one every
+    delay_ms milliseconds at most. The monotonic time of the first yield and of every
+    hundredth part of the updates is kept for /stream_marks."""
+    count = max(1, int(n))
+    delay = float(delay_ms) / 1000
+    marks: list[float] = []
+    MARKS["yields"] = marks
+    step = max(1, count // 100)
+    text = ""
+    first = ANSWER.index(" ") + 1  # the first update is one word, "Quokka: "
+    for i in range(count):
+        end = first + (len(ANSWER) - first) * i // max(count - 1, 1)
+        text = ANSWER[: max(end, first)]
+        if i == 0 or (i + 1) % step == 0:
+            marks.append(time.monotonic())
+        yield text
+        if delay:
+            await asyncio.sleep(delay)
+
+
+def stream_marks() -> str:
+    """The monotonic times of the last stream_markdown's first yield and every hundredth."""
+    return json.dumps(MARKS["yields"])
 
 
 async def slow(seconds: str) -> str:
@@ -60,6 +115,13 @@ def build() -> gr.Blocks:
         out = gr.Textbox(label="out")
         gr.Button("echo").click(echo, text, out, api_name="echo")
         gr.Button("stream").click(stream, text, out, api_name="stream")
+        count = gr.Textbox(label="n")
+        delay = gr.Textbox(label="delay_ms")
+        answer = gr.Markdown(label="answer")
+        gr.Button("stream_markdown").click(
+            stream_markdown, [count, delay], answer, api_name="stream_markdown"
+        )
+        gr.Button("stream_marks").click(stream_marks, None, out, api_name="stream_marks")
         gr.Button("slow").click(slow, text, out, api_name="slow", concurrency_limit=100)
         outfile = gr.File(label="file out")
         gr.Button("make_file").click(make_file, text, outfile, api_name="make_file")
