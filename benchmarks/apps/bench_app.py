@@ -78,6 +78,13 @@ async def stream_markdown(n: str, delay_ms: str):  # type: ignore[no-untyped-def
             await asyncio.sleep(delay)
 
 
+async def chat_markdown(message: str, history: list):  # type: ignore[no-untyped-def]
+    """The same growing answer as a ChatInterface's reply: the message is ``N DELAY_MS``."""
+    n, _, delay_ms = message.partition(" ")
+    async for text in stream_markdown(n, delay_ms or "0"):
+        yield text
+
+
 def stream_marks() -> str:
     """The monotonic times of the last stream_markdown's first yield and every hundredth."""
     return json.dumps(MARKS["yields"])
@@ -127,6 +134,7 @@ def build() -> gr.Blocks:
         gr.Button("make_file").click(make_file, text, outfile, api_name="make_file")
         infile = gr.File(label="file in", type="filepath")
         gr.Button("file_size").click(file_size, infile, out, api_name="file_size")
+        gr.ChatInterface(chat_markdown)  # the same answer, in chat mode: chat /chat_markdown
     return demo
 
 
