@@ -666,7 +666,8 @@ class PromptShell:
             thread.start()
         self.term.send(statement + "\r")
         first = self.term.wait_for(re.escape(FIRST_WORD), start) - len(FIRST_WORD)
-        done = self.term.wait_for(rb"done in", start)
+        # A call's panel ends with "done in"; a chat answer with its time to first token.
+        done = self.term.wait_for(rb"done in|to first token|answered in", start)
         self.mark = self.term.wait_for(rb"app1" + PROMPT, max(done, first))
         cpu = process_cpu(pid) - before
         stop.set()
