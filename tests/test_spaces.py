@@ -280,23 +280,30 @@ def test_no_gpu_free_is_retried_but_app_errors_are_not(run_shell, hub: StandInHu
 # -- timeouts say which phase ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def one_at_a_time(slow_app: tuple[RunningApp, Path]) -> RunningApp:
-    return slow_app[0]
+def test_timeouts_say_the_phase(
+    run_shell, shell_env: dict[str, str], slow_app: tuple[RunningApp, Path], tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
 
+    from tests.waiting import wait_until
 
-def test_timeouts_say_the_phase(run_shell, one_at_a_time: RunningApp, tmp_path: Path) -> None:
+    app, marker = slow_app
     config = tmp_path / "config.toml"
     config.write_text("[timeouts]\nstream_idle = 0.6\n")
-    url = one_at_a_time.url
-    queued = run_shell(
-        "--config",
-        str(config),
-        "--keep-going",
-        "-c",
-        f"connect {url} as a; connect {url} as b; @a tick seconds=4 tag=first &; "
-        "@b tick seconds=0 tag=second",
+    url = app.url
+    # Another client, without an idle limit of its own, holds the app's one slot for 4 s.
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "gradioshell", "-c", f"connect {url}; tick seconds=4 tag=holding"],
+        env=shell_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
+    try:
+        wait_until(lambda: "holding" in marker.read_text().split(), what="the slot taken")
+        queued = run_shell("--config", str(config), "-c", f"connect {url}; tick seconds=0 tag=q")
+    finally:
+        holder.wait(timeout=60)
     assert "error: timed out in the app's queue: " in queued.stderr, queued.stderr
     assert "Slow is not dead: the app is up but busy; try again later" in queued.stderr
     running = run_shell("--config", str(config), "-c", f"connect {url}; tick seconds=3 tag=third")
