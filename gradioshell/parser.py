@@ -273,8 +273,9 @@ def _match_bracket(line: str, i: int) -> int:
 
 def quote(value: str) -> str:
     """Quote ``value`` so that parsing it gives back one word with exactly that value: never
-    a reference (``$_``), a ``name=value`` pair, a comment, two statements or two words."""
-    if value and not value.startswith("$") and not _SPECIAL.search(value):
+    a reference (``$_``), a ``name=value`` pair, a comment, two statements or two words, nor
+    a system command (``!CMD``) when it is the first word."""
+    if value and not value.startswith(("$", SYSTEM)) and not _SPECIAL.search(value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -930,6 +930,7 @@ def test_json_output_is_valid_and_odd_values_give_plain_errors(servers, shell) -
 
 @given(st.text() | st.text().map(lambda text: "$" + text))
 @example("$_")
+@example("!0")
 @example("go;connect elsewhere --token")
 def test_quoted_text_parses_back_to_exactly_the_value(value: str) -> None:
     """5. What completion inserts is one word whose value is the text, never a reference."""
