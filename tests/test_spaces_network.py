@@ -191,3 +191,31 @@ def test_proxy_login_and_its_password_never_shown(
     for result in (good, bad):
         assert PASSWORD not in result.stderr + result.stdout
         assert "wrong" not in result.stderr + result.stdout
+
+
+def test_the_default_certificates_are_read_at_the_first_handshake_and_verify(
+    tls_app: tuple[RunningApp, Path],
+) -> None:
+    """An app on http:// never pays for reading the CA bundle; the first TLS connection
+    reads it, and an unknown authority is still refused."""
+    import ssl
+
+    from gradioshell.gradio.http import TrustOnFirstUse
+
+    app, _ = tls_app
+    context = TrustOnFirstUse()  # the certificates httpx bundles
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert ssl.SSLContext.cert_store_stats(context)["x509_ca"] == 0
+    with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+        httpx.get(f"{app.url}/ok/config", verify=context, timeout=10)
+    assert ssl.SSLContext.cert_store_stats(context)["x509_ca"] > 0
+
+
+def test_the_shell_without_a_ca_setting_refuses_an_unknown_authority(
+    run_shell, tls_app: tuple[RunningApp, Path]
+) -> None:
+    app, _ = tls_app
+    clear = {"SSL_CERT_FILE": "", "REQUESTS_CA_BUNDLE": "", "SSL_CERT_DIR": "", "NO_PROXY": "*"}
+    refused = run_shell("-c", f"connect {app.url}/ok", env=clear)
+    assert refused.returncode == 1
+    assert "CERTIFICATE_VERIFY_FAILED" in refused.stderr.upper()

@@ -21,8 +21,11 @@ import builtins
 import contextlib
 import errno
 import functools
+import os
 import socket
 import ssl
+import sys
+import threading
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -59,14 +62,78 @@ TRANSPORT_HEADERS = ("accept", "accept-encoding", "connection", "user-agent", "h
 @functools.cache
 def tls_context(cafile: str | None = None) -> ssl.SSLContext:
     """The verifying TLS context every session shares: with the CA bundle ``cafile``, else
-    the default one (``SSL_CERT_FILE`` or the bundled certificates).
+    the default one (``SSL_CERT_DIR``, or the certificates httpx bundles).
 
-    Loading the CA bundle is most of the cost of a new httpx client (tens of milliseconds,
-    more than the /config and /info requests of a local app), so it is done once.
+    Loading a CA bundle is most of the cost of a new httpx client (tens of milliseconds,
+    more than the /config and /info requests of a local app), so it is done once, and only
+    when the first TLS connection is made: an app on ``http://`` never pays for it. A bundle
+    the user named must be readable now, so that a missing one is said before anything is
+    sent.
     """
     if cafile:
-        return ssl.create_default_context(cafile=cafile)
-    return httpx.create_ssl_context()
+        with open(cafile, "rb"):
+            pass
+        return TrustOnFirstUse(cafile=cafile)
+    return TrustOnFirstUse(capath=os.environ.get("SSL_CERT_DIR") or None)
+
+
+class TrustOnFirstUse(ssl.SSLContext):
+    """A verifying client context that reads its CA certificates at its first handshake.
+
+    Every TLS connection (httpx's, through anyio or asyncio, and the websockets library's)
+    wraps its socket or memory BIO with the context, so the certificates are there before
+    any peer is verified. Otherwise made as ``ssl.create_default_context`` makes one; with
+    neither a file nor a directory it trusts the certificates httpx bundles (certifi).
+    """
+
+    _lock = threading.Lock()
+    _where: tuple[str | None, str | None]
+    _loaded: bool
+
+    def __new__(cls, cafile: str | None = None, capath: str | None = None) -> TrustOnFirstUse:
+        context = super().__new__(cls, ssl.PROTOCOL_TLS_CLIENT)
+        context._where = (cafile, capath)
+        context._loaded = False
+        return context
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        with self._lock:
+            if self._loaded:
+                return
+            cafile, capath = self._where
+            if cafile is None and capath is None:
+                import certifi
+
+                cafile = certifi.where()
+            try:
+                self.load_verify_locations(cafile=cafile, capath=capath)
+            except (OSError, ssl.SSLError) as exc:
+                reason = getattr(exc, "strerror", None) or str(exc)
+                raise ssl.SSLError(
+                    f"cannot read the CA bundle {cafile or capath}: {reason}"
+                ) from None
+            keylog = os.environ.get("SSLKEYLOGFILE")
+            if keylog and not sys.flags.ignore_environment:
+                self.keylog_filename = keylog
+            self._loaded = True
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        self._load()
+        return super().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        self._load()
+        return super().wrap_bio(*args, **kwargs)
+
+    def get_ca_certs(self, binary_form: bool = False) -> Any:
+        self._load()
+        return super().get_ca_certs(binary_form)
+
+    def cert_store_stats(self) -> dict[str, int]:
+        self._load()
+        return super().cert_store_stats()
 
 
 def new_client(
