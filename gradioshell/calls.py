@@ -27,13 +27,13 @@ from gradioshell.gradio import (
     GradioError,
     bind,
 )
-from gradioshell.parser import Word
 from gradioshell.refs import parse_reference, resolve
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from gradioshell.context import CallContext
+    from gradioshell.parser import Word
     from gradioshell.results import Reporter
     from gradioshell.sessions import CallRecord, Session
 

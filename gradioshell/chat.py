@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gradioshell import calls, transfers
+from gradioshell.chathelp import SLASH_INTRO, SLASH_OUTRO, SLASH_ROWS
 from gradioshell.errors import ShellError, UsageError
 from gradioshell.gradio import Completed, Endpoint, Generating, Return
 from gradioshell.gradio.values import FileInput, chat_format
@@ -551,46 +552,6 @@ class ChatReporter(Reporter):
 
 
 # -- chat mode's lines --------------------------------------------------------------------------
-
-SLASH_INTRO = (
-    "In chat mode a line is a message, sent as typed (no quoting). Alt-Enter starts a "
-    "new line; pasted text is one message; // starts a message with a slash."
-)
-SLASH_ROWS = (
-    ("/help", "these commands"),
-    ("/exit", "back to the shell prompt (Ctrl-D too), the conversation kept"),
-    ("/retry", "send the last message again"),
-    ("/undo", "take back the last exchange (where the shell keeps history)"),
-    ("/clear", "a new conversation (a new session where the app keeps it)"),
-    ("/history", "the conversation so far"),
-    ("/save FILE", "the conversation as Markdown (FILE.json: the messages)"),
-    ("/load FILE", "a saved .json conversation back (where the shell keeps it)"),
-    ("/set NAME VALUE", "one of the app's other inputs (temperature...), kept"),
-    ("/settings", "those inputs and their values"),
-    ("/attach PATH...", "files for the next message (multimodal apps)"),
-)
-SLASH_OUTRO = "Ctrl-C stops an answer (the app stops too) and keeps what came."
-SLASH_HELP = "\n".join(
-    [
-        SLASH_INTRO.replace(" Alt-Enter", "\nAlt-Enter"),
-        *(f"  {name:<17} {what}" for name, what in SLASH_ROWS),
-        SLASH_OUTRO,
-    ]
-)
-
-SLASH_COMMANDS = (
-    "/help",
-    "/exit",
-    "/retry",
-    "/undo",
-    "/clear",
-    "/history",
-    "/save",
-    "/load",
-    "/set",
-    "/settings",
-    "/attach",
-)
 
 
 async def handle_line(shell: CallContext, talk: Conversation, line: str) -> bool:

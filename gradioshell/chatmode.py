@@ -16,7 +16,8 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.styles import DynamicStyle
 
-from gradioshell.chat import SLASH_COMMANDS, Conversation, handle_line
+from gradioshell.chat import Conversation, handle_line
+from gradioshell.chathelp import SLASH_COMMANDS
 from gradioshell.errors import CallFailed, ShellError
 from gradioshell.gradio import GradioError
 

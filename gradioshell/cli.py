@@ -11,12 +11,25 @@ from gradioshell import __version__
 __all__ = ["build_parser"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """Names the config file in its help only when the help is shown: finding the file's
+    place costs more than the rest of reading the command line."""
+
+    def format_help(self) -> str:
+        if self.epilog and CONFIG_PLACE in self.epilog:
+            self.epilog = self.epilog.replace(CONFIG_PLACE, _config_path())
+        return super().format_help()
+
+
+CONFIG_PLACE = "{config file}"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gradioshell",
         description="An interactive shell for Gradio apps.",
         epilog="Inside the shell, type 'help' for the commands. "
-        f"Settings are read from {_config_path()} (see --config).",
+        f"Settings are read from {CONFIG_PLACE} (see --config).",
     )
     parser.add_argument(
         "target",

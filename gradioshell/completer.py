@@ -21,17 +21,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
-from prompt_toolkit.document import Document
 
 from gradioshell.commands import COMMANDS
 from gradioshell.gradio.files import is_file_parameter
 from gradioshell.parser import NAME_WORD, ParseError, Statement, Word, parse_line, quote
-from gradioshell.registry import Arg, Command, Grammar, Opt
 from gradioshell.targets import SESSION_MARK, resolve, resolve_endpoint, session_word
 from gradioshell.text import json_text, safe_line, short
 
 if TYPE_CHECKING:
+    from prompt_toolkit.document import Document
+
     from gradioshell.gradio import Endpoint, GradioApp, Parameter
+    from gradioshell.registry import Arg, Command, Grammar, Opt
     from gradioshell.sessions import CallRecord, Session
     from gradioshell.state import State as Shell
 

@@ -18,15 +18,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 if TYPE_CHECKING:
     from gradioshell.settings import Settings
 
 APP_NAME = "gradioshell"
+
+
+def _toml() -> Any:
+    """The TOML reader, imported when there is TOML to read."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
 
 
 def config_path() -> Path:
@@ -248,6 +252,7 @@ def set_key(settings: Settings, key: Key, text: str, *, literal: bool = False) -
     ``literal``, always the text); return it. A ValueError says what is wrong."""
     value: Any = text
     if not literal:
+        tomllib = _toml()
         try:
             value = tomllib.loads(f"value = {text}")["value"]
         except tomllib.TOMLDecodeError:
@@ -343,6 +348,7 @@ def load(settings: Settings, path: Path | None = None) -> list[ConfigError]:
         return [ConfigError(path, None, "no such file")] if explicit else []
     except (OSError, UnicodeDecodeError) as exc:
         return [ConfigError(path, None, f"cannot read it: {getattr(exc, 'strerror', exc)}")]
+    tomllib = _toml()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

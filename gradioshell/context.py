@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
 import sys
 import time
@@ -19,11 +20,11 @@ from collections.abc import Awaitable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from gradioshell.errors import ShellError
-from gradioshell.hub import TokenStore
 from gradioshell.sessions import CallRecord, Session, SessionRegistry
 from gradioshell.settings import Settings
 
 if TYPE_CHECKING:
+    from gradioshell.hub import TokenStore
     from gradioshell.results import Output
 
 T = TypeVar("T")
@@ -41,8 +42,15 @@ class CallContext:
         self.sessions = SessionRegistry()
         self.results: list[CallRecord] = []
         self.variables: dict[str, Any] = {}
-        self.tokens = TokenStore()
         self._background: set[asyncio.Task[Any]] = set()
+
+    @functools.cached_property
+    def tokens(self) -> TokenStore:
+        """The Hugging Face tokens, read when first needed (the Hub client is not imported
+        by a start-up that never speaks to the Hub)."""
+        from gradioshell.hub import TokenStore
+
+        return TokenStore()
 
     def require_session(self, name: str | None = None) -> Session:
         """The session ``name``, or the default one; a one-line error when there is none."""

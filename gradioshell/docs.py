@@ -33,13 +33,13 @@ def help_text() -> str:
     os.environ["XDG_CONFIG_HOME"] = os.path.expanduser("~/.config")
     try:
         parser = build_parser()
+        parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=HELP_WIDTH)
+        return parser.format_help()  # names the config file: with the variable above
     finally:
         if saved is None:
             del os.environ["XDG_CONFIG_HOME"]
         else:
             os.environ["XDG_CONFIG_HOME"] = saved
-    parser.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=HELP_WIDTH)
-    return parser.format_help()
 
 
 def commands_md() -> str:

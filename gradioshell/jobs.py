@@ -15,17 +15,7 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from gradioshell import calls
 from gradioshell.errors import CallFailed, ShellError
-from gradioshell.gradio import (
-    Call,
-    Endpoint,
-    Event,
-    Failed,
-    GradioError,
-    Queued,
-    Started,
-)
 from gradioshell.readable import output_kinds, summary
 from gradioshell.records import event_record, run_time, value_lines
 from gradioshell.results import JobNews, Reporter
@@ -33,6 +23,7 @@ from gradioshell.text import short
 
 if TYPE_CHECKING:
     from gradioshell.context import CallContext
+    from gradioshell.gradio import Call, Endpoint, Event
     from gradioshell.sessions import CallRecord, Session
 
 log = logging.getLogger(__name__)
@@ -122,6 +113,8 @@ class JobReporter(Reporter):
         self.job = job
 
     def event(self, event: Event) -> None:
+        from gradioshell.gradio import Queued, Started
+
         job = self.job
         if len(job.events) < MAX_EVENTS:
             job.events.append(event)
@@ -199,6 +192,9 @@ class JobManager:
         return job
 
     async def _run(self, job: Job, data: list[Any], inputs: list[Any] | None = None) -> None:
+        from gradioshell import calls
+        from gradioshell.gradio import GradioError
+
         reporter = JobReporter(self, job)
         shell = self.shell
         try:
@@ -414,6 +410,8 @@ class JobManager:
 
 def event_json(job: Job, event: Event) -> dict[str, Any]:
     """An event of a job as the JSON object ``events N`` writes."""
+    from gradioshell.gradio import Failed
+
     record = {**event_record(event), "job": job.number}
     if isinstance(event, Failed) and not record.get("title"):
         record.pop("title", None)

@@ -13,8 +13,6 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from prompt_toolkit.document import Document
-from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles.pygments import pygments_token_to_classname
 from pygments.lexer import RegexLexer, bygroups, include
@@ -37,6 +35,9 @@ from gradioshell.refs import REFERENCE_PATTERN
 from gradioshell.targets import resolve
 
 if TYPE_CHECKING:
+    from prompt_toolkit.document import Document
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
+
     from gradioshell.state import State as Shell
 
 log = logging.getLogger(__name__)

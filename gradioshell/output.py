@@ -15,7 +15,6 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
@@ -34,6 +33,8 @@ from gradioshell.text import json_text, safe_line
 
 if TYPE_CHECKING:
     import subprocess
+
+    from rich.segment import Segment
 
     from gradioshell.render import CallView
     from gradioshell.settings import Settings

@@ -7,11 +7,11 @@ import contextlib
 import logging
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.enums import EditingMode
-from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.patch_stdout import patch_stdout
@@ -22,8 +22,12 @@ from gradioshell.errors import ExitShell
 from gradioshell.history import ShellHistory, recent_targets
 from gradioshell.key_bindings import build_key_bindings
 from gradioshell.lexer import PromptLexer
-from gradioshell.shell import Shell
 from gradioshell.toolbar import toolbar
+
+if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
+
+    from gradioshell.shell import Shell
 
 log = logging.getLogger(__name__)
 

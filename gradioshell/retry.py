@@ -20,21 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from gradioshell import calls, quota
 from gradioshell.errors import AppFailed, UsageError
-from gradioshell.gradio import (
-    ConnectionFailed,
-    GradioError,
-    QueueFull,
-    SessionNotFound,
-    TimedOut,
-    TooManyRequests,
-    Unavailable,
-)
 from gradioshell.parser import Word
 from gradioshell.results import Reporter
 
 if TYPE_CHECKING:
+    from gradioshell import quota
     from gradioshell.context import CallContext
     from gradioshell.gradio import Call, Endpoint, Event
     from gradioshell.sessions import CallRecord, Session
@@ -55,6 +46,8 @@ class RetryPolicy:
     max_backoff: float = 30.0
 
     def delay(self, attempt: int, error: BaseException | None = None) -> float:
+        from gradioshell.gradio import TooManyRequests
+
         delay = min(self.max_backoff, self.backoff * 2.0 ** (attempt - 1))
         if isinstance(error, TooManyRequests) and error.retry_after is not None:
             delay = max(delay, error.retry_after)
@@ -97,6 +90,16 @@ def take_options(words: list[Word], base: RetryPolicy) -> tuple[list[Word], Retr
 
 def transient(error: BaseException) -> bool:
     """Whether ``error`` is a fault that a later try of the same call may not meet."""
+    from gradioshell import quota
+    from gradioshell.gradio import (
+        ConnectionFailed,
+        QueueFull,
+        SessionNotFound,
+        TimedOut,
+        TooManyRequests,
+        Unavailable,
+    )
+
     if isinstance(error, AppFailed):
         failure = error.original
         found = quota.parse(failure.message, failure.title)
@@ -111,6 +114,8 @@ def transient(error: BaseException) -> bool:
 
 def quota_of(error: BaseException) -> quota.GpuQuota | None:
     """The GPU quota that stopped a call, if waiting brings it back."""
+    from gradioshell import quota
+
     if not isinstance(error, AppFailed):
         return None
     found = quota.parse(error.original.message, error.original.title)
@@ -132,6 +137,8 @@ class QuotaGate:
             await asyncio.sleep(min(remaining, 1.0))
 
     async def pause(self, found: quota.GpuQuota) -> None:
+        from gradioshell import quota
+
         seconds = found.seconds_to_wait()
         until = time.monotonic() + seconds
         if until > self.until + 1.0:
@@ -165,6 +172,9 @@ async def run(
     label: str = "",
 ) -> CallRecord:
     """:func:`gradioshell.calls.run`, tried again as ``rules`` allow; a new reporter per try."""
+    from gradioshell import calls, quota
+    from gradioshell.gradio import GradioError
+
     attempt = 0
     waits = gate is not None or rules.wait_quota
     token = quota.WAITING.set(waits)
@@ -245,6 +255,8 @@ def say(shell: CallContext, message: str, record: dict[str, Any]) -> None:
 
 async def countdown(shell: CallContext, seconds: float) -> None:
     """Wait ``seconds`` for the GPU quota, showing the time left; Ctrl-C stops waiting."""
+    from gradioshell import quota
+
     at = time.strftime("%H:%M:%S", time.localtime(time.time() + seconds))
     deadline = time.monotonic() + seconds
     waiting = (

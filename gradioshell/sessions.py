@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError
-from gradioshell.gradio import GradioApp, normalize_url
 from gradioshell.gradio.files import UploadCache
+
+if TYPE_CHECKING:
+    from gradioshell.gradio import GradioApp
 
 
 @dataclass
@@ -88,6 +89,8 @@ class SessionRegistry:
 
     def find(self, key: str) -> Session | None:
         """A session by name, alias or URL."""
+        from gradioshell.gradio import normalize_url
+
         if key in self._sessions:
             return self._sessions[key]
         for s in self._sessions.values():
@@ -105,6 +108,8 @@ class SessionRegistry:
     def get(self, key: str) -> Session:
         session = self.find(key)
         if session is None:
+            import difflib
+
             near = difflib.get_close_matches(key, self.names(), n=3, cutoff=0.5)
             hint = f"; did you mean {' or '.join(near)}?" if near else ""
             known = ""

@@ -7,17 +7,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from gradioshell import calls, login, network, retry, transfers
 from gradioshell.context import CallContext
 from gradioshell.errors import ShellError, UsageError
-from gradioshell.gradio import Endpoint, GradioApp
-from gradioshell.hub import RequestHook
 from gradioshell.jobs import JobManager
-from gradioshell.parser import Word
-from gradioshell.results import Output
 from gradioshell.sessions import Session
-from gradioshell.settings import Settings
+
+if TYPE_CHECKING:
+    from gradioshell.gradio import Endpoint, GradioApp
+    from gradioshell.hub import RequestHook
+    from gradioshell.parser import Word
+    from gradioshell.results import Output
+    from gradioshell.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ class State(CallContext):
     ) -> GradioApp:
         """Reach the app at ``url`` (default: ``target``) with the settings' timeouts, limits
         and TLS; with ``user``, log in as that user (the password is asked) if it asks."""
+        from gradioshell import login, network
+        from gradioshell.gradio import GradioApp
+
         auth = await login.credentials(user, target, self.output.ask)
         with login.explained(target, user):
             return await GradioApp.connect(
@@ -103,6 +108,8 @@ class State(CallContext):
     ) -> None:
         """Call ``endpoint`` with the argument words, streaming its events to the output;
         with ``background``, start it as a job and return at once."""
+        from gradioshell import calls, retry, transfers
+
         base = retry.policy(self.settings)
         words, rules = retry.take_options(list(words), base)
         if background and rules != base:

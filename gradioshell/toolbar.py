@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from prompt_toolkit.formatted_text import StyleAndTextTuples
-
 from gradioshell.completer import endpoint_under_cursor
 from gradioshell.text import safe, short
 
 if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
+
     from gradioshell.gradio import Endpoint
     from gradioshell.shell import Shell
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gradioshell.chat import SLASH_HELP, Conversation, find_endpoint, is_chat_endpoint
+from gradioshell.chathelp import SLASH_HELP
 from gradioshell.registry import Arg, Args, Grammar, command
-from gradioshell.results import Note
 from gradioshell.targets import session_word
 
 if TYPE_CHECKING:
+    from gradioshell.chat import Conversation
     from gradioshell.parser import Word
     from gradioshell.sessions import Session
     from gradioshell.state import State
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 def conversation(session: Session, name: str | None) -> Conversation:
     """The conversation with the session's chat endpoint ``name`` (or its only one)."""
+    from gradioshell.chat import Conversation, find_endpoint
+
     endpoint = find_endpoint(session, name)
     found = session.conversations.get(endpoint.name)
     if not isinstance(found, Conversation) or found.endpoint != endpoint:
@@ -29,6 +31,8 @@ def conversation(session: Session, name: str | None) -> Conversation:
 def _split(session: Session, words: list[Word], text: str) -> tuple[str | None, str | None]:
     """The endpoint named first (``/NAME``, or the name of a chat endpoint), and the
     message: the other words as typed (one quoted word: its text)."""
+    from gradioshell.chat import is_chat_endpoint
+
     name: str | None = None
     words = [w for w in words if w.quoted or w.name is not None or session_word(w.value) is None]
     if words and not words[0].quoted and words[0].name is None:
@@ -75,6 +79,8 @@ async def chat(shell: State, args: Args) -> None:
     name, message = _split(session, words, " " * start + text)
     talk = conversation(session, name)
     if message is None:
+        from gradioshell.results import Note
+
         clash = talk.endpoint.name == "chat"  # the built-in takes the word at the prompt
         shell.output.emit(
             Note(

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gradioshell import calls
 from gradioshell.errors import ShellError, UsageError
 from gradioshell.registry import Args, Grammar, Opt, command
 from gradioshell.results import Note
-from gradioshell.snippets import FORMS, snippets
 from gradioshell.targets import resolve_endpoint
 
 if TYPE_CHECKING:
@@ -46,6 +44,9 @@ HEADERS = {
     ),
 )
 async def code(shell: State, args: Args) -> None:
+    from gradioshell import calls
+    from gradioshell.snippets import FORMS, snippets
+
     forms = tuple(form for form in FORMS if getattr(args, form)) or FORMS
     number: int | None = None
     words = args.call

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gradioshell.connecting import already_open, open_session
 from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
 from gradioshell.parser import Word
@@ -84,6 +83,8 @@ def session_record(session: Session) -> dict[str, object]:
     ),
 )
 async def connect(shell: State, args: Args) -> None:
+    from gradioshell.connecting import already_open
+
     name = args.name
     if name is not None and not is_session_name(name):
         raise UsageError(f"{name!r} cannot be a session name")
@@ -115,6 +116,8 @@ async def connect_to(
     user: str | None = None,
 ) -> Session:
     """Connect as ``connect`` does, saying so: the session, and its endpoints at the prompt."""
+    from gradioshell.connecting import open_session
+
     given = shell.settings.targets.get(target, target)  # a [targets] alias
     shell.output.info(f"connecting to {given}…")
     session = await open_session(shell, given, name, send_token=send_token, user=user)

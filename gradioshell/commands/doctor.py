@@ -18,32 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell import __version__, network
-from gradioshell.connecting import hub_client
+from gradioshell import __version__
 from gradioshell.errors import CallFailed, ShellError
-from gradioshell.gradio import (
-    AuthenticationRequired,
-    ConnectionFailed,
-    GradioApp,
-    GradioError,
-    NotAGradioApp,
-    TimedOut,
-    UnsupportedApp,
-    normalize_url,
-)
-from gradioshell.hub import (
-    ERROR_STAGES,
-    RUNNING_STAGES,
-    STARTING_STAGES,
-    HubClient,
-    HubError,
-    space_id_of,
-)
 from gradioshell.registry import Arg, Args, Grammar, Opt, command
 from gradioshell.results import Check, Checks, JsonValue
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
+    from gradioshell.gradio import GradioApp, GradioError
+    from gradioshell.hub import HubClient
     from gradioshell.state import State
 
 LOG_LINES = 5
@@ -123,6 +106,10 @@ async def doctor(shell: State, args: Args) -> None:
 
 
 async def _diagnose(shell: State, report: Report, target: str | None) -> str | None:
+    from gradioshell.connecting import hub_client
+    from gradioshell.gradio import GradioError, normalize_url
+    from gradioshell.hub import space_id_of
+
     space_id = space_id_of(target) if target else None
     async with hub_client(shell) as hub:
         if target is None or space_id is not None:
@@ -156,6 +143,9 @@ async def _diagnose(shell: State, report: Report, target: str | None) -> str | N
 
 
 async def _token(shell: State, report: Report, hub: HubClient, space_id: str | None) -> None:
+    from gradioshell.gradio import GradioError
+    from gradioshell.hub import HubError
+
     token = shell.tokens.current()
     if token is None:
         report.add(
@@ -182,6 +172,8 @@ async def _token(shell: State, report: Report, hub: HubClient, space_id: str | N
 
 
 def _environment(shell: State, report: Report) -> None:
+    from gradioshell import network
+
     for scheme in ("https", "http"):
         proxy, why = network.proxy_for(f"{scheme}://example.com")
         if proxy:
@@ -192,6 +184,8 @@ def _environment(shell: State, report: Report) -> None:
 
 
 def _ca_bundle(shell: State, report: Report) -> None:
+    from gradioshell import network
+
     if not shell.settings.verify_tls:
         report.add(
             "tls",
@@ -209,6 +203,9 @@ def _ca_bundle(shell: State, report: Report) -> None:
 
 async def _space(shell: State, report: Report, hub: HubClient, space_id: str) -> str | None:
     """The Space's checks; its URL when its app can be reached, else None."""
+    from gradioshell.gradio import GradioError
+    from gradioshell.hub import ERROR_STAGES, RUNNING_STAGES, STARTING_STAGES, HubError
+
     try:
         space = await hub.space(space_id)
     except HubError as exc:
@@ -279,6 +276,7 @@ async def _space(shell: State, report: Report, hub: HubClient, space_id: str) ->
 
 async def _logs(report: Report, hub: HubClient, space_id: str, *, build: bool) -> None:
     from gradioshell import spaces
+    from gradioshell.gradio import GradioError
 
     kind = "build" if build else "run"
     lines: list[str] = []
@@ -304,6 +302,8 @@ def _reach_hint() -> str:
 
 async def _reach(shell: State, report: Report, url: str) -> bool:
     """Name resolution, proxy and TLS; whether the app can be asked for /config."""
+    from gradioshell import network
+
     parsed = httpx.URL(url)
     host = parsed.host
     proxy, why = network.proxy_for(url)
@@ -348,6 +348,8 @@ def _is_address(host: str) -> bool:
 
 async def _certificate(shell: State, report: Report, url: str) -> bool:
     """The app's certificate; whether it is trusted (or not checked: --insecure)."""
+    from gradioshell import network
+
     verify = network.tls_verify(shell.settings)
     try:
         async with (
@@ -391,7 +393,9 @@ def _name(parts: Any) -> str:
 
 
 async def _app(shell: State, report: Report, url: str, space_id: str | None) -> None:
+    from gradioshell import network
     from gradioshell.connecting import resolve_connect
+    from gradioshell.gradio import GradioApp, GradioError
 
     on_request = None
     if space_id is not None:
@@ -431,6 +435,14 @@ async def _app(shell: State, report: Report, url: str, space_id: str | None) -> 
 
 
 def _next_step(exc: GradioError, url: str, space_id: str | None) -> str:
+    from gradioshell.gradio import (
+        AuthenticationRequired,
+        ConnectionFailed,
+        NotAGradioApp,
+        TimedOut,
+        UnsupportedApp,
+    )
+
     text = str(exc)
     if isinstance(exc, TimedOut) or "timed out" in text or "stopped answering" in text:
         return "slow is not dead: try again, or raise [timeouts] connect and read" + (
@@ -454,6 +466,8 @@ def _next_step(exc: GradioError, url: str, space_id: str | None) -> str:
 
 
 async def _queue(report: Report, app: GradioApp) -> None:
+    from gradioshell.gradio import GradioError
+
     try:
         response = await app.request("GET", app.api_url + "/queue/status", check=False)
     except GradioError as exc:

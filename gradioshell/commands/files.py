@@ -7,13 +7,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError
-from gradioshell.gradio.files import FileError, expand, local_file, upload
-from gradioshell.readable import Kind, output_kinds, summary
 from gradioshell.registry import Arg, Args, Grammar, command
 from gradioshell.results import Cell, Column, Note, Table
 from gradioshell.text import safe, short
 
 if TYPE_CHECKING:
+    from gradioshell.readable import Kind
     from gradioshell.state import State
 
 
@@ -33,6 +32,8 @@ if TYPE_CHECKING:
     ),
 )
 async def upload_(shell: State, args: Args) -> None:
+    from gradioshell.gradio.files import FileError, expand, local_file, upload
+
     session = shell.require_session(args.session)
     config = session.app.config
     limit = config.max_file_size if config else None
@@ -59,6 +60,8 @@ async def upload_(shell: State, args: Args) -> None:
 
 def _kinds(shell: State, session_name: str, endpoint_name: str) -> list[Kind]:
     """The components of an earlier call's outputs, while its session is open."""
+    from gradioshell.readable import output_kinds
+
     session = shell.sessions.find(session_name)
     if session is None:
         return []
@@ -70,6 +73,8 @@ def _kinds(shell: State, session_name: str, endpoint_name: str) -> list[Kind]:
 
 @command("results", "List the finished calls: number, endpoint, status, duration, outputs")
 async def results(shell: State, args: Args) -> None:
+    from gradioshell.readable import summary
+
     records = shell.results
     record = {
         "event": "results",

@@ -6,12 +6,12 @@ import contextlib
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError, UsageError
-from gradioshell.hub import HubClient, HubError, Token, origin, save_token, token_path
 from gradioshell.registry import Arg, Args, Grammar, Opt, Sub, command
 from gradioshell.results import Cell, Column, Details, JsonValue, Note, Table
 from gradioshell.text import json_text, safe
 
 if TYPE_CHECKING:
+    from gradioshell.hub import HubClient, Token
     from gradioshell.state import State
 
 KINDS = {"models": "model", "spaces": "space", "datasets": "dataset"}
@@ -90,6 +90,8 @@ def _show_token(shell: State) -> None:
 
 
 async def _set_token(shell: State, *, save: bool) -> None:
+    from gradioshell.hub import Token, save_token
+
     if not shell.interactive:
         raise ShellError(
             "token set asks for the token at the prompt; in scripts use HF_TOKEN or a token file"
@@ -112,6 +114,8 @@ async def _set_token(shell: State, *, save: bool) -> None:
 
 
 def _clear_token(shell: State) -> None:
+    from gradioshell.hub import token_path
+
     path = token_path(shell.tokens.env)
     removed = False
     with contextlib.suppress(FileNotFoundError):
@@ -258,6 +262,8 @@ async def _space_details(shell: State, space_id: str) -> None:
 
 
 async def _model_details(shell: State, model_id: str) -> None:
+    from gradioshell.hub import HubError
+
     async with hub_client(shell) as hub:
         data = await hub.get_json(f"/api/models/{model_id}", what=f"the model {model_id}")
     if not isinstance(data, dict):
@@ -279,6 +285,8 @@ async def _model_details(shell: State, model_id: str) -> None:
 
 
 async def _get(shell: State, path: str, pairs: dict[str, str]) -> None:
+    from gradioshell.hub import origin
+
     async with hub_client(shell) as hub:
         url = hub.url(path)
         if origin(url) != origin(hub.endpoint):

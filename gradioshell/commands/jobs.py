@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import CallFailed, ShellError, UsageError
-from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING, Job, cancelling, event_json
+from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING
 from gradioshell.readable import output_kinds
 from gradioshell.records import value_lines
 from gradioshell.registry import Arg, Args, Grammar, Opt, command
@@ -18,6 +18,7 @@ from gradioshell.text import json_text
 
 if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint
+    from gradioshell.jobs import Job
     from gradioshell.parser import Word
     from gradioshell.sessions import Session
     from gradioshell.state import State
@@ -72,6 +73,8 @@ async def jobs(shell: State, args: Args) -> None:
     "Fails when a job it waited for failed.",
 )
 async def wait(shell: State, args: Args) -> None:
+    from gradioshell.jobs import cancelling
+
     selected = shell.jobs.select(args.jobs or [])
     pending = [job for job in selected if not job.finished]
     try:
@@ -346,6 +349,8 @@ async def submit(shell: State, args: Args) -> None:
     details="Events already received come first, so it may follow a 'submit' at any time.",
 )
 async def events(shell: State, args: Args) -> None:
+    from gradioshell.jobs import event_json
+
     job = shell.jobs.get(args.job)
 
     def write(record: dict[str, Any]) -> None:

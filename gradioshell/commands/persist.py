@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gradioshell import saved
 from gradioshell.errors import CallFailed
 from gradioshell.registry import Args, command
 
@@ -23,6 +22,8 @@ if TYPE_CHECKING:
     ),
 )
 async def save(shell: State, args: Args) -> None:
+    from gradioshell import saved
+
     path, count, left_out = saved.save(shell)
     message = f"saved {count} session{'s' if count != 1 else ''} to {path}"
     if left_out:
@@ -36,5 +37,7 @@ async def save(shell: State, args: Args) -> None:
     details="Connects to all of them at once and says which could not be reached.",
 )
 async def restore(shell: State, args: Args) -> None:
+    from gradioshell import saved
+
     if await saved.restore(shell):
         raise CallFailed("some saved sessions could not be restored")

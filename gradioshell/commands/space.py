@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from gradioshell import spaces
-from gradioshell.connecting import hub_client, wait_for_space
 from gradioshell.errors import ShellError, UsageError
-from gradioshell.hub import ASLEEP_STAGES, HubClient, HubError, space_id_of
 from gradioshell.registry import Arg, Args, Grammar, Opt, Sub, command
 from gradioshell.results import Note
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
+    from gradioshell.hub import HubClient
     from gradioshell.state import State
 
 SPACE_ID = Arg("space", "ID", kind="space")
@@ -68,6 +66,10 @@ YES = Opt("--yes", help="do it without asking (in scripts)")
     ),
 )
 async def space(shell: State, args: Args) -> None:
+    from gradioshell import spaces
+    from gradioshell.connecting import hub_client
+    from gradioshell.hub import ASLEEP_STAGES, space_id_of
+
     space_id = space_id_of(args.space)
     if space_id is None:
         raise UsageError(f"{args.space!r} is not a Space id (owner/name)")
@@ -117,6 +119,8 @@ def _owner(hub: HubClient) -> HubClient:
 
 
 async def _running(shell: State, hub: HubClient, space_id: str) -> str:
+    from gradioshell.connecting import wait_for_space
+
     stage = await wait_for_space(shell, hub, space_id)
     shell.output.info(f"{space_id} is {stage}")
     shell.output.record({"event": "space", "space": space_id, "stage": stage})
@@ -134,6 +138,9 @@ async def confirm(shell: State, question: str, *, default: bool = False) -> bool
 
 
 async def _duplicate(shell: State, hub: HubClient, source: str, options: Args) -> None:
+    from gradioshell import spaces
+    from gradioshell.hub import HubError, space_id_of
+
     _owner(hub)
     secrets = _secrets(options.secret)
     me = await hub.whoami()
@@ -187,6 +194,8 @@ async def _duplicate(shell: State, hub: HubClient, source: str, options: Args) -
 
 
 async def _logs(shell: State, hub: HubClient, space_id: str, *, build: bool, follow: bool) -> None:
+    from gradioshell import spaces
+
     kind = "build" if build else "run"
     count = 0
     base = {"event": "log", "space": space_id, "log": kind}
@@ -199,6 +208,8 @@ async def _logs(shell: State, hub: HubClient, space_id: str, *, build: bool, fol
 
 
 async def _hardware(shell: State, hub: HubClient, space_id: str, options: Args) -> None:
+    from gradioshell import spaces
+
     if options.flavor is None:
         runtime = await hub.runtime(space_id)
         current, requested = spaces.hardware_of(runtime)
@@ -233,6 +244,8 @@ async def _hardware(shell: State, hub: HubClient, space_id: str, options: Args) 
 
 
 async def _sleep_time(shell: State, hub: HubClient, space_id: str, options: Args) -> None:
+    from gradioshell import spaces
+
     if options.seconds is None:
         runtime = await hub.runtime(space_id)
         current = runtime.get("gcTimeout")

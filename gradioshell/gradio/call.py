@@ -6,7 +6,7 @@ import asyncio
 import logging
 import math
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradioshell.gradio.diff import DiffError, apply_diff
 from gradioshell.gradio.errors import GradioError, ProtocolError, ResponseTooLarge, TimedOut
@@ -22,7 +22,9 @@ from gradioshell.gradio.events import (
     Started,
 )
 from gradioshell.gradio.limits import Limits, check_depth, size_text
-from gradioshell.gradio.models import Endpoint
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.models import Endpoint
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,11 @@ import logging
 import ssl
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from gradioshell.gradio import heartbeat
-from gradioshell.gradio.call import Call
 from gradioshell.gradio.channel import Channel
 from gradioshell.gradio.errors import (
     ConnectionFailed,
@@ -42,6 +41,9 @@ from gradioshell.gradio.protocols import (
     version_tuple,
 )
 from gradioshell.gradio.protocols.session import SessionStream
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.call import Call
 
 log = logging.getLogger(__name__)
 

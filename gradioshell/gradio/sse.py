@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from gradioshell.gradio.limits import Limits, parse_json, too_large
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 

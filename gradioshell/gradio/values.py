@@ -10,11 +10,13 @@ import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gradioshell.gradio.errors import ArgumentError
 from gradioshell.gradio.files import file_kind, is_filedata_schema, mentions_files
-from gradioshell.gradio.models import Endpoint, Parameter
+
+if TYPE_CHECKING:
+    from gradioshell.gradio.models import Endpoint, Parameter
 
 _TRUE = {"true", "yes", "on", "1", "y"}
 _FALSE = {"false", "no", "off", "0", "n"}

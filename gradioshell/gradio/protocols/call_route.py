@@ -12,15 +12,15 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.gradio import sse
-from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import ConnectionFailed, ProtocolError, UnknownEndpoint
 from gradioshell.gradio.http import error_answer, status_error
 from gradioshell.gradio.limits import parse_json
-from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 
 if TYPE_CHECKING:
+    from gradioshell.gradio.call import Call, MessageQueue
     from gradioshell.gradio.channel import Channel
+    from gradioshell.gradio.models import Endpoint
 
 log = logging.getLogger(__name__)
 

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.http import status_error
 from gradioshell.gradio.limits import parse_json
-from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport, inputs_payload
 
 if TYPE_CHECKING:
+    from gradioshell.gradio.call import Call, MessageQueue
     from gradioshell.gradio.channel import Channel
+    from gradioshell.gradio.models import Endpoint
 
 
 class RunTransport(PerCallTransport):

@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from gradioshell.gradio.call import Call, MessageQueue
 from gradioshell.gradio.errors import AuthenticationRequired, ConnectionFailed, HTTPError
 from gradioshell.gradio.limits import too_large
-from gradioshell.gradio.models import Endpoint
 from gradioshell.gradio.protocols.base import PerCallTransport, idle_limited
 from gradioshell.gradio.sse import parse_message
 
 if TYPE_CHECKING:
+    from gradioshell.gradio.call import Call, MessageQueue
     from gradioshell.gradio.channel import Channel
+    from gradioshell.gradio.models import Endpoint
 
 log = logging.getLogger(__name__)
 
