@@ -292,9 +292,10 @@ def test_timeouts_say_the_phase(
     config = tmp_path / "config.toml"
     config.write_text("[timeouts]\nstream_idle = 0.6\n")
     url = app.url
-    # Another client, without an idle limit of its own, holds the app's one slot for 4 s.
+    # Another client, without an idle limit of its own, holds the app's one slot for 10 s:
+    # long enough for the queued shell to start and reach the queue on a busy machine.
     holder = subprocess.Popen(
-        [sys.executable, "-m", "gradioshell", "-c", f"connect {url}; tick seconds=4 tag=holding"],
+        [sys.executable, "-m", "gradioshell", "-c", f"connect {url}; tick seconds=10 tag=holding"],
         env=shell_env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -16,6 +16,7 @@ import sys
 import pexpect
 
 from tests.apps.streaming import answer_words
+from tests.waiting import wait_until
 
 
 def answer(prompt: str, words: int) -> str:
@@ -371,6 +372,8 @@ def test_prompt_sends_a_statement_to_a_file_and_a_command(
     assert "word50" not in child.before
     child.sendline(f"llm waves words=400 pause=0.02 hold=30 > {out}")
     child.expect_exact("● running")
+    # Ctrl-C once part of the answer is in the file: the part that came stays there.
+    wait_until(lambda: out.read_text().startswith("# On waves"), what="the answer's start")
     child.sendcontrol("c")
     child.expect(r"✗ cancelled after [^\r\n]*→ [^\r\n]*answer\.txt")
     child.expect_exact("app1>")
