@@ -99,7 +99,8 @@ def shell_objects(
     interactive: bool = False, terminal: Any = None, height: int | None = None
 ) -> tuple[Any, io.StringIO]:
     """A real Shell, writing values to a buffer (text) or to a terminal (interactive)."""
-    from gradioshell.output import InteractiveOutput, TextOutput
+    from gradioshell.output import TextOutput
+    from gradioshell.prompt_output import InteractiveOutput
     from gradioshell.shell import Shell
 
     buffer = io.StringIO()

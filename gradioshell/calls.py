@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from gradioshell import quota, transfers
+from gradioshell import transfers
 from gradioshell.errors import AppFailed, UsageError
 from gradioshell.gradio import (
     HIDDEN_ERROR,
@@ -27,7 +27,6 @@ from gradioshell.gradio import (
     GradioError,
     bind,
 )
-from gradioshell.refs import parse_reference, resolve
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -74,6 +73,8 @@ async def run(
     The files of the final result are downloaded before the reporter sees it, so it can
     show where they are. Cancelling the task (Ctrl-C) cancels the call on the app too.
     """
+    from gradioshell import quota
+
     started = time.monotonic()
     app_call = await _submit(shell, session, endpoint, data, reporter)
     if on_submit is not None:
@@ -164,6 +165,8 @@ def split_arguments(
 
     With a shell, unquoted references (``$_[0]``, ``$r2``, ``$name``) become their values.
     """
+    from gradioshell.refs import parse_reference, resolve
+
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
     for word in words:

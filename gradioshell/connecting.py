@@ -9,25 +9,11 @@ from typing import TYPE_CHECKING
 
 from gradioshell.errors import ShellError
 from gradioshell.gradio import normalize_url
-from gradioshell.hub import (
-    ASLEEP_STAGES,
-    ERROR_STAGES,
-    RUNNING_STAGES,
-    STARTING_STAGES,
-    HubClient,
-    HubError,
-    RequestHook,
-    SpaceInfo,
-    SpaceUnavailable,
-    Token,
-    TokenHeaders,
-    space_id_of,
-    stage_error,
-)
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
     from gradioshell.gradio import GradioApp
+    from gradioshell.hub import HubClient, RequestHook, SpaceInfo, SpaceUnavailable, Token
     from gradioshell.sessions import Session
     from gradioshell.state import State
 
@@ -56,6 +42,7 @@ async def open_session(
 def already_open(shell: State, target: str) -> Session | None:
     """The open session of ``target`` (a URL, or a Space id), if there is one."""
     from gradioshell.gradio import GradioError
+    from gradioshell.hub import space_id_of
 
     space_id = space_id_of(target)
     if space_id is not None:
@@ -84,6 +71,7 @@ async def open_app(shell: State, target: str, *, user: str | None = None) -> Gra
 
 def hub_client(shell: State, token: Token | None = None) -> HubClient:
     """A Hub client with ``token``, else the current one."""
+    from gradioshell.hub import HubClient
     from gradioshell.network import tls_verify
 
     settings = shell.settings
@@ -109,6 +97,8 @@ class ConnectTarget:
 
 async def resolve_connect(shell: State, target: str, *, send_token: bool = False) -> ConnectTarget:
     """A plain URL as it is (the token only when asked); a Space id through the Hub."""
+    from gradioshell.hub import SpaceUnavailable, TokenHeaders, space_id_of
+
     space_id = space_id_of(target)
     if space_id is None and not send_token:
         return ConnectTarget(normalize_url(target))  # no token goes there: none is looked up
@@ -133,6 +123,14 @@ async def resolve_connect(shell: State, target: str, *, send_token: bool = False
 
 async def _bring_up(shell: State, hub: HubClient, space: SpaceInfo) -> None:
     """Wait for a starting Space, wake a sleeping one; explain one that cannot run."""
+    from gradioshell.hub import (
+        ASLEEP_STAGES,
+        ERROR_STAGES,
+        RUNNING_STAGES,
+        STARTING_STAGES,
+        stage_error,
+    )
+
     stage = space.stage
     if stage in RUNNING_STAGES:
         return
@@ -150,6 +148,8 @@ async def _bring_up(shell: State, hub: HubClient, space: SpaceInfo) -> None:
 
 
 async def _paused(hub: HubClient, space: SpaceInfo) -> SpaceUnavailable:
+    from gradioshell.hub import HubError, SpaceUnavailable
+
     message = f"the Space {space.id} is paused: only its owner can restart it"
     owner = space.author or space.id.split("/")[0]
     if hub.token is not None:

@@ -40,7 +40,7 @@ async def _run(args: argparse.Namespace) -> int:
     asyncio.get_running_loop().set_exception_handler(_loop_exception)
 
     from gradioshell import config
-    from gradioshell.output import InteractiveOutput, JsonOutput, TextOutput
+    from gradioshell.output import JsonOutput, TextOutput
     from gradioshell.settings import Settings
     from gradioshell.shell import Shell
 
@@ -79,6 +79,7 @@ async def _run(args: argparse.Namespace) -> int:
     elif interactive:
         from rich.console import Console
 
+        from gradioshell.prompt_output import InteractiveOutput
         from gradioshell.terminal_images import chosen as chosen_images
 
         console = Console()

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from gradioshell.output import InteractiveOutput, JsonOutput, TextOutput
+from gradioshell.output import JsonOutput, TextOutput
+from gradioshell.prompt_output import InteractiveOutput
 from gradioshell.results import Cell, Column, JobNews, JsonValue, Note, Table
 from gradioshell.settings import Settings
 from gradioshell.shell import Shell

@@ -108,7 +108,7 @@ def test_a_long_answer_is_drawn_whole_once_when_its_call_ends(
     import asyncio
 
     from gradioshell import renderers
-    from gradioshell.output import InteractiveOutput
+    from gradioshell.prompt_output import InteractiveOutput
     from gradioshell.shell import Shell
     from tests.apps.streaming import answer_words
 
