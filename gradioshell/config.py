@@ -35,9 +35,25 @@ def _toml() -> Any:
 
 def config_path() -> Path:
     """``$XDG_CONFIG_HOME/gradioshell/config.toml`` (the platform's config dir elsewhere)."""
+    return Path(_user_config_dir()) / "config.toml"
+
+
+def _user_config_dir() -> str:
+    """platformdirs' ``user_config_dir``, without importing platformdirs on Linux.
+
+    Every start reads the config file, and platformdirs costs more to import than the rest
+    of reading it; on Linux its answer is the XDG rule below (tests compare the two).
+    """
+    if sys.platform.startswith("linux"):
+        xdg = os.environ.get("XDG_CONFIG_HOME", "")
+        if os.path.isabs(xdg):
+            return os.path.join(xdg, APP_NAME)
+        home = os.environ.get("HOME", "")
+        if os.path.isabs(home):
+            return os.path.join(home, ".config", APP_NAME)
     from platformdirs import user_config_dir
 
-    return Path(user_config_dir(APP_NAME)) / "config.toml"
+    return user_config_dir(APP_NAME)
 
 
 def data_dir() -> Path:

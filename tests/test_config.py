@@ -192,3 +192,28 @@ def test_lexer_marks_parts_and_unknown_names() -> None:
         ("name.function", "pick"),
     ]
     assert styles("@zz pick", {"pick"})[0] == ("error", "@zz")
+
+
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [
+        (None, "/home/ada"),
+        ("/srv/conf", "/home/ada"),
+        ("relative/conf", "/home/ada"),  # a relative XDG directory is ignored
+        ("", "/home/ada"),
+        (None, "relative-home"),  # left to platformdirs
+    ],
+)
+def test_the_config_file_is_where_platformdirs_says(
+    xdg: str | None, home: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The config path is found without importing platformdirs on Linux, with its answer."""
+    from platformdirs import user_config_dir
+
+    if xdg is None:
+        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+    monkeypatch.setenv("HOME", home)
+    expected = Path(user_config_dir("gradioshell")) / "config.toml"
+    assert config.config_path() == expected
