@@ -569,7 +569,7 @@ async def handle_line(shell: CallContext, talk: Conversation, line: str) -> bool
 
 
 async def _slash(shell: CallContext, talk: Conversation, text: str) -> bool:
-    from gradioshell.results import Cell, Column, Table, Transcript
+    from gradioshell.reports import Cell, Column, Table, Transcript
 
     name, _, rest = text.partition(" ")
     rest = rest.strip()

@@ -15,14 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from gradioshell.gradio import (
-    Completed,
-    Endpoint,
-    Event,
-    Failed,
-    Generating,
-    Log,
-)
+from gradioshell.gradio.events import Completed, Failed, Generating, Log
 from gradioshell.readable import output_kinds
 from gradioshell.records import event_record, failure_text, value_lines
 from gradioshell.results import JobNews, Output, Reporter, Result
@@ -30,6 +23,8 @@ from gradioshell.text import json_text, safe_line
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from gradioshell.gradio import Endpoint, Event
 
 __all__ = [
     "JsonOutput",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gradioshell.gradio import (
+from gradioshell.gradio.events import (
     Completed,
     Event,
     Failed,

@@ -29,8 +29,9 @@ from gradioshell.text import json_text, safe, safe_line
 
 if TYPE_CHECKING:
     from gradioshell.registry import Command
-    from gradioshell.results import CallReplay, Check, Overview, Result
-    from gradioshell.results import Table as ResultTable
+    from gradioshell.reports import CallReplay, Check, Overview
+    from gradioshell.reports import Table as ResultTable
+    from gradioshell.results import Result
     from gradioshell.sessions import Session
 
 log = logging.getLogger(__name__)
@@ -321,7 +322,7 @@ def json_view(value: Any, *, indent: int | None = 2) -> Text:
 
 
 def sessions_table(sessions: list[Session], default: Session | None) -> FittedTable:
-    from gradioshell.results import Column
+    from gradioshell.reports import Column
 
     columns = [
         Column("", key=True),
@@ -447,9 +448,10 @@ def parameter_details(p: Parameter) -> Text:
 
 def view(result: Result, output: Any = None) -> RenderableType | None:
     """The renderable of a command's result (None: nothing to draw for it here)."""
-    from gradioshell import results as r
+    from gradioshell import reports as r
+    from gradioshell import results
 
-    if isinstance(result, r.Note):
+    if isinstance(result, results.Note):
         return Text(safe(result.body), style=result.style)  # its lines, each sanitized
     if isinstance(result, r.Table):
         return table_view(result)
@@ -457,7 +459,7 @@ def view(result: Result, output: Any = None) -> RenderableType | None:
         return json_view(result.value, indent=None if result.compact else 2)
     if isinstance(result, r.Details):
         return details_view(result.title, result.rows)
-    if isinstance(result, r.Connected):
+    if isinstance(result, results.Connected):
         interactive = getattr(output, "interactive", False)
         return endpoints_table(result.session) if interactive and result.session else None
     if isinstance(result, r.Endpoints) and result.session is not None:

@@ -15,7 +15,8 @@ from rich.console import Console
 
 from gradioshell.output import JsonOutput, TextOutput
 from gradioshell.prompt_output import InteractiveOutput
-from gradioshell.results import Cell, Column, JobNews, JsonValue, Note, Table
+from gradioshell.reports import Cell, Column, JsonValue, Table
+from gradioshell.results import JobNews, Note
 from gradioshell.settings import Settings
 from gradioshell.shell import Shell
 from tests.inprocess import FakeApp, session

@@ -8,14 +8,7 @@ from gradioshell.errors import ExitShell, ShellError, UsageError
 from gradioshell.gradio import UnknownEndpoint
 from gradioshell.parser import Word
 from gradioshell.registry import COMMANDS, Arg, Args, Grammar, Opt, command
-from gradioshell.results import (
-    CommandHelp,
-    Connected,
-    EndpointHelp,
-    Endpoints,
-    Overview,
-    Sessions,
-)
+from gradioshell.results import Connected
 from gradioshell.syntax import endpoint_record
 from gradioshell.targets import is_session_name, resolve_topic
 from gradioshell.text import safe
@@ -135,6 +128,8 @@ async def connect_to(
 
 @command("sessions", "List the open sessions; * marks the default")
 async def sessions(shell: State, args: Args) -> None:
+    from gradioshell.reports import Sessions
+
     items = list(shell.sessions)
     default = shell.sessions.default
     record = {
@@ -182,6 +177,8 @@ async def close(shell: State, args: Args) -> None:
     Grammar(args=(Arg("session", kind="session", optional=True),)),
 )
 async def endpoints(shell: State, args: Args) -> None:
+    from gradioshell.reports import Endpoints
+
     session = shell.require_session(args.session)
     record = {
         "event": "endpoints",
@@ -222,6 +219,8 @@ HELP_USAGE = "help [COMMAND | [@SESSION] ENDPOINT]"
     "(write '--help' quoted to send it as a value); COMMAND --help shows a command's usage.",
 )
 async def help_(shell: State, args: Args) -> None:
+    from gradioshell.reports import Overview
+
     topic: list[str] = args.topic or []
     if not topic:
         shell.output.emit(
@@ -250,6 +249,8 @@ async def help_(shell: State, args: Args) -> None:
 
 def show_help(shell: State, target: Target) -> None:
     """Show the help of a resolved command or endpoint (``help X``, ``X?``, ``X --help``)."""
+    from gradioshell.reports import CommandHelp, EndpointHelp
+
     if target.command is not None:
         builtin = target.command
         record = {

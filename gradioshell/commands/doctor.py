@@ -21,7 +21,6 @@ import httpx
 from gradioshell import __version__
 from gradioshell.errors import CallFailed, ShellError
 from gradioshell.registry import Arg, Args, Grammar, Opt, command
-from gradioshell.results import Check, Checks, JsonValue
 from gradioshell.text import safe
 
 if TYPE_CHECKING:
@@ -71,6 +70,8 @@ class Report:
     ),
 )
 async def doctor(shell: State, args: Args) -> None:
+    from gradioshell.reports import Check, Checks, JsonValue
+
     report = Report()
     target: str | None = args.target
     session = shell.sessions.find(target) if target else shell.sessions.default

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError
 from gradioshell.registry import Arg, Args, Grammar, command
-from gradioshell.results import Cell, Column, Note, Table
+from gradioshell.results import Note
 from gradioshell.text import safe, short
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def _kinds(shell: State, session_name: str, endpoint_name: str) -> list[Kind]:
 @command("results", "List the finished calls: number, endpoint, status, duration, outputs")
 async def results(shell: State, args: Args) -> None:
     from gradioshell.readable import summary
+    from gradioshell.reports import Cell, Column, Table
 
     records = shell.results
     record = {

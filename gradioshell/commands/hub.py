@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import ShellError, UsageError
 from gradioshell.registry import Arg, Args, Grammar, Opt, Sub, command
-from gradioshell.results import Cell, Column, Details, JsonValue, Note, Table
+from gradioshell.results import Note
 from gradioshell.text import json_text, safe
 
 if TYPE_CHECKING:
@@ -210,6 +210,8 @@ def _list_params(kind: str, args: Args) -> tuple[list[tuple[str, str]], int]:
 
 
 async def _list(shell: State, kind: str, args: Args) -> None:
+    from gradioshell.reports import Cell, Column, JsonValue, Table
+
     params, limit = _list_params(kind, args)
     async with hub_client(shell) as hub:
         items = [item async for item in hub.pages(f"/api/{kind}", params, limit)]
@@ -243,6 +245,8 @@ def _count(value: Any) -> str:
 
 
 async def _space_details(shell: State, space_id: str) -> None:
+    from gradioshell.reports import Details
+
     async with hub_client(shell) as hub:
         space = await hub.space(space_id)
     rows = [
@@ -263,6 +267,7 @@ async def _space_details(shell: State, space_id: str) -> None:
 
 async def _model_details(shell: State, model_id: str) -> None:
     from gradioshell.hub import HubError
+    from gradioshell.reports import Details
 
     async with hub_client(shell) as hub:
         data = await hub.get_json(f"/api/models/{model_id}", what=f"the model {model_id}")
@@ -286,6 +291,7 @@ async def _model_details(shell: State, model_id: str) -> None:
 
 async def _get(shell: State, path: str, pairs: dict[str, str]) -> None:
     from gradioshell.hub import origin
+    from gradioshell.reports import JsonValue
 
     async with hub_client(shell) as hub:
         url = hub.url(path)

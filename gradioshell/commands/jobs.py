@@ -12,7 +12,7 @@ from gradioshell.jobs import CANCELLED, DONE, FAILED, RUNNING
 from gradioshell.readable import output_kinds
 from gradioshell.records import value_lines
 from gradioshell.registry import Arg, Args, Grammar, Opt, command
-from gradioshell.results import CallReplay, Cell, Column, JsonValue, Note, Result, Table
+from gradioshell.results import Note, Result
 from gradioshell.targets import resolve_endpoint
 from gradioshell.text import json_text
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from gradioshell.gradio import Endpoint
     from gradioshell.jobs import Job
     from gradioshell.parser import Word
+    from gradioshell.reports import Table
     from gradioshell.sessions import Session
     from gradioshell.state import State
 
@@ -28,6 +29,8 @@ JOB = Arg("job", "N", kind="job")
 
 
 def jobs_table(jobs: list[Job], **extra: Any) -> Table:
+    from gradioshell.reports import Cell, Column, Table
+
     rows: list[list[str | Cell]] = [
         [
             str(job.number),
@@ -182,6 +185,7 @@ def _is_source(key: str) -> bool:
 def _pick(shell: State, key: str) -> Picked:
     from gradioshell.gradio.values import ResultValue
     from gradioshell.refs import call_record, parse_reference, resolve
+    from gradioshell.reports import CallReplay
 
     if not key.startswith("$"):
         job = shell.jobs.get(key)
@@ -256,6 +260,8 @@ def _raw(picked: Picked, output: str | None) -> Result:
 
 
 def _replay(shell: State, job: Job) -> Result:
+    from gradioshell.reports import CallReplay
+
     record = shell.jobs.final_record(job)
     error = None
     if job.status != DONE:
@@ -350,6 +356,7 @@ async def submit(shell: State, args: Args) -> None:
 )
 async def events(shell: State, args: Args) -> None:
     from gradioshell.jobs import event_json
+    from gradioshell.reports import JsonValue
 
     job = shell.jobs.get(args.job)
 
@@ -372,6 +379,8 @@ async def events(shell: State, args: Args) -> None:
     Grammar(args=(Arg("target", "URL|SPACE|SESSION", kind="session", optional=True),)),
 )
 async def info(shell: State, args: Args) -> None:
+    from gradioshell.reports import JsonValue
+
     session = shell.sessions.find(args.target) if args.target else shell.require_session()
     if session is not None:
         payload, where = session.app.info, {"session": session.name, "url": session.url}

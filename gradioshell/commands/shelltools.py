@@ -10,7 +10,7 @@ from gradioshell import config
 from gradioshell.errors import ShellError, UsageError
 from gradioshell.parser import NAME_WORD, SYSTEM, Word
 from gradioshell.registry import Arg, Args, Grammar, command
-from gradioshell.results import ClearScreen, Column, Note, Table
+from gradioshell.results import ClearScreen, Note
 from gradioshell.targets import nearest, resolve
 
 if TYPE_CHECKING:
@@ -132,6 +132,8 @@ async def system(shell: State, args: Args) -> None:
     ),
 )
 async def set_(shell: State, args: Args) -> None:
+    from gradioshell.reports import Column, Table
+
     settings = shell.settings
     if args.key is None:
         rows: list[list[Any]] = [
@@ -231,6 +233,8 @@ def _shown(value: Any) -> str:
     ),
 )
 async def alias(shell: State, args: Args) -> None:
+    from gradioshell.reports import Column, Table
+
     aliases = shell.settings.aliases
     if args.name is None:
         rows: list[list[Any]] = [[name, value] for name, value in sorted(aliases.items())]
