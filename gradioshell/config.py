@@ -35,34 +35,40 @@ def _toml() -> Any:
 
 def config_path() -> Path:
     """``$XDG_CONFIG_HOME/gradioshell/config.toml`` (the platform's config dir elsewhere)."""
-    return Path(_user_config_dir()) / "config.toml"
-
-
-def _user_config_dir() -> str:
-    """platformdirs' ``user_config_dir``, without importing platformdirs on Linux.
-
-    Every start reads the config file, and platformdirs costs more to import than the rest
-    of reading it; on Linux its answer is the XDG rule below (tests compare the two).
-    """
-    if sys.platform.startswith("linux"):
-        xdg = os.environ.get("XDG_CONFIG_HOME", "")
-        if os.path.isabs(xdg):
-            return os.path.join(xdg, APP_NAME)
-        home = os.environ.get("HOME", "")
-        if os.path.isabs(home):
-            return os.path.join(home, ".config", APP_NAME)
-    from platformdirs import user_config_dir
-
-    return user_config_dir(APP_NAME)
+    return Path(user_dir("config")) / "config.toml"
 
 
 def data_dir() -> Path:
     """The directory for history and other state, created private (0700)."""
-    from platformdirs import user_data_dir
-
-    path = Path(user_data_dir(APP_NAME))
+    path = Path(user_dir("data"))
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+#: Each directory's XDG variable and default under the home directory.
+_XDG = {"config": ("XDG_CONFIG_HOME", ".config"), "data": ("XDG_DATA_HOME", ".local/share")}
+
+
+def user_dir(kind: str) -> str:
+    """platformdirs' ``user_config_dir`` or ``user_data_dir`` (``kind``), without importing
+    platformdirs on Linux.
+
+    Every start reads the config file, and the prompt its history; platformdirs costs more
+    to import than the rest of reading them. On Linux its answer is the XDG rule below
+    (tests compare the two).
+    """
+    if sys.platform.startswith("linux"):
+        variable, default = _XDG[kind]
+        xdg = os.environ.get(variable, "")
+        if os.path.isabs(xdg):
+            return os.path.join(xdg, APP_NAME)
+        home = os.environ.get("HOME", "")
+        if os.path.isabs(home):
+            return os.path.join(home, default, APP_NAME)
+    import platformdirs
+
+    found: str = getattr(platformdirs, f"user_{kind}_dir")(APP_NAME)
+    return found
 
 
 def default_config_text() -> str:

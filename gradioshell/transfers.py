@@ -303,10 +303,10 @@ def download_directory(shell: CallContext, session: Session) -> Path:
     """``--download-dir`` or the config's, else a folder per session under the data dir."""
     if shell.settings.download_dir:
         return Path(os.path.expanduser(shell.settings.download_dir))
-    from platformdirs import user_data_dir
+    from gradioshell.config import user_dir
 
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(session.connected_at))
-    return Path(user_data_dir("gradioshell")) / "downloads" / f"{stamp}-{session.name}"
+    return Path(user_dir("data")) / "downloads" / f"{stamp}-{session.name}"
 
 
 PREVIEW_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp")

@@ -194,26 +194,27 @@ def test_lexer_marks_parts_and_unknown_names() -> None:
     assert styles("@zz pick", {"pick"})[0] == ("error", "@zz")
 
 
+@pytest.mark.parametrize("kind", ["config", "data"])
 @pytest.mark.parametrize(
     ("xdg", "home"),
     [
         (None, "/home/ada"),
-        ("/srv/conf", "/home/ada"),
-        ("relative/conf", "/home/ada"),  # a relative XDG directory is ignored
+        ("/srv/dirs", "/home/ada"),
+        ("relative/dirs", "/home/ada"),  # a relative XDG directory is ignored
         ("", "/home/ada"),
         (None, "relative-home"),  # left to platformdirs
     ],
 )
-def test_the_config_file_is_where_platformdirs_says(
-    xdg: str | None, home: str, monkeypatch: pytest.MonkeyPatch
+def test_the_config_and_data_directories_are_where_platformdirs_says(
+    kind: str, xdg: str | None, home: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The config path is found without importing platformdirs on Linux, with its answer."""
-    from platformdirs import user_config_dir
+    """They are found without importing platformdirs on Linux, with its answer."""
+    import platformdirs
 
+    variable = {"config": "XDG_CONFIG_HOME", "data": "XDG_DATA_HOME"}[kind]
     if xdg is None:
-        monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+        monkeypatch.delenv(variable, raising=False)
     else:
-        monkeypatch.setenv("XDG_CONFIG_HOME", xdg)
+        monkeypatch.setenv(variable, xdg)
     monkeypatch.setenv("HOME", home)
-    expected = Path(user_config_dir("gradioshell")) / "config.toml"
-    assert config.config_path() == expected
+    assert config.user_dir(kind) == getattr(platformdirs, f"user_{kind}_dir")("gradioshell")
