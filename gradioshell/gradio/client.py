@@ -3,7 +3,6 @@ transport its release needs, all on the app's one :class:`~gradioshell.gradio.ch
 
 from __future__ import annotations
 
-import difflib
 import functools
 import logging
 import ssl
@@ -270,6 +269,8 @@ class GradioApp:
         hidden = undocumented_endpoint(self.config, wanted) if self.config else None
         if hidden is not None:
             return hidden
+        import difflib  # only for a name that is not there
+
         by_lower = {ep.name.lower(): ep.name for ep in self.endpoints}
         near = [
             by_lower[m]
