@@ -90,9 +90,13 @@ async def run(
             try:
                 async for event in app_call:
                     if isinstance(event, (Generating, Completed)):
-                        transfers.receive(session, event.data)
                         latest = event.data
-                    if isinstance(event, Generating):
+                        # Only a list or a dict can hold a file: flat outputs (a streamed
+                        # text, at each of its thousands of updates) are not walked.
+                        holds = any(isinstance(v, (dict, list)) for v in event.data)
+                        if holds:
+                            transfers.receive(session, event.data)
+                    if isinstance(event, Generating) and holds:
                         await transfers.download_previews(shell, session, event.data, previews)
                     if isinstance(event, Completed):
                         try:

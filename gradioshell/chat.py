@@ -17,7 +17,7 @@ import copy
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -519,9 +519,7 @@ class ChatReporter(Reporter):
                 self.first = time.monotonic()
             if isinstance(event, Completed):
                 self.ended = time.monotonic()
-            import dataclasses
-
-            event = dataclasses.replace(event, data=[shown_answer(self.answer)])
+            event = replace(event, data=[shown_answer(self.answer)])
         self.inner.event(event)
 
     def cancelled(self) -> None:

@@ -247,11 +247,17 @@ def plain_text(value: Any, kind: Kind | None = None) -> str:
     Nothing in it is markup, and nothing an app sent reaches the terminal raw."""
     value = unwrap(value)
     type_ = kind.type if kind else ""
+    if isinstance(value, str) and type_ not in _BY_KIND:
+        return safe(value)  # text, Markdown, code: what plain() makes of any text
     try:
         shown = _plain_by_kind(value, type_)
     except Exception:  # a value not shaped as its component says: as it came
         shown = None
     return shown if shown is not None else plain(value)
+
+
+_BY_KIND = frozenset(("chatbot", "dataframe", "label", "highlightedtext", "plot", "annotatedimage"))
+"""The components whose values :func:`_plain_by_kind` writes its own way."""
 
 
 def _plain_by_kind(value: Any, type_: str) -> str | None:

@@ -132,6 +132,33 @@ def test_diffs_are_applied_from_sse_v2_only() -> None:
     assert run(main("sse_v1"))[1] == Generating(data=[[["append", [], " world"]]])
 
 
+def test_a_long_stream_is_read_without_a_task_per_message() -> None:
+    """A streamed answer is thousands of messages: each is read in the stream's own task,
+    the idle clocks kept by a timer beside it, not by a task and a wait per message."""
+
+    async def main() -> tuple[list[Any], int]:
+        created = 0
+        loop = asyncio.get_running_loop()
+
+        def count(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Task[Any]:
+            nonlocal created
+            created += 1
+            return asyncio.Task(coro, loop=loop, **kwargs)
+
+        loop.set_task_factory(count)
+        async with Session() as s:
+            call = await s.stream.submit(ENDPOINT, [])
+            feed = await s.feed()
+            more = {**generating("e1", None), "output": {"data": [[["append", [], "x"]]]}}
+            feed.send(generating("e1", ""), *[more] * 199, completed("e1", "x" * 199))
+            events = [e async for e in call]
+        return events, created
+
+    events, created = run(main())
+    assert len(events) == 201 and events[-2] == Generating(data=["x" * 199])
+    assert created < 20
+
+
 def test_messages_that_come_before_their_call_listens_are_kept_for_it() -> None:
     async def main() -> tuple[list[Any], list[Any]]:
         async with Session() as s:

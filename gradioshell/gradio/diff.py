@@ -19,6 +19,17 @@ def apply_diff(value: Any, diff: Any) -> Any:
     """Return ``value`` with every edit of ``diff`` applied; ``value`` itself is left unchanged."""
     if not isinstance(diff, list):
         raise DiffError(f"a diff must be a list of edits, not {type(diff).__name__}")
+    if isinstance(value, str) and len(diff) == 1:
+        # What a streamed text sends at each of its updates: [["append", [], "more"]].
+        edit = diff[0]
+        if (
+            isinstance(edit, list)
+            and len(edit) == 3
+            and edit[0] == "append"
+            and edit[1] == []
+            and isinstance(edit[2], str)
+        ):
+            return value + edit[2]
     result = copy.deepcopy(value) if isinstance(value, (list, dict)) else value
     for edit in diff:
         if not isinstance(edit, (list, tuple)) or len(edit) != 3:

@@ -480,6 +480,8 @@ class BoundedDecoding:
             if "content-length" in response.headers:
                 del response.headers["content-length"]
         streaming = "text/event-stream" in response.request.headers.get("accept", "")
+        if streaming and not encodings:
+            return  # nothing to undo, and no total: the body as it comes, one layer less
         raw = response.stream
         assert isinstance(raw, httpx.AsyncByteStream)
         response.stream = _DecodedStream(raw, encodings, None if streaming else self.limit)

@@ -8,6 +8,7 @@ may hold U+2028, which is not a line end here).
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
@@ -49,27 +50,38 @@ class SSEDecoder:
         """Feed a chunk; return (event name, data) of every event it completes (the name
         is ``""`` when the event has none)."""
         events: list[tuple[str, str]] = []
-        start = 0
+        if not text:
+            return events
         if self._after_cr and text.startswith("\n"):
-            start = 1  # the second half of a CRLF split across chunks
-        if text:
+            text = text[1:]  # the second half of a CRLF split across chunks
+        # Split in C; the last piece is what is left of an unfinished line ("" if none).
+        if "\r" in text:
+            lines = _LINE_END.split(text)
+            self._after_cr = text.endswith("\r")
+        else:
+            lines = text.split("\n")
             self._after_cr = False
-        for match in _LINE_END.finditer(text, start):
-            piece = text[start : match.start()]
-            if self._pending:
-                self._pending.append(piece)
-                line = "".join(self._pending)
-                self._pending = []
-                self._pending_size = 0
+        rest = lines.pop()
+        if lines and self._pending:
+            self._pending.append(lines[0])
+            lines[0] = "".join(self._pending)
+            self._pending = []
+            self._pending_size = 0
+        for line in lines:
+            if not line:
+                if self._data:  # the end of an event
+                    events.append((self._event, "\n".join(self._data)))
+                    self._data = []
+                    self._size = 0
+                self._event = ""
+            elif line.startswith("data: "):
+                value = line[6:]
+                self._data.append(value)
+                self._size += len(value) + 1
+                if self._size > self.limit:
+                    raise too_large(self.what, self.limit)
             else:
-                line = piece
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
-            start = match.end()
-            if match.group() == "\r" and start == len(text):
-                self._after_cr = True
-        rest = text[start:]
+                self._line(line)
         if rest:
             self._pending.append(rest)
             self._pending_size += len(rest)
@@ -90,19 +102,10 @@ class SSEDecoder:
         self._event = ""
         return []
 
-    def _line(self, line: str) -> tuple[str, str] | None:
-        if not line:
-            if not self._data:
-                self._event = ""
-                return None
-            data = "\n".join(self._data)
-            event = self._event
-            self._data = []
-            self._size = 0
-            self._event = ""
-            return event, data
+    def _line(self, line: str) -> None:
+        """A line that neither ends an event nor is ``data: ...`` (handled in the loop)."""
         if line.startswith(":"):
-            return None
+            return
         name, colon, value = line.partition(":")
         if colon and value.startswith(" "):
             value = value[1:]
@@ -113,7 +116,6 @@ class SSEDecoder:
             self._size += len(value) + 1
             if self._size > self.limit:
                 raise too_large(self.what, self.limit)
-        return None
 
 
 def decode(chunks: Iterable[str], limit: int) -> Iterator[str]:
@@ -122,6 +124,25 @@ def decode(chunks: Iterable[str], limit: int) -> Iterator[str]:
     for chunk in chunks:
         yield from decoder.feed(chunk)
     yield from decoder.close()
+
+
+async def text(response: httpx.Response) -> AsyncIterator[str]:
+    """The body of a streamed ``response`` as text, chunk by chunk as it comes (decoded as
+    ``aiter_text`` would: the answer's charset, else UTF-8; bad bytes replaced), through one
+    generator rather than httpx's three (raw, bytes, text), which an event stream of many
+    small chunks pays for at each one."""
+    decoder = codecs.getincrementaldecoder(response.encoding or "utf-8")(errors="replace")
+    # httpx's own way when the body is still compressed (a client without this package's
+    # hook) or was read already (an answer made whole).
+    whole = "content-encoding" in response.headers or response.is_stream_consumed
+    async for chunk in response.aiter_bytes() if whole else response.aiter_raw():
+        if chunk:
+            piece = decoder.decode(chunk)
+            if piece:
+                yield piece
+    piece = decoder.decode(b"", True)
+    if piece:
+        yield piece
 
 
 async def events(response: httpx.Response, limit: int, what: str) -> AsyncIterator[str]:
@@ -135,8 +156,8 @@ async def named_events(
 ) -> AsyncIterator[tuple[str, str]]:
     """(event name, data) of each event of a streamed ``response``, each at most ``limit``."""
     decoder = SSEDecoder(limit, what)
-    async for text in response.aiter_text():
-        for item in decoder.feed_named(text):
+    async for chunk in text(response):
+        for item in decoder.feed_named(chunk):
             yield item
     for item in decoder.close_named():
         yield item
@@ -155,11 +176,16 @@ async def messages(
 async def sized_messages(
     response: httpx.Response, limit: int, depth: int, what: str = "event stream"
 ) -> AsyncGenerator[tuple[dict[str, Any], int], None]:
-    """As :func:`messages`, each with its size in characters (what holding it costs)."""
-    async for data in events(response, limit, what):
-        message = parse_message(data, depth, what)
-        if message is not None:
-            yield message, len(data)
+    """As :func:`messages`, each with its size in characters (what holding it costs).
+
+    One generator from the body's bytes to the messages: a stream of thousands of small
+    events (a streamed answer) resumes it once per chunk, and nothing else of this module."""
+    decoder = SSEDecoder(limit, what)
+    async for chunk in text(response):
+        for _, data in decoder.feed_named(chunk):
+            message = parse_message(data, depth, what)
+            if message is not None:
+                yield message, len(data)
 
 
 def parse_message(data: str, depth: int, what: str = "event stream") -> dict[str, Any] | None:

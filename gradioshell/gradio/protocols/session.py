@@ -57,6 +57,10 @@ class SessionStream:
         self._early: dict[str, list[tuple[dict[str, Any], int]]] = {}
         self._early_bytes = 0
         self._task: asyncio.Task[None] | None = None
+        #: While the stream is read: the task reading it, and the timer of the idle clocks.
+        self._reader: asyncio.Task[Any] | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._idle = False  # the timer stopped the reading
 
     # -- calls ------------------------------------------------------------------------
 
@@ -153,7 +157,10 @@ class SessionStream:
 
     async def _read_once(self) -> tuple[int, str]:
         """Read the stream to its end: (messages delivered, how it ended: ``closed`` by
-        close_stream, ``cut`` without it, or ``idle``: no call listened for the idle limit)."""
+        close_stream, ``cut`` without it, or ``idle``: no call listened for the idle limit).
+
+        The messages are read here, one after the other, with no task or wait of their own:
+        the idle limit is kept by a timer beside the reading (:meth:`_on_timer`)."""
         channel = self._channel
         delivered = 0
         ended = "cut"
@@ -166,24 +173,11 @@ class SessionStream:
                 raise status_error(await error_answer(response))
             channel.answered()
             messages = sse.sized_messages(response, channel.limits.json, channel.limits.depth)
-            iterator = aiter(messages)
-            pending: asyncio.Future[tuple[dict[str, Any], int]] | None = None
+            self._reader = asyncio.current_task()
+            self._idle = False
+            self._arm(self._clock.remaining())
             try:
-                while True:
-                    if pending is None:
-                        pending = asyncio.ensure_future(anext(iterator))
-                    ready = await self._wait(pending)
-                    if ready is None:
-                        ended = "idle"
-                        break
-                    if not ready:
-                        continue  # idle calls were given up; the others go on
-                    try:
-                        msg, size = pending.result()
-                    except StopAsyncIteration:
-                        break
-                    finally:
-                        pending = None
+                async for msg, size in messages:
                     kind = msg.get("msg")
                     if kind == "close_stream":
                         ended = "closed"
@@ -204,27 +198,46 @@ class SessionStream:
                         continue
                     delivered += 1
                     self._deliver(event_id, msg, size)
+            except asyncio.CancelledError:
+                if not self._idle or not _uncancelled(self._reader):
+                    raise
+                ended = "idle"  # the timer stopped the reading: nobody listened for a while
             finally:
-                if pending is not None:
-                    pending.cancel()
-                    await asyncio.wait({pending})
+                self._disarm()
+                self._reader = None
                 await messages.aclose()
         return delivered, ended
 
-    async def _wait(self, pending: asyncio.Future[Any]) -> bool | None:
-        """Wait for the next message (True). False when, first, some call has had nothing
-        but heartbeats (or nothing at all) for the stream idle limit: it is given up. None
-        when no call has listened for that long: the stream is not worth keeping open."""
-        if await self._clock.wait(pending):
-            return True
+    def _arm(self, delay: float) -> None:
+        self._timer = asyncio.get_running_loop().call_later(delay, self._on_timer)
+
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _on_timer(self) -> None:
+        """The first idle clock may have run out. Clocks only ever move later, so the timer
+        is set again for when the first one now runs out, if none has. When one has: the
+        calls that had nothing but heartbeats (or nothing at all) for the stream idle limit
+        are given up; when no call has listened for that long, the reading stops (the
+        stream is not worth keeping open)."""
+        self._timer = None
+        remaining = self._clock.remaining()
+        if remaining > 0:
+            self._arm(remaining)
+            return
         if not self._listeners:
-            return None
+            if self._reader is not None:
+                self._idle = True
+                self._reader.cancel()
+            return
         error = idle_error(self._channel.url, self._clock.limit)
         for event_id in self._clock.expire():
             queue = self._listeners.pop(event_id, None)
             if queue is not None:
                 queue.put_nowait(error)
-        return False
+        self._arm(self._clock.remaining())
 
     def _deliver(self, event_id: str, msg: dict[str, Any], size: int) -> None:
         terminal = msg.get("msg") in ("process_completed", "unexpected_error")
@@ -266,6 +279,14 @@ class SessionStream:
             queue.put_nowait(exc)
         self._listeners.clear()
         self._clock.stop_all()
+
+
+def _uncancelled(task: asyncio.Task[Any] | None) -> bool:
+    """Take back the one cancellation the idle timer made: whether no other is pending (a
+    cancellation from elsewhere, which must go on). Before Python 3.11 they cannot be told
+    apart; the timer's is the only one that can come while no call listens but close()."""
+    uncancel = getattr(task, "uncancel", None)
+    return uncancel is None or uncancel() == 0
 
 
 def _json(response: httpx.Response, what: str, depth: int) -> dict[str, Any]:
