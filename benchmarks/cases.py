@@ -63,6 +63,8 @@ HEAVY = (
     "rich.json",
 )
 WATCHED = (*HEAVY, "rich.panel", "rich.table")
+#: The terminal's libraries: a script's one-shot call needs none of them.
+TERMINAL = ("rich", "prompt_toolkit", "pygments", "PIL")
 #: What the long-stream cases run by default: the bench app's growing Markdown answer.
 STREAM_STATEMENT = "stream_markdown n={n} delay_ms={delay_ms}"
 
@@ -241,12 +243,15 @@ def time_to_prompt(ctx: Context) -> float:
     return elapsed
 
 
-def heavy_imports(ctx: Context, *, without_click: bool) -> dict[str, str]:
-    """Watched modules ``gradioshell -c exit`` imports, each with the chain that imported it.
+def heavy_imports(
+    ctx: Context, *, without_click: bool, script: str = "exit", watched: tuple[str, ...] = ()
+) -> dict[str, str]:
+    """Watched modules ``gradioshell -c SCRIPT`` imports, each with the chain that imported it.
 
     ``without_click`` hides click, as in an install of the shell's own dependencies only.
     """
-    start = "import runpy, sys; sys.argv = ['gradioshell', '-c', 'exit']; "
+    watched = watched or WATCHED
+    start = f"import runpy, sys; sys.argv = ['gradioshell', '-c', {script!r}]; "
     if without_click:
         start += "sys.modules['click'] = None; "
     start += "runpy.run_module('gradioshell', run_name='__main__')"
@@ -258,7 +263,7 @@ def heavy_imports(ctx: Context, *, without_click: bool) -> dict[str, str]:
     found: dict[str, str] = {}
     # importtime prints a module after the modules it imported, one level less indented.
     for index, (depth, module) in enumerate(lines):
-        if not any(module == h or module.startswith(h + ".") for h in WATCHED):
+        if not any(module == h or module.startswith(h + ".") for h in watched):
             continue
         chain = [module]
         want = depth
@@ -311,6 +316,13 @@ def one_shot(ctx: Context) -> Result:
     r.add("shell", shell)
     r.add("floor", floor)
     r.checks.append(Check("shell / floor (whole processes)", r.ratio("shell", "floor"), 1.1))
+    # A script's call draws nothing: with the shell's own dependencies only (no click, so
+    # httpx does not import its command line), none of the terminal's libraries is imported.
+    terminal = heavy_imports(ctx, without_click=True, script=script, watched=TERMINAL)
+    r.extra["terminal_imports_own_dependencies"] = terminal
+    r.checks.append(
+        Check("terminal libraries a one-shot imports (own dependencies)", len(terminal), 0)
+    )
     r.add("gradio_client", [client_once() for _ in range(n)])
     gradio = bin_command("gradio")
     if gradio is None:
