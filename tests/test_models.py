@@ -329,3 +329,34 @@ def test_undocumented_events_are_callable_by_name_and_private_ones_not() -> None
     assert undocumented_endpoint(config, "secret") is None  # private: not for API clients
     assert undocumented_endpoint(config, "shown") is None  # public: listed by /info instead
     assert "/secret" not in config.api_names
+
+
+def _nested(depth: int, container: str) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value, "x"] if container == "list" else {"k": value, "n": 2}
+    return value
+
+
+@pytest.mark.parametrize("container", ["list", "dict", "mixed"])
+def test_the_depth_check_refuses_exactly_what_nests_deeper_than_the_limit(container: str) -> None:
+    """The level-by-level walk gives the old walk's verdict at every depth and limit, also
+    when the deepest branch is not the first one."""
+    from gradioshell.gradio.limits import check_depth, parse_json
+
+    for depth in range(8):
+        for limit in range(8):
+            kind = ("list", "dict")[depth % 2] if container == "mixed" else container
+            # The outer list is one more level; its shallow branch nests three.
+            value = [1, {"shallow": [2]}, _nested(depth, kind)]
+            nests = max(depth + 1, 3)
+            if nests > limit:
+                with pytest.raises(ProtocolError, match=f"nested deeper than {limit} levels"):
+                    check_depth(value, limit, "config")
+            else:
+                check_depth(value, limit, "config")
+    import json
+
+    assert parse_json(json.dumps(_nested(5, "list")), 5, "config") == _nested(5, "list")
+    with pytest.raises(ProtocolError):
+        parse_json(json.dumps(_nested(6, "dict")), 5, "config")
