@@ -29,6 +29,7 @@ from gradioshell.text import json_text, safe, safe_line
 
 if TYPE_CHECKING:
     from gradioshell.registry import Command
+    from gradioshell.renderers import Look
     from gradioshell.reports import CallReplay, Check, Overview
     from gradioshell.reports import Table as ResultTable
     from gradioshell.results import Result
@@ -179,19 +180,7 @@ class CallView:
         return Group(*parts)
 
     def _values(self) -> RenderableType:
-        if self.framed:
-            return outputs_table(
-                self.endpoint,
-                self.values,
-                preview=self.preview,
-                preview_pixels=self.preview_pixels,
-                theme=self.theme,
-                live=self.finished is None or self.live,
-                images=self.images,
-                moving=self.finished is None,
-            )
-        from gradioshell.readable import output_kinds
-        from gradioshell.renderers import Look, render_output
+        from gradioshell.renderers import Look
 
         look = Look(
             preview=self.preview,
@@ -201,6 +190,11 @@ class CallView:
             images=self.images,
             moving=self.finished is None,
         )
+        if self.framed:
+            return outputs_table(self.endpoint, self.values, look)
+        from gradioshell.readable import output_kinds
+        from gradioshell.renderers import render_output
+
         kinds = output_kinds(self.endpoint)
         drawn = [render_output(v, kinds[0] if kinds else None, look) for v in self.values]
         return Group(*(d.renderable for d in drawn))
@@ -253,30 +247,12 @@ def progress_bars(progress: Progress, shown: int = PROGRESS_BARS) -> RenderableT
     return table
 
 
-def outputs_table(
-    endpoint: Endpoint,
-    values: list[Any],
-    *,
-    preview: bool = False,
-    preview_pixels: int | None = None,
-    theme: str = "dark",
-    live: bool = False,
-    images: str = "blocks",
-    moving: bool = True,
-) -> RenderableType:
+def outputs_table(endpoint: Endpoint, values: list[Any], look: Look) -> RenderableType:
     """The outputs of a call, each drawn by its component's renderer: a short value beside
     its label, a block (Markdown, a transcript, a table, code) under it."""
     from gradioshell.readable import output_kinds
-    from gradioshell.renderers import Look, render_output
+    from gradioshell.renderers import render_output
 
-    look = Look(
-        preview=preview,
-        preview_pixels=preview_pixels,
-        theme=theme,
-        live=live,
-        images=images,
-        moving=moving,
-    )
     kinds = output_kinds(endpoint)
     labels = [r.label for r in endpoint.returns]
     parts: list[RenderableType] = []
