@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gradioshell.errors import CallFailed, ShellError
+from gradioshell.gradio.events import Failed, Queued, Started
 from gradioshell.readable import output_kinds, summary
 from gradioshell.records import event_record, run_time, value_lines
 from gradioshell.results import JobNews, Reporter
@@ -113,8 +114,6 @@ class JobReporter(Reporter):
         self.job = job
 
     def event(self, event: Event) -> None:
-        from gradioshell.gradio import Queued, Started
-
         job = self.job
         if len(job.events) < MAX_EVENTS:
             job.events.append(event)
@@ -410,8 +409,6 @@ class JobManager:
 
 def event_json(job: Job, event: Event) -> dict[str, Any]:
     """An event of a job as the JSON object ``events N`` writes."""
-    from gradioshell.gradio import Failed
-
     record = {**event_record(event), "job": job.number}
     if isinstance(event, Failed) and not record.get("title"):
         record.pop("title", None)
