@@ -159,3 +159,28 @@ def test_the_graph_counts_imports_in_functions_and_for_type_checking_only() -> N
     assert graph.direct_import_exists(
         importer="gradioshell.gradio.protocols.session", imported="gradioshell.gradio.channel"
     ), "the session stream names Channel under TYPE_CHECKING only"
+
+
+def test_the_protocol_layer_names_each_export_once_and_each_one_loads() -> None:
+    """``gradioshell.gradio`` loads its names on first use: its table of where each lives,
+    its ``__all__`` and what the type checker imports must agree, and each name resolve."""
+    import ast
+    import importlib
+
+    import gradioshell.gradio as layer
+
+    where = layer._WHERE
+    assert sorted(where) == sorted(layer.__all__)
+    tree = ast.parse(Path(layer.__file__).read_text(encoding="utf-8"))
+    typed = {
+        alias.name: node.module.rsplit(".", 1)[-1]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module != "__future__"
+        for alias in node.names
+        if node.module.startswith("gradioshell.gradio.")
+    }
+    assert typed == where
+    for name, module in where.items():
+        defined = getattr(importlib.import_module(f"gradioshell.gradio.{module}"), name)
+        assert getattr(layer, name) is defined
+    assert not hasattr(layer, "NoSuchName")
