@@ -219,3 +219,19 @@ def test_the_shell_without_a_ca_setting_refuses_an_unknown_authority(
     refused = run_shell("-c", f"connect {app.url}/ok", env=clear)
     assert refused.returncode == 1
     assert "CERTIFICATE_VERIFY_FAILED" in refused.stderr.upper()
+
+
+def test_a_ca_bundle_that_holds_no_certificate_is_said_in_one_line(
+    run_shell, tls_app: tuple[RunningApp, Path], tmp_path: Path
+) -> None:
+    """A named bundle is read at the first handshake: one that is not a bundle is named
+    there, in one line, and nothing is sent."""
+    app, _ = tls_app
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate\n")
+    env = {"SSL_CERT_FILE": str(bad), "REQUESTS_CA_BUNDLE": "", "NO_PROXY": "*"}
+    result = run_shell("-c", f"connect {app.url}/ok", env=env)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [errors[0]] and f"cannot read the CA bundle {bad}: " in errors[0]
+    assert "('" not in errors[0] and "Traceback" not in result.stderr

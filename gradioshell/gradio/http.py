@@ -111,9 +111,9 @@ class TrustOnFirstUse(ssl.SSLContext):
                 self.load_verify_locations(cafile=cafile, capath=capath)
             except (OSError, ssl.SSLError) as exc:
                 reason = getattr(exc, "strerror", None) or str(exc)
-                raise ssl.SSLError(
-                    f"cannot read the CA bundle {cafile or capath}: {reason}"
-                ) from None
+                # With an error code, so that the error reads as its message, not a tuple.
+                message = f"cannot read the CA bundle {cafile or capath}: {reason}"
+                raise ssl.SSLError(ssl.SSL_ERROR_SSL, message) from None
             keylog = os.environ.get("SSLKEYLOGFILE")
             if keylog and not sys.flags.ignore_environment:
                 self.keylog_filename = keylog
